@@ -1,0 +1,37 @@
+//! The `salesmap` binary: parses arguments, dispatches to one module per subcommand, and turns
+//! results into exit codes. Exit codes: 0 success, 1 the input has problems (diagnostics,
+//! rejected rows), 2 usage or IO failure. All work is done by the library crates; this crate
+//! only knows argv, files, terminals and exit codes.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+#[derive(Parser)]
+#[command(name = "salesmap", version, about = "Sales process maps: check, draw, measure, plan.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a ready-made map from a template.
+    Init(commands::init::Args),
+    /// Check a map for mistakes, like a compiler.
+    Check(commands::check::Args),
+    /// Rewrite a map in canonical layout, keeping comments.
+    Fmt(commands::fmt::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Init(args) => commands::init::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
+    };
+    ExitCode::from(code)
+}
