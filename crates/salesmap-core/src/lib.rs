@@ -2,6 +2,7 @@
 //!
 //! - [`map::Map`]: the designed process (stages, transitions, goal, KPIs), resolved and indexed.
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
+//! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
 //!
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
@@ -9,4 +10,5 @@
 
 pub mod history;
 pub mod map;
+pub mod overlay;
 pub mod text;
