@@ -2,13 +2,17 @@
 //!
 //! - [`map::Map`]: the designed process (stages, transitions, goal, KPIs), resolved and indexed.
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
+//! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
+//! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
 //!
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
 //! order is always deterministic.
 
+pub mod discovery;
 pub mod history;
 pub mod map;
 pub mod overlay;
+pub mod stats;
 pub mod text;

@@ -1,0 +1,870 @@
+//! Process discovery: the as-is process read from a [`History`] with no map at all.
+//!
+//! [`discover`] computes what PM4Py computes on the same log, with the same semantics, so the
+//! numbers can be checked against it: events ordered by (deal id, time, input row); every
+//! consecutive pair of events in a deal is a directly-follows edge (no artificial start or
+//! end); start and end activities are counted per deal; durations are in seconds, the standard
+//! deviation divides by n−1 and is `None` for one observation; a deal's duration is its last
+//! minus its first event, zero for a one-event deal. Variants are listed most frequent first,
+//! ties by their stage sequence. Every event counts unless [`DiscoverOptions`] filters it.
+//!
+//! The work is one sort ([`History::deal_order`]) and one pass over each deal on integer
+//! codes; deals are split into contiguous groups that run on separate threads and whose
+//! tallies merge exactly (integer sums, durations collected then sorted), so the result does
+//! not depend on the thread count.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::history::{History, MICROS_PER_SECOND, Micros};
+use crate::stats::Summary;
+
+/// Names of the per-event column holding the XES lifecycle transition, in order of preference.
+pub const LIFECYCLE_COLUMNS: [&str; 2] = ["lifecycle:transition", "lifecycle"];
+
+/// Which events and deals discovery looks at.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiscoverOptions {
+    /// Keep only events whose lifecycle transition (e.g. `complete`) is one of these, compared
+    /// case-insensitively. Empty keeps every event, as PM4Py does.
+    pub lifecycle: Vec<String>,
+    /// Keep only events at or after this instant.
+    pub from: Option<Micros>,
+    /// Keep only events strictly before this instant.
+    pub until: Option<Micros>,
+    /// Keep only the deals whose variant is one of the `k` most frequent (after the event
+    /// filters above), then compute everything on those deals.
+    pub top_variants: Option<usize>,
+    /// Threads for the per-deal pass; 0 and 1 both mean the calling thread only.
+    pub threads: usize,
+}
+
+/// Why discovery could not run with the options given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiscoverError {
+    /// A lifecycle filter was asked for but no event carries a lifecycle transition.
+    NoLifecycleColumn,
+    /// The date range is empty (`from` is not before `until`).
+    EmptyRange,
+}
+
+impl fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiscoverError::NoLifecycleColumn => write!(
+                f,
+                "the history has no lifecycle column (`lifecycle:transition`), so events cannot be \
+                 filtered by lifecycle; drop the lifecycle filter or import an XES log that has one"
+            ),
+            DiscoverError::EmptyRange => write!(
+                f,
+                "the date range is empty: its start must be before its end"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DiscoverError {}
+
+/// The as-is process.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Discovery {
+    /// Deals with at least one kept event.
+    pub cases: u64,
+    /// Kept events.
+    pub events: u64,
+    /// Distinct activities among kept events.
+    pub activities: u64,
+    /// Events per activity, by activity name.
+    pub activity_counts: BTreeMap<String, u64>,
+    /// Deals per first activity.
+    pub start_activities: BTreeMap<String, u64>,
+    /// Deals per last activity.
+    pub end_activities: BTreeMap<String, u64>,
+    /// Directly-follows edges, ordered by (from, to) name.
+    pub dfg: Vec<DfgEdge>,
+    /// Number of distinct variants.
+    pub variant_count: u64,
+    /// Variants, most frequent first, ties by stage sequence; all of them (see
+    /// [`DiscoverOptions::top_variants`] to keep only the most frequent).
+    pub variants: Vec<Variant>,
+    /// Deal durations (last minus first event) in seconds; `None` when there are no deals.
+    pub case_duration: Option<CaseDuration>,
+    /// Deals in which the activity occurs more than once, by activity name (only those > 0).
+    pub rework: BTreeMap<String, u64>,
+    /// Per activity: time from its event to the deal's next event, in seconds.
+    pub time_to_next: BTreeMap<String, TimeToNext>,
+    /// Mean seconds between consecutive deal starts (`None` for fewer than two deals).
+    pub case_arrival_mean: Option<f64>,
+    /// Earliest kept event.
+    #[serde(skip)]
+    pub first_event: Option<Micros>,
+    /// Latest kept event.
+    #[serde(skip)]
+    pub last_event: Option<Micros>,
+}
+
+/// One directly-follows edge with its durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DfgEdge {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+    pub mean: f64,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub sum: f64,
+    /// Sample standard deviation (n−1); `None` for an edge seen once.
+    pub stdev: Option<f64>,
+}
+
+/// A variant: the sequence of activities one or more deals took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Variant {
+    pub stages: Vec<String>,
+    pub count: u64,
+}
+
+/// Deal durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseDuration {
+    pub n: u64,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub median: f64,
+}
+
+/// Time from an activity's event to the next event of the same deal.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimeToNext {
+    /// Events of this activity followed by another event in their deal.
+    pub n_with_next: u64,
+    /// Events of this activity that are the last of their deal.
+    pub n_last: u64,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+}
+
+/// Discovers the as-is process from `history`.
+pub fn discover(history: &History, options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
+    let rows = kept_rows(history, options)?;
+    let log = SortedLog::new(history, &rows);
+    let mut cases = log.case_ranges();
+    if let Some(k) = options.top_variants {
+        cases = log.keep_top_variants(history, cases, k);
+    }
+    let tally = log.tally_parallel(history.activities.len(), &cases, options.threads);
+    Ok(tally.into_discovery(history))
+}
+
+/// Rows that pass the event filters, in PM4Py order.
+fn kept_rows(history: &History, options: &DiscoverOptions) -> Result<Vec<u32>, DiscoverError> {
+    if let (Some(from), Some(until)) = (options.from, options.until)
+        && from >= until
+    {
+        return Err(DiscoverError::EmptyRange);
+    }
+    // Per lifecycle dictionary code: whether the value is wanted (code 0 is "missing").
+    let lifecycle = if options.lifecycle.is_empty() {
+        None
+    } else {
+        let column = LIFECYCLE_COLUMNS
+            .iter()
+            .find_map(|name| history.event_attr(name))
+            .ok_or(DiscoverError::NoLifecycleColumn)?;
+        let wanted: Vec<String> = options.lifecycle.iter().map(|s| s.to_lowercase()).collect();
+        let mut keep = vec![false; column.dict.len() + 1];
+        for (i, name) in column.dict.names().iter().enumerate() {
+            keep[i + 1] = wanted.contains(&name.to_lowercase());
+        }
+        Some((column, keep))
+    };
+    let filtered = lifecycle.is_some() || options.from.is_some() || options.until.is_some();
+    let mut rows = history.deal_order();
+    if filtered {
+        let from = options.from.unwrap_or(Micros::MIN);
+        let until = options.until.unwrap_or(Micros::MAX);
+        rows.retain(|&r| {
+            let r = r as usize;
+            let t = history.time[r];
+            let in_range = t >= from && t < until;
+            in_range
+                && lifecycle.as_ref().is_none_or(|(column, keep)| {
+                    keep[column.codes.get(r).copied().unwrap_or(0) as usize]
+                })
+        });
+    }
+    Ok(rows)
+}
+
+/// Activity codes and times gathered in PM4Py order, so each deal is a contiguous range.
+struct SortedLog {
+    deal: Vec<u32>,
+    activity: Vec<u32>,
+    time: Vec<Micros>,
+}
+
+type CaseRange = (usize, usize);
+
+impl SortedLog {
+    fn new(history: &History, rows: &[u32]) -> SortedLog {
+        let gather = |f: &dyn Fn(usize) -> u32| rows.iter().map(|&r| f(r as usize)).collect();
+        SortedLog {
+            deal: gather(&|r| history.deal[r]),
+            activity: gather(&|r| history.activity[r]),
+            time: rows.iter().map(|&r| history.time[r as usize]).collect(),
+        }
+    }
+
+    fn case_ranges(&self) -> Vec<CaseRange> {
+        let mut cases = Vec::new();
+        let mut start = 0;
+        for i in 1..=self.deal.len() {
+            if i == self.deal.len() || self.deal[i] != self.deal[start] {
+                cases.push((start, i));
+                start = i;
+            }
+        }
+        cases
+    }
+
+    fn keep_top_variants(
+        &self,
+        history: &History,
+        cases: Vec<CaseRange>,
+        k: usize,
+    ) -> Vec<CaseRange> {
+        let mut counts: HashMap<&[u32], u64> = HashMap::new();
+        for &(s, e) in &cases {
+            *counts.entry(&self.activity[s..e]).or_default() += 1;
+        }
+        let ranked = rank_variants(history, counts);
+        let kept: HashSet<&[u32]> = ranked.into_iter().take(k).map(|(v, _)| v).collect();
+        cases
+            .into_iter()
+            .filter(|&(s, e)| kept.contains(&self.activity[s..e]))
+            .collect()
+    }
+
+    fn tally_parallel(
+        &self,
+        n_activities: usize,
+        cases: &[CaseRange],
+        threads: usize,
+    ) -> Tally<'_> {
+        let groups = split_balanced(cases, threads.max(1));
+        if groups.len() <= 1 {
+            let mut tally = Tally::new(n_activities);
+            tally.add_cases(self, cases);
+            return tally;
+        }
+        let tallies: Vec<Tally<'_>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .iter()
+                .map(|group| {
+                    scope.spawn(move || {
+                        let mut tally = Tally::new(n_activities);
+                        tally.add_cases(self, group);
+                        tally
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("discovery worker panicked"))
+                .collect()
+        });
+        let mut tallies = tallies.into_iter();
+        let mut total = tallies.next().expect("at least two groups");
+        for t in tallies {
+            total.merge(t);
+        }
+        total
+    }
+}
+
+/// Splits deals into at most `parts` contiguous groups of about equal event counts.
+fn split_balanced(cases: &[CaseRange], parts: usize) -> Vec<&[CaseRange]> {
+    let events: usize = cases.iter().map(|(s, e)| e - s).sum();
+    if parts <= 1 || events < 10_000 {
+        return vec![cases];
+    }
+    let per_part = events.div_ceil(parts);
+    let mut groups = Vec::with_capacity(parts);
+    let (mut start, mut acc) = (0, 0);
+    for (i, (s, e)) in cases.iter().enumerate() {
+        acc += e - s;
+        if acc >= per_part {
+            groups.push(&cases[start..=i]);
+            start = i + 1;
+            acc = 0;
+        }
+    }
+    if start < cases.len() {
+        groups.push(&cases[start..]);
+    }
+    groups
+}
+
+/// Variants ranked most frequent first, ties by activity names (compared through each code's
+/// rank in name order, which orders sequences exactly as comparing the names would).
+fn rank_variants<'a>(history: &History, counts: HashMap<&'a [u32], u64>) -> Vec<(&'a [u32], u64)> {
+    let rank = name_ranks(history);
+    let mut ranked: Vec<(&[u32], u64)> = counts.into_iter().collect();
+    ranked.sort_unstable_by(|(a, ca), (b, cb)| {
+        cb.cmp(ca).then_with(|| {
+            let ranks = |v: &'a [u32]| v.iter().map(|&c| rank[c as usize]);
+            ranks(a).cmp(ranks(b))
+        })
+    });
+    ranked
+}
+
+/// Each activity code's position among all activity names sorted as strings.
+fn name_ranks(history: &History) -> Vec<u32> {
+    let names = history.activities.names();
+    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    let mut rank = vec![0; names.len()];
+    for (r, &code) in by_name.iter().enumerate() {
+        rank[code as usize] = r as u32;
+    }
+    rank
+}
+
+/// Directly-follows edge slots: a dense table for the usual few dozen activities, a hash map
+/// beyond that.
+enum EdgeSlots {
+    Dense { n: usize, slot: Vec<u32> },
+    Sparse(HashMap<(u32, u32), u32>),
+}
+
+const DENSE_EDGE_LIMIT: usize = 1024;
+
+impl EdgeSlots {
+    fn new(n_activities: usize) -> EdgeSlots {
+        if n_activities <= DENSE_EDGE_LIMIT {
+            EdgeSlots::Dense {
+                n: n_activities,
+                slot: vec![u32::MAX; n_activities * n_activities],
+            }
+        } else {
+            EdgeSlots::Sparse(HashMap::new())
+        }
+    }
+
+    /// The slot of edge `a → b`, allocating `next` when it is new.
+    fn slot(&mut self, a: u32, b: u32, next: u32) -> (u32, bool) {
+        match self {
+            EdgeSlots::Dense { n, slot } => {
+                let cell = &mut slot[a as usize * *n + b as usize];
+                if *cell == u32::MAX {
+                    *cell = next;
+                    (next, true)
+                } else {
+                    (*cell, false)
+                }
+            }
+            EdgeSlots::Sparse(map) => {
+                let mut fresh = false;
+                let s = *map.entry((a, b)).or_insert_with(|| {
+                    fresh = true;
+                    next
+                });
+                (s, fresh)
+            }
+        }
+    }
+}
+
+/// Mergeable counts and durations for a group of deals.
+struct Tally<'a> {
+    activity: Vec<u64>,
+    start: Vec<u64>,
+    end: Vec<u64>,
+    rework: Vec<u64>,
+    edge_slots: EdgeSlots,
+    edges: Vec<(u32, u32)>,
+    edge_durations: Vec<Vec<Micros>>,
+    to_next: Vec<Vec<Micros>>,
+    last: Vec<u64>,
+    case_durations: Vec<Micros>,
+    variants: HashMap<&'a [u32], u64>,
+    case_start_min: Micros,
+    case_start_max: Micros,
+    first_event: Micros,
+    last_event: Micros,
+    // Scratch for rework: the case stamp at which an activity was last seen / counted.
+    seen: Vec<u32>,
+    reworked: Vec<u32>,
+    stamp: u32,
+}
+
+impl<'a> Tally<'a> {
+    fn new(n: usize) -> Tally<'a> {
+        Tally {
+            activity: vec![0; n],
+            start: vec![0; n],
+            end: vec![0; n],
+            rework: vec![0; n],
+            edge_slots: EdgeSlots::new(n),
+            edges: Vec::new(),
+            edge_durations: Vec::new(),
+            to_next: vec![Vec::new(); n],
+            last: vec![0; n],
+            case_durations: Vec::new(),
+            variants: HashMap::new(),
+            case_start_min: Micros::MAX,
+            case_start_max: Micros::MIN,
+            first_event: Micros::MAX,
+            last_event: Micros::MIN,
+            seen: vec![0; n],
+            reworked: vec![0; n],
+            stamp: 0,
+        }
+    }
+
+    fn add_cases(&mut self, log: &'a SortedLog, cases: &[CaseRange]) {
+        for &(s, e) in cases {
+            self.add_case(&log.activity[s..e], &log.time[s..e]);
+        }
+    }
+
+    fn add_case(&mut self, acts: &'a [u32], times: &[Micros]) {
+        let n = acts.len();
+        self.stamp += 1;
+        let stamp = self.stamp;
+        self.start[acts[0] as usize] += 1;
+        self.end[acts[n - 1] as usize] += 1;
+        self.last[acts[n - 1] as usize] += 1;
+        self.case_durations.push(times[n - 1] - times[0]);
+        self.case_start_min = self.case_start_min.min(times[0]);
+        self.case_start_max = self.case_start_max.max(times[0]);
+        for (i, &a) in acts.iter().enumerate() {
+            let ai = a as usize;
+            self.activity[ai] += 1;
+            self.first_event = self.first_event.min(times[i]);
+            self.last_event = self.last_event.max(times[i]);
+            if self.seen[ai] == stamp {
+                if self.reworked[ai] != stamp {
+                    self.reworked[ai] = stamp;
+                    self.rework[ai] += 1;
+                }
+            } else {
+                self.seen[ai] = stamp;
+            }
+            if i + 1 < n {
+                let b = acts[i + 1];
+                let d = times[i + 1] - times[i];
+                self.push_edge(a, b, vec![d]);
+                self.to_next[ai].push(d);
+            }
+        }
+        *self.variants.entry(acts).or_default() += 1;
+    }
+
+    fn push_edge(&mut self, a: u32, b: u32, mut durations: Vec<Micros>) {
+        let (slot, fresh) = self.edge_slots.slot(a, b, self.edges.len() as u32);
+        if fresh {
+            self.edges.push((a, b));
+            self.edge_durations.push(durations);
+        } else {
+            self.edge_durations[slot as usize].append(&mut durations);
+        }
+    }
+
+    fn merge(&mut self, other: Tally<'a>) {
+        let add = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.activity, &other.activity);
+        add(&mut self.start, &other.start);
+        add(&mut self.end, &other.end);
+        add(&mut self.rework, &other.rework);
+        add(&mut self.last, &other.last);
+        for ((a, b), durations) in other.edges.into_iter().zip(other.edge_durations) {
+            self.push_edge(a, b, durations);
+        }
+        for (mine, mut theirs) in self.to_next.iter_mut().zip(other.to_next) {
+            mine.append(&mut theirs);
+        }
+        self.case_durations.extend(other.case_durations);
+        for (v, c) in other.variants {
+            *self.variants.entry(v).or_default() += c;
+        }
+        self.case_start_min = self.case_start_min.min(other.case_start_min);
+        self.case_start_max = self.case_start_max.max(other.case_start_max);
+        self.first_event = self.first_event.min(other.first_event);
+        self.last_event = self.last_event.max(other.last_event);
+    }
+
+    fn into_discovery(mut self, history: &History) -> Discovery {
+        let name = |code: usize| history.activities.name(code as u32).to_string();
+        let named = |counts: &[u64]| -> BTreeMap<String, u64> {
+            counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(i, &c)| (name(i), c))
+                .collect()
+        };
+        let mut dfg: Vec<DfgEdge> = self
+            .edges
+            .iter()
+            .zip(self.edge_durations.iter_mut())
+            .map(|(&(a, b), durations)| {
+                let s = Summary::of_micros(durations).expect("an edge has at least one duration");
+                DfgEdge {
+                    from: name(a as usize),
+                    to: name(b as usize),
+                    count: s.n,
+                    mean: s.mean,
+                    median: s.median,
+                    min: s.min,
+                    max: s.max,
+                    sum: s.sum,
+                    stdev: s.stdev,
+                }
+            })
+            .collect();
+        dfg.sort_by(|x, y| (&x.from, &x.to).cmp(&(&y.from, &y.to)));
+
+        let cases = self.case_durations.len() as u64;
+        let case_duration = Summary::of_micros(&mut self.case_durations).map(|s| CaseDuration {
+            n: s.n,
+            min: s.min,
+            max: s.max,
+            mean: s.mean,
+            median: s.median,
+        });
+        let time_to_next = self
+            .activity
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c > 0)
+            .map(|(i, _)| {
+                let s = Summary::of_micros(&mut self.to_next[i]);
+                let entry = TimeToNext {
+                    n_with_next: s.as_ref().map_or(0, |s| s.n),
+                    n_last: self.last[i],
+                    mean: s.as_ref().map(|s| s.mean),
+                    median: s.as_ref().map(|s| s.median),
+                };
+                (name(i), entry)
+            })
+            .collect();
+        let variants: Vec<Variant> = rank_variants(history, self.variants)
+            .into_iter()
+            .map(|(v, count)| Variant {
+                stages: v.iter().map(|&c| name(c as usize)).collect(),
+                count,
+            })
+            .collect();
+        let activity_counts = named(&self.activity);
+        Discovery {
+            cases,
+            events: self.activity.iter().sum(),
+            activities: activity_counts.len() as u64,
+            activity_counts,
+            start_activities: named(&self.start),
+            end_activities: named(&self.end),
+            dfg,
+            variant_count: variants.len() as u64,
+            variants,
+            case_duration,
+            rework: named(&self.rework),
+            time_to_next,
+            case_arrival_mean: (cases > 1).then(|| {
+                (self.case_start_max - self.case_start_min) as f64
+                    / MICROS_PER_SECOND as f64
+                    / (cases - 1) as f64
+            }),
+            first_event: (cases > 0).then_some(self.first_event),
+            last_event: (cases > 0).then_some(self.last_event),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::EventKind;
+
+    /// Builds a history from `deal activity seconds` triples separated by `;`.
+    fn history(events: &str) -> History {
+        let mut h = History::default();
+        for event in events.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let parts: Vec<&str> = event.split_whitespace().collect();
+            let secs: i64 = parts[2].parse().unwrap();
+            let row = h.push(
+                parts[0],
+                parts[1],
+                secs * MICROS_PER_SECOND,
+                EventKind::StageEntry,
+            );
+            if let Some(lc) = parts.get(3) {
+                h.set_event_attr(row, "lifecycle:transition", lc);
+            }
+        }
+        h
+    }
+
+    /// Renders a discovery the way a reader checks it by hand: one line per figure.
+    fn render(d: &Discovery) -> String {
+        let counts = |m: &BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(k, v)| format!("{k}:{v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut out = format!(
+            "cases={} events={} activities={} [{}]\nstart [{}] end [{}]\n",
+            d.cases,
+            d.events,
+            d.activities,
+            counts(&d.activity_counts),
+            counts(&d.start_activities),
+            counts(&d.end_activities)
+        );
+        for e in &d.dfg {
+            out += &format!(
+                "{}>{} n={} mean={} median={} min={} max={} sum={} sd={}\n",
+                e.from,
+                e.to,
+                e.count,
+                e.mean,
+                e.median,
+                e.min,
+                e.max,
+                e.sum,
+                e.stdev.map_or("-".into(), |s| format!("{s:.3}"))
+            );
+        }
+        for v in &d.variants {
+            out += &format!("variant {} x{}\n", v.stages.join(","), v.count);
+        }
+        if let Some(c) = &d.case_duration {
+            out += &format!(
+                "duration n={} min={} max={} mean={} median={}\n",
+                c.n, c.min, c.max, c.mean, c.median
+            );
+        }
+        out += &format!("rework [{}]", counts(&d.rework));
+        out
+    }
+
+    fn check(events: &str, options: DiscoverOptions, expect: expect_test::Expect) {
+        let d = discover(&history(events), &options).unwrap();
+        expect.assert_eq(&render(&d));
+    }
+
+    use expect_test::expect;
+
+    #[test]
+    fn one_deal_one_event_has_zero_duration_and_no_edges() {
+        check(
+            "d1 lead 5",
+            DiscoverOptions::default(),
+            expect![[r#"
+                cases=1 events=1 activities=1 [lead:1]
+                start [lead:1] end [lead:1]
+                variant lead x1
+                duration n=1 min=0 max=0 mean=0 median=0
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn edges_count_every_consecutive_pair_and_time_orders_events() {
+        // d2's events arrive out of order; d1 repeats `demo` (rework) and loops back.
+        check(
+            "d2 won 40; d1 lead 0; d1 demo 10; d2 lead 0; d1 demo 30; d1 won 60; d2 demo 20",
+            DiscoverOptions::default(),
+            expect![[r#"
+                cases=2 events=7 activities=3 [demo:3 lead:2 won:2]
+                start [lead:2] end [won:2]
+                demo>demo n=1 mean=20 median=20 min=20 max=20 sum=20 sd=-
+                demo>won n=2 mean=25 median=25 min=20 max=30 sum=50 sd=7.071
+                lead>demo n=2 mean=15 median=15 min=10 max=20 sum=30 sd=7.071
+                variant lead,demo,demo,won x1
+                variant lead,demo,won x1
+                duration n=2 min=40 max=60 mean=50 median=50
+                rework [demo:1]"#]],
+        );
+    }
+
+    #[test]
+    fn equal_times_keep_input_order_and_deals_sort_by_id_string() {
+        // "10" sorts before "9" as a string, as PM4Py compares case ids.
+        check(
+            "9 b 0; 9 a 0; 10 a 0; 10 b 0",
+            DiscoverOptions::default(),
+            expect![[r#"
+                cases=2 events=4 activities=2 [a:2 b:2]
+                start [a:1 b:1] end [a:1 b:1]
+                a>b n=1 mean=0 median=0 min=0 max=0 sum=0 sd=-
+                b>a n=1 mean=0 median=0 min=0 max=0 sum=0 sd=-
+                variant a,b x1
+                variant b,a x1
+                duration n=2 min=0 max=0 mean=0 median=0
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn variants_rank_by_count_then_sequence() {
+        check(
+            "a x 0; a y 1; b x 0; b y 1; c x 0; d x 0; d z 1",
+            DiscoverOptions::default(),
+            expect![[r#"
+                cases=4 events=7 activities=3 [x:4 y:2 z:1]
+                start [x:4] end [x:1 y:2 z:1]
+                x>y n=2 mean=1 median=1 min=1 max=1 sum=2 sd=0.000
+                x>z n=1 mean=1 median=1 min=1 max=1 sum=1 sd=-
+                variant x,y x2
+                variant x x1
+                variant x,z x1
+                duration n=4 min=0 max=1 mean=0.75 median=1
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn top_variants_keeps_only_deals_of_the_most_frequent() {
+        check(
+            "a x 0; a y 1; b x 0; b y 3; c x 0; d x 0; d z 1",
+            DiscoverOptions {
+                top_variants: Some(1),
+                ..Default::default()
+            },
+            expect![[r#"
+                cases=2 events=4 activities=2 [x:2 y:2]
+                start [x:2] end [y:2]
+                x>y n=2 mean=2 median=2 min=1 max=3 sum=4 sd=1.414
+                variant x,y x2
+                duration n=2 min=1 max=3 mean=2 median=2
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn date_range_keeps_events_in_half_open_interval() {
+        check(
+            "a x 0; a y 10; a z 20; b x 5",
+            DiscoverOptions {
+                from: Some(5 * MICROS_PER_SECOND),
+                until: Some(20 * MICROS_PER_SECOND),
+                ..Default::default()
+            },
+            expect![[r#"
+                cases=2 events=2 activities=2 [x:1 y:1]
+                start [x:1 y:1] end [x:1 y:1]
+                variant x x1
+                variant y x1
+                duration n=2 min=0 max=0 mean=0 median=0
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn lifecycle_filter_is_case_insensitive() {
+        check(
+            "a x 0 start; a x 5 COMPLETE; a y 9 complete",
+            DiscoverOptions {
+                lifecycle: vec!["Complete".into()],
+                ..Default::default()
+            },
+            expect![[r#"
+                cases=1 events=2 activities=2 [x:1 y:1]
+                start [x:1] end [y:1]
+                x>y n=1 mean=4 median=4 min=4 max=4 sum=4 sd=-
+                variant x,y x1
+                duration n=1 min=4 max=4 mean=4 median=4
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn bad_options_are_errors_not_empty_results() {
+        let h = history("a x 0");
+        let lifecycle = DiscoverOptions {
+            lifecycle: vec!["complete".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            discover(&h, &lifecycle),
+            Err(DiscoverError::NoLifecycleColumn)
+        );
+        let range = DiscoverOptions {
+            from: Some(5),
+            until: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(discover(&h, &range), Err(DiscoverError::EmptyRange));
+    }
+
+    #[test]
+    fn empty_history() {
+        let d = discover(&History::default(), &DiscoverOptions::default()).unwrap();
+        assert_eq!(
+            (d.cases, d.events, d.case_duration, d.case_arrival_mean),
+            (0, 0, None, None)
+        );
+    }
+
+    #[test]
+    fn time_to_next_and_arrival() {
+        let d = discover(
+            &history("a x 0; a y 10; b x 30; b x 40"),
+            &DiscoverOptions::default(),
+        )
+        .unwrap();
+        let x = &d.time_to_next["x"];
+        assert_eq!(
+            (x.n_with_next, x.n_last, x.mean, x.median),
+            (2, 1, Some(10.0), Some(10.0))
+        );
+        assert_eq!(d.case_arrival_mean, Some(30.0));
+        assert_eq!(
+            (d.first_event, d.last_event),
+            (Some(0), Some(40 * MICROS_PER_SECOND))
+        );
+    }
+
+    #[test]
+    fn threads_do_not_change_the_result() {
+        // Enough events to split across workers.
+        let mut h = History::default();
+        for deal in 0..3000 {
+            for (i, act) in ["lead", "demo", "proposal", "won"].iter().enumerate() {
+                if (deal + i) % 7 == 0 && i > 0 {
+                    continue;
+                }
+                let t = (deal as i64 * 13 + i as i64 * (deal as i64 % 11 + 1)) * MICROS_PER_SECOND;
+                h.push(&format!("d{deal}"), act, t, EventKind::StageEntry);
+            }
+        }
+        let one = discover(&h, &DiscoverOptions::default()).unwrap();
+        let two = discover(
+            &h,
+            &DiscoverOptions {
+                threads: 2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let three = discover(
+            &h,
+            &DiscoverOptions {
+                threads: 3,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(h.len() > 10_000);
+        assert_eq!(one, two);
+        assert_eq!(one, three);
+    }
+}
