@@ -3,6 +3,7 @@
 //! - [`map::Map`]: the designed process (stages, transitions, goal, KPIs), resolved and indexed.
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
+//! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
@@ -11,7 +12,9 @@
 //! order is always deterministic.
 
 pub mod discovery;
+pub mod funnel;
 pub mod history;
+pub mod journey;
 pub mod map;
 pub mod overlay;
 pub mod stats;
