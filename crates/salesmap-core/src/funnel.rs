@@ -66,7 +66,10 @@ struct Reach {
 }
 
 fn reach(path_pos: &[Option<usize>], len: usize, j: &Journey) -> Reach {
-    let mut r = Reach { first: vec![None; len], last: vec![None; len] };
+    let mut r = Reach {
+        first: vec![None; len],
+        last: vec![None; len],
+    };
     for e in &j.entries {
         if let Some(p) = e.stage.and_then(|s| path_pos[s.index()]) {
             r.first[p].get_or_insert(e.time);
@@ -95,7 +98,12 @@ fn ended(map: &Map, j: &Journey) -> bool {
 }
 
 /// The funnel of `journeys` along the map's main path.
-pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Option<f64>) -> Funnel {
+pub fn funnel(
+    map: &Map,
+    journeys: &Journeys,
+    mode: FunnelMode,
+    window_days: Option<f64>,
+) -> Funnel {
     let (path, pos) = path_positions(map);
     let n = path.len();
     let won_pos = map.won_stage().and_then(|w| pos[w.index()]).unwrap_or(n);
@@ -137,7 +145,9 @@ pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Opt
                     }
                 }
             };
-            let Some(entered_at) = entered_at else { continue };
+            let Some(entered_at) = entered_at else {
+                continue;
+            };
             reached[i] += 1;
             let start_ok = match mode {
                 FunnelMode::Strict => r.first[0].is_some_and(|s| s <= entered_at),
@@ -153,7 +163,12 @@ pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Opt
                 FunnelMode::Strict => r.last[i + 1].filter(|&t| t >= entered_at),
                 FunnelMode::Implied => {
                     if furthest.is_some_and(|f| f > i) {
-                        Some(later_first[i + 1].or(j.won_at).unwrap_or(entered_at).max(entered_at))
+                        Some(
+                            later_first[i + 1]
+                                .or(j.won_at)
+                                .unwrap_or(entered_at)
+                                .max(entered_at),
+                        )
                     } else {
                         None
                     }
@@ -176,7 +191,9 @@ pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Opt
         {
             open_now[p] += 1;
             let target = map.stage(path[p]).target_days;
-            if target.is_some_and(|t| (journeys.as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64) {
+            if target
+                .is_some_and(|t| (journeys.as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64)
+            {
                 stale[p] += 1;
             }
         }
@@ -193,7 +210,11 @@ pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Opt
                 dropped: dropped[i],
                 open: open[i],
                 skipped: skipped[i],
-                conversion: if i + 1 < n { ratio(converted[i], reached[i]) } else { None },
+                conversion: if i + 1 < n {
+                    ratio(converted[i], reached[i])
+                } else {
+                    None
+                },
                 cumulative: ratio(from_start[i], reached[0]),
                 open_now: open_now[i],
                 stale: stale[i],
@@ -201,7 +222,11 @@ pub fn funnel(map: &Map, journeys: &Journeys, mode: FunnelMode, window_days: Opt
             }
         })
         .collect();
-    Funnel { mode, window_days, stages }
+    Funnel {
+        mode,
+        window_days,
+        stages,
+    }
 }
 
 #[cfg(test)]

@@ -173,7 +173,12 @@ impl Journeys {
                     journeys.repeated_entries += 1;
                     continue;
                 }
-                j.entries.push(Entry { stage, activity, time, row });
+                j.entries.push(Entry {
+                    stage,
+                    activity,
+                    time,
+                    row,
+                });
             }
             if j.entries.is_empty() && j.touches.is_empty() {
                 continue;
@@ -220,7 +225,11 @@ fn classify(map: &Map, j: &mut Journey) {
     j.status = if j.won_at.is_some() {
         Status::Won
     } else {
-        match j.current().and_then(|e| e.stage).and_then(|s| map.outcome(s)) {
+        match j
+            .current()
+            .and_then(|e| e.stage)
+            .and_then(|s| map.outcome(s))
+        {
             Some(Outcome::Lost) => Status::Lost,
             Some(Outcome::Disqualified) => Status::Disqualified,
             _ => Status::Open,
@@ -256,23 +265,24 @@ pub(crate) mod tests {
     /// qualify → nurture → qualify, qualify/demo/proposal → lost, lead → disqualified,
     /// onboard → churned. `demo` has a sub-stage `demo-call`.
     pub(crate) fn test_map() -> Map {
-        let stage = |id: &str, kind: StageKind, target: Option<f64>, owner: &str| crate::map::Stage {
-            id: id.into(),
-            name: Text::new("en", id.to_uppercase()),
-            kind,
-            parent: None,
-            phase: None,
-            owners: vec![owner.into()],
-            entry: None,
-            what_happens: vec![],
-            exit_checklist: vec![],
-            customer_value: None,
-            target_days: target,
-            probability: None,
-            aliases: vec![],
-            decision: None,
-            triggers: vec![],
-        };
+        let stage =
+            |id: &str, kind: StageKind, target: Option<f64>, owner: &str| crate::map::Stage {
+                id: id.into(),
+                name: Text::new("en", id.to_uppercase()),
+                kind,
+                parent: None,
+                phase: None,
+                owners: vec![owner.into()],
+                entry: None,
+                what_happens: vec![],
+                exit_checklist: vec![],
+                customer_value: None,
+                target_days: target,
+                probability: None,
+                aliases: vec![],
+                decision: None,
+                triggers: vec![],
+            };
         let mut stages = vec![
             stage("lead", StageKind::Step, Some(2.0), "marketing"),
             stage("qualify", StageKind::Step, Some(5.0), "sales"),
@@ -282,7 +292,12 @@ pub(crate) mod tests {
             stage("onboard", StageKind::Step, Some(30.0), "cs"),
             stage("nurture", StageKind::Step, None, "marketing"),
             stage("lost", StageKind::Outcome(Outcome::Lost), None, "sales"),
-            stage("disqualified", StageKind::Outcome(Outcome::Disqualified), None, "sales"),
+            stage(
+                "disqualified",
+                StageKind::Outcome(Outcome::Disqualified),
+                None,
+                "sales",
+            ),
             stage("churned", StageKind::Outcome(Outcome::Churned), None, "cs"),
             stage("demo-call", StageKind::Step, None, "sales"),
         ];

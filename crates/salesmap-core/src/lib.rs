@@ -19,3 +19,4 @@ pub mod map;
 pub mod overlay;
 pub mod stats;
 pub mod text;
+pub mod timing;

@@ -39,6 +39,11 @@ impl Summary {
         Summary::of_micros_in(values, MICROS_PER_DAY)
     }
 
+    /// Summarizes durations given in microseconds, reporting hours. Sorts `values` in place.
+    pub fn of_micros_in_hours(values: &mut [Micros]) -> Option<Summary> {
+        Summary::of_micros_in(values, 3600 * MICROS_PER_SECOND)
+    }
+
     fn of_micros_in(values: &mut [Micros], unit: i64) -> Option<Summary> {
         if values.is_empty() {
             return None;
