@@ -11,6 +11,7 @@
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
 //! order is always deterministic.
 
+pub mod conformance;
 pub mod discovery;
 pub mod funnel;
 pub mod history;

@@ -1,0 +1,421 @@
+//! Conformance: how each deal's journey departs from the map, and the as-is map beside the
+//! designed one (R3, R12: "map what happens, not what you think should happen").
+//!
+//! A deal fits when every move between consecutive known stages is a transition of the map,
+//! it starts at the map's start stage, every stage is known, and it is not stuck. Otherwise it
+//! carries one or more [`DeviationKind`]s. A move the map lacks is a *skipped stage* when the
+//! target lies ahead (further down the main path, or reachable through the map), a *backward
+//! move* when it lies behind, and a *move not in the map* otherwise. *Stuck* means an open
+//! deal has been in its current stage longer than the stage's target days.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::funnel::path_positions;
+use crate::history::{History, MICROS_PER_DAY};
+use crate::journey::{Journey, Journeys};
+use crate::map::{Map, StageIx};
+
+/// Ways a deal departs from the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeviationKind {
+    SkippedStage,
+    BackwardMove,
+    UnknownStage,
+    MoveNotInMap,
+    Stuck,
+}
+
+impl DeviationKind {
+    pub const ALL: [DeviationKind; 5] = [
+        DeviationKind::SkippedStage,
+        DeviationKind::BackwardMove,
+        DeviationKind::UnknownStage,
+        DeviationKind::MoveNotInMap,
+        DeviationKind::Stuck,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviationKind::SkippedStage => "skipped stage",
+            DeviationKind::BackwardMove => "backward move",
+            DeviationKind::UnknownStage => "unknown stage",
+            DeviationKind::MoveNotInMap => "move not in the map",
+            DeviationKind::Stuck => "stuck",
+        }
+    }
+}
+
+/// Conformance of all deals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conformance {
+    pub deals: u64,
+    /// Deals with no deviation.
+    pub fitting: u64,
+    pub fit_share: Option<f64>,
+    /// Deals with at least one deviation of each kind (a deal may count under several).
+    pub by_kind: Vec<KindCount>,
+    /// Distinct deviations, most deals first.
+    pub deviations: Vec<Deviation>,
+    /// The as-is map beside the designed one.
+    pub as_is: AsIs,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindCount {
+    pub kind: DeviationKind,
+    pub deals: u64,
+}
+
+/// One distinct deviation, e.g. "skipped demo (qualify → proposal)".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deviation {
+    pub kind: DeviationKind,
+    pub description: String,
+    /// Deals showing it.
+    pub deals: u64,
+    /// Up to three example deal ids, in deal-id order.
+    pub examples: Vec<String>,
+}
+
+/// Transitions as the history uses them, against the map's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AsIs {
+    /// Every map transition with its use.
+    pub designed: Vec<MoveUse>,
+    /// Moves the history makes that the map lacks, most deals first.
+    pub not_in_map: Vec<MoveUse>,
+    /// Map transitions no deal used.
+    pub unused: Vec<(String, String)>,
+    /// Stage names the map does not know, with their entry counts.
+    pub unknown_stages: BTreeMap<String, u64>,
+}
+
+/// How a move `from → to` is used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MoveUse {
+    pub from: String,
+    pub to: String,
+    /// Times the move was made directly.
+    pub moves: u64,
+    /// Deals that made it directly at least once.
+    pub deals: u64,
+    /// Deals that reached `from`.
+    pub reached_from: u64,
+    /// Of the deals that reached `from`, the share that entered `to` afterwards (directly
+    /// or not): the cohort conversion drawn on the map.
+    pub conversion: Option<f64>,
+}
+
+const EXAMPLES: usize = 3;
+
+/// Classifies every deal against the map and builds the as-is map.
+pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conformance {
+    let (_, pos) = path_positions(map);
+    let n = map.stages.len();
+    let mut kind_deals = [0u64; 5];
+    let mut fitting = 0;
+    let mut deviations: BTreeMap<(DeviationKind, String), (u64, Vec<String>)> = BTreeMap::new();
+    let mut moves: BTreeMap<(StageIx, StageIx), (u64, u64)> = BTreeMap::new();
+    let mut reached = vec![0u64; n];
+    let mut then_reached: BTreeMap<(StageIx, StageIx), u64> = BTreeMap::new();
+
+    for j in &journeys.deals {
+        let mut found: Vec<(DeviationKind, String)> = Vec::new();
+        deal_deviations(map, history, journeys, &pos, j, &mut found);
+        found.sort();
+        found.dedup();
+        if found.is_empty() {
+            fitting += 1;
+        }
+        let mut kinds: Vec<DeviationKind> = found.iter().map(|(k, _)| *k).collect();
+        kinds.dedup();
+        for k in kinds {
+            kind_deals[k as usize] += 1;
+        }
+        let deal = history.deals.name(j.deal);
+        for key in found {
+            let entry = deviations.entry(key).or_default();
+            entry.0 += 1;
+            if entry.1.len() < EXAMPLES {
+                entry.1.push(deal.to_string());
+            }
+        }
+        // As-is moves and cohort reach.
+        let mut deal_moves: Vec<(StageIx, StageIx)> = Vec::new();
+        for w in j.entries.windows(2) {
+            if let (Some(a), Some(b)) = (w[0].stage, w[1].stage) {
+                moves.entry((a, b)).or_default().0 += 1;
+                deal_moves.push((a, b));
+            }
+        }
+        deal_moves.sort();
+        deal_moves.dedup();
+        for m in deal_moves {
+            moves.entry(m).or_default().1 += 1;
+        }
+        let mut first_at = vec![None; n];
+        let mut last_at = vec![None; n];
+        for e in &j.entries {
+            if let Some(s) = e.stage {
+                first_at[s.index()].get_or_insert(e.time);
+                last_at[s.index()] = Some(e.time);
+            }
+        }
+        for (i, f) in first_at.iter().enumerate() {
+            if f.is_some() {
+                reached[i] += 1;
+            }
+        }
+        for t in &map.transitions {
+            if let (Some(a), Some(b)) = (first_at[t.from.index()], last_at[t.to.index()])
+                && b >= a
+            {
+                *then_reached.entry((t.from, t.to)).or_default() += 1;
+            }
+        }
+    }
+
+    let id = |s: StageIx| map.stage(s).id.clone();
+    let use_of = |a: StageIx, b: StageIx, conversion: bool| {
+        let (m, d) = moves.get(&(a, b)).copied().unwrap_or((0, 0));
+        let from = reached[a.index()];
+        MoveUse {
+            from: id(a),
+            to: id(b),
+            moves: m,
+            deals: d,
+            reached_from: from,
+            conversion: (conversion && from > 0)
+                .then(|| then_reached.get(&(a, b)).copied().unwrap_or(0) as f64 / from as f64),
+        }
+    };
+    let designed: Vec<MoveUse> = map
+        .transitions
+        .iter()
+        .map(|t| use_of(t.from, t.to, true))
+        .collect();
+    let unused = designed
+        .iter()
+        .filter(|u| u.moves == 0)
+        .map(|u| (u.from.clone(), u.to.clone()))
+        .collect();
+    let mut not_in_map: Vec<MoveUse> = moves
+        .keys()
+        .filter(|&&(a, b)| !map.allows(a, b))
+        .map(|&(a, b)| use_of(a, b, false))
+        .collect();
+    not_in_map.sort_by(|x, y| y.deals.cmp(&x.deals));
+    let mut deviations: Vec<Deviation> = deviations
+        .into_iter()
+        .map(|((kind, description), (deals, examples))| Deviation {
+            kind,
+            description,
+            deals,
+            examples,
+        })
+        .collect();
+    deviations.sort_by(|x, y| y.deals.cmp(&x.deals));
+    let deals = journeys.deals.len() as u64;
+    Conformance {
+        deals,
+        fitting,
+        fit_share: (deals > 0).then(|| fitting as f64 / deals as f64),
+        by_kind: DeviationKind::ALL
+            .iter()
+            .map(|&kind| KindCount { kind, deals: kind_deals[kind as usize] })
+            .collect(),
+        deviations,
+        as_is: AsIs {
+            designed,
+            not_in_map,
+            unused,
+            unknown_stages: journeys.unknown_stages.clone(),
+        },
+    }
+}
+
+fn deal_deviations(
+    map: &Map,
+    history: &History,
+    journeys: &Journeys,
+    pos: &[Option<usize>],
+    j: &Journey,
+    found: &mut Vec<(DeviationKind, String)>,
+) {
+    let id = |s: StageIx| map.stage(s).id.as_str();
+    for e in &j.entries {
+        if e.stage.is_none() {
+            let name = history.activities.name(e.activity);
+            found.push((DeviationKind::UnknownStage, format!("unknown stage \"{name}\"")));
+        }
+    }
+    if let Some(first) = j.entries.iter().find_map(|e| e.stage)
+        && first != map.start
+        && shortest_path(map, map.start, first).is_some()
+    {
+        found.push((
+            DeviationKind::SkippedStage,
+            format!("started at {}, not at {}", id(first), id(map.start)),
+        ));
+    }
+    for w in j.entries.windows(2) {
+        let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else { continue };
+        if map.allows(a, b) {
+            continue;
+        }
+        let ahead = match (pos[a.index()], pos[b.index()]) {
+            (Some(pa), Some(pb)) => Some(pb > pa),
+            _ if shortest_path(map, a, b).is_some() => Some(true),
+            _ if shortest_path(map, b, a).is_some() => Some(false),
+            _ => None,
+        };
+        let (kind, description) = match ahead {
+            Some(true) => {
+                let between: Vec<&str> = match shortest_path(map, a, b) {
+                    Some(path) => path[1..path.len() - 1].iter().map(|&s| id(s)).collect(),
+                    None => Vec::new(),
+                };
+                let what = if between.is_empty() {
+                    "stages".to_string()
+                } else {
+                    between.join(", ")
+                };
+                (
+                    DeviationKind::SkippedStage,
+                    format!("skipped {what} ({} → {})", id(a), id(b)),
+                )
+            }
+            Some(false) => (
+                DeviationKind::BackwardMove,
+                format!("backward move {} → {}", id(a), id(b)),
+            ),
+            None => (
+                DeviationKind::MoveNotInMap,
+                format!("move not in the map {} → {}", id(a), id(b)),
+            ),
+        };
+        found.push((kind, description));
+    }
+    if let Some(cur) = j.current()
+        && let Some(s) = cur.stage
+        && map.outcome(s).is_none()
+        && let Some(target) = map.stage(s).target_days
+        && (journeys.as_of - cur.time) as f64 > target * MICROS_PER_DAY as f64
+    {
+        found.push((
+            DeviationKind::Stuck,
+            format!("stuck in {} (over {target} days)", id(s)),
+        ));
+    }
+}
+
+/// The shortest chain of map transitions from `a` to `b` (both included, `a ≠ b`), by
+/// breadth-first search in transition order so the answer is deterministic.
+fn shortest_path(map: &Map, a: StageIx, b: StageIx) -> Option<Vec<StageIx>> {
+    if a == b {
+        return None;
+    }
+    let mut prev: Vec<Option<StageIx>> = vec![None; map.stages.len()];
+    let mut queue = VecDeque::from([a]);
+    while let Some(s) = queue.pop_front() {
+        for t in map.outgoing(s) {
+            if t.to != a && prev[t.to.index()].is_none() {
+                prev[t.to.index()] = Some(s);
+                queue.push_back(t.to);
+            }
+        }
+    }
+    prev[b.index()]?;
+    let mut path = vec![b];
+    let mut at = b;
+    while let Some(p) = prev[at.index()] {
+        path.push(p);
+        if p == a {
+            break;
+        }
+        at = p;
+    }
+    path.reverse();
+    Some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::tests::{day, history, test_map};
+    use expect_test::expect;
+
+    fn check(events: &str, expect: expect_test::Expect) {
+        let map = test_map();
+        let h = history(events);
+        let js = Journeys::build(&map, &h, day(30.0));
+        let c = conformance(&map, &h, &js);
+        let mut out = format!(
+            "deals={} fitting={} share={:?}\n",
+            c.deals, c.fitting, c.fit_share
+        );
+        for k in c.by_kind.iter().filter(|k| k.deals > 0) {
+            out += &format!("{}: {}\n", k.kind.label(), k.deals);
+        }
+        for d in &c.deviations {
+            out += &format!("  {} deals={} e.g. {}\n", d.description, d.deals, d.examples.join(","));
+        }
+        for m in &c.as_is.not_in_map {
+            out += &format!("not in map {}>{} moves={} deals={}\n", m.from, m.to, m.moves, m.deals);
+        }
+        let used: Vec<String> = c
+            .as_is
+            .designed
+            .iter()
+            .filter(|m| m.moves > 0)
+            .map(|m| format!("{}>{} {}/{} {:.2}", m.from, m.to, m.deals, m.reached_from, m.conversion.unwrap_or(-1.0)))
+            .collect();
+        out += &format!("used: {}\n", used.join("; "));
+        out += &format!("unused: {}", c.as_is.unused.len());
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn fitting_deals() {
+        check(
+            "a lead 0; a qualify 1; a nurture 2; a qualify 3; a lost 4; b lead 0; b disqualified 1",
+            expect![[r#"
+                deals=2 fitting=2 share=Some(1.0)
+                used: lead>qualify 1/2 0.50; qualify>nurture 1/1 1.00; nurture>qualify 1/1 1.00; qualify>lost 1/1 1.00; lead>disqualified 1/2 0.50
+                unused: 7"#]],
+        );
+    }
+
+    #[test]
+    fn every_kind_of_deviation() {
+        check(
+            "a lead 0; a qualify 1; a proposal 2; a won 3; \
+             b lead 0; b qualify 1; b demo 2; b qualify 3; b lost 4; \
+             c lead 0; c Pricing 1; c lost 2; \
+             d lead 0; d disqualified 1; d demo 2; d lost 3; \
+             e lead 0; e qualify 1; e demo 2; \
+             f demo 29.5; f lost 29.9",
+            expect![[r#"
+                deals=6 fitting=0 share=Some(0.0)
+                skipped stage: 2
+                backward move: 1
+                unknown stage: 1
+                move not in the map: 1
+                stuck: 1
+                  skipped demo (qualify → proposal) deals=1 e.g. a
+                  started at demo, not at lead deals=1 e.g. f
+                  backward move demo → qualify deals=1 e.g. b
+                  unknown stage "Pricing" deals=1 e.g. c
+                  move not in the map disqualified → demo deals=1 e.g. d
+                  stuck in demo (over 10 days) deals=1 e.g. e
+                not in map qualify>proposal moves=1 deals=1
+                not in map demo>qualify moves=1 deals=1
+                not in map disqualified>demo moves=1 deals=1
+                used: lead>qualify 3/5 0.60; qualify>demo 2/3 0.67; proposal>won 1/1 1.00; qualify>lost 1/3 0.33; demo>lost 2/4 0.75; lead>disqualified 1/5 0.20
+                unused: 6"#]],
+        );
+    }
+}
