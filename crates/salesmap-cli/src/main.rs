@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 mod commands;
 
 #[derive(Parser)]
-#[command(name = "salesmap", version, about = "Sales process maps: check, draw, measure, plan.")]
+#[command(
+    name = "salesmap",
+    version,
+    about = "Sales process maps: check, draw, measure, plan."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
