@@ -225,7 +225,10 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
         fit_share: (deals > 0).then(|| fitting as f64 / deals as f64),
         by_kind: DeviationKind::ALL
             .iter()
-            .map(|&kind| KindCount { kind, deals: kind_deals[kind as usize] })
+            .map(|&kind| KindCount {
+                kind,
+                deals: kind_deals[kind as usize],
+            })
             .collect(),
         deviations,
         as_is: AsIs {
@@ -249,7 +252,10 @@ fn deal_deviations(
     for e in &j.entries {
         if e.stage.is_none() {
             let name = history.activities.name(e.activity);
-            found.push((DeviationKind::UnknownStage, format!("unknown stage \"{name}\"")));
+            found.push((
+                DeviationKind::UnknownStage,
+                format!("unknown stage \"{name}\""),
+            ));
         }
     }
     if let Some(first) = j.entries.iter().find_map(|e| e.stage)
@@ -262,7 +268,9 @@ fn deal_deviations(
         ));
     }
     for w in j.entries.windows(2) {
-        let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else { continue };
+        let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else {
+            continue;
+        };
         if map.allows(a, b) {
             continue;
         }
@@ -361,17 +369,34 @@ mod tests {
             out += &format!("{}: {}\n", k.kind.label(), k.deals);
         }
         for d in &c.deviations {
-            out += &format!("  {} deals={} e.g. {}\n", d.description, d.deals, d.examples.join(","));
+            out += &format!(
+                "  {} deals={} e.g. {}\n",
+                d.description,
+                d.deals,
+                d.examples.join(",")
+            );
         }
         for m in &c.as_is.not_in_map {
-            out += &format!("not in map {}>{} moves={} deals={}\n", m.from, m.to, m.moves, m.deals);
+            out += &format!(
+                "not in map {}>{} moves={} deals={}\n",
+                m.from, m.to, m.moves, m.deals
+            );
         }
         let used: Vec<String> = c
             .as_is
             .designed
             .iter()
             .filter(|m| m.moves > 0)
-            .map(|m| format!("{}>{} {}/{} {:.2}", m.from, m.to, m.deals, m.reached_from, m.conversion.unwrap_or(-1.0)))
+            .map(|m| {
+                format!(
+                    "{}>{} {}/{} {:.2}",
+                    m.from,
+                    m.to,
+                    m.deals,
+                    m.reached_from,
+                    m.conversion.unwrap_or(-1.0)
+                )
+            })
             .collect();
         out += &format!("used: {}\n", used.join("; "));
         out += &format!("unused: {}", c.as_is.unused.len());

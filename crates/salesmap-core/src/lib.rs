@@ -11,8 +11,10 @@
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
 //! order is always deterministic.
 
+pub mod attributes;
 pub mod conformance;
 pub mod discovery;
+pub mod fastslow;
 pub mod funnel;
 pub mod history;
 pub mod journey;
@@ -21,3 +23,4 @@ pub mod overlay;
 pub mod stats;
 pub mod text;
 pub mod timing;
+pub mod triggers;

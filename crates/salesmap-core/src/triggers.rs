@@ -1,0 +1,259 @@
+//! Triggers and friction (R4): which touches and attributes raise a deal's chance of
+//! advancing from each stage, and where deals drop out, with the reasons they give.
+//!
+//! For a main-path stage, the deals that entered it and have been *decided* (they advanced
+//! to a later main-path stage or were won, or they ended lost, disqualified or churned) form
+//! the base; deals still open there are left out, since their answer is not in yet. A
+//! feature's lift is its advance rate over the base rate. A touch counts for a stage when it
+//! happened during the deal's first stay there. Every lift carries its `n`, and features
+//! seen on fewer than [`MIN_SUPPORT`] deals are ranked after the others.
+//!
+//! Friction counts, for each stage, the deals that ended (lost or disqualified) while it was
+//! their last stage, with their lost reasons.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::attributes::categorical;
+use crate::funnel::path_positions;
+use crate::history::{History, Micros};
+use crate::journey::{Journey, Journeys, LOST_REASON_ATTRS, Status};
+use crate::map::{Map, Outcome};
+
+/// Features seen on fewer deals than this are ranked after the rest.
+pub const MIN_SUPPORT: u64 = 5;
+/// Most features kept per stage.
+pub const MAX_FEATURES: usize = 8;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageTriggers {
+    pub stage: String,
+    /// Decided deals that entered the stage.
+    pub decided: u64,
+    /// Of those, deals that advanced.
+    pub advanced: u64,
+    pub rate: Option<f64>,
+    /// Features ranked by lift (well-supported first).
+    pub features: Vec<Lift>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lift {
+    /// e.g. `touch: demo-call` or `source = referral`.
+    pub feature: String,
+    /// Decided deals with the feature.
+    pub n: u64,
+    pub advanced: u64,
+    pub rate: f64,
+    /// `rate / stage rate`.
+    pub lift: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Friction {
+    pub stage: String,
+    /// Deals that ended with this as their last stage.
+    pub dropped: u64,
+    /// Deals that entered the stage.
+    pub entered: u64,
+    /// `dropped / entered`.
+    pub drop_rate: Option<f64>,
+    /// Lost reasons of the dropped deals, most frequent first (`(none)` when missing).
+    pub reasons: Vec<(String, u64)>,
+}
+
+/// Trigger lifts for every main-path stage before the last.
+pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageTriggers> {
+    let (path, pos) = path_positions(map);
+    let attrs = categorical(history);
+    let mut out = Vec::new();
+    for p in 0..path.len().saturating_sub(1) {
+        if map.outcome(path[p]).is_some() || map.marks_won(path[p]) {
+            continue;
+        }
+        let mut decided = 0u64;
+        let mut advanced = 0u64;
+        let mut by_feature: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for j in &journeys.deals {
+            let Some(k) = j.entries.iter().position(|e| e.stage == Some(path[p])) else {
+                continue;
+            };
+            let entered = j.entries[k].time;
+            let went_on = j.entries[k + 1..]
+                .iter()
+                .any(|e| e.stage.and_then(|s| pos[s.index()]).is_some_and(|q| q > p))
+                || j.status == Status::Won;
+            if !went_on && !ended(map, j) {
+                continue;
+            }
+            decided += 1;
+            advanced += went_on as u64;
+            let until: Micros = j.entries.get(k + 1).map_or(Micros::MAX, |e| e.time);
+            let mut features: Vec<String> = j
+                .touches
+                .iter()
+                .filter(|&&(_, t)| t >= entered && t < until)
+                .map(|&(a, _)| format!("touch: {}", history.activities.name(a)))
+                .collect();
+            for col in &attrs {
+                if let Some(v) = col.get(j.deal as usize) {
+                    features.push(format!("{} = {v}", col.name));
+                }
+            }
+            features.sort();
+            features.dedup();
+            for f in features {
+                let c = by_feature.entry(f).or_default();
+                c.0 += 1;
+                c.1 += went_on as u64;
+            }
+        }
+        let rate = (decided > 0).then(|| advanced as f64 / decided as f64);
+        let mut features: Vec<Lift> = by_feature
+            .into_iter()
+            .filter_map(|(feature, (n, adv))| {
+                let base = rate.filter(|&r| r > 0.0)?;
+                let r = adv as f64 / n as f64;
+                Some(Lift {
+                    feature,
+                    n,
+                    advanced: adv,
+                    rate: r,
+                    lift: r / base,
+                })
+            })
+            .filter(|l| l.lift > 1.0)
+            .collect();
+        features.sort_by(|a, b| {
+            (b.n >= MIN_SUPPORT)
+                .cmp(&(a.n >= MIN_SUPPORT))
+                .then(b.lift.total_cmp(&a.lift))
+                .then(b.n.cmp(&a.n))
+                .then_with(|| a.feature.cmp(&b.feature))
+        });
+        features.truncate(MAX_FEATURES);
+        out.push(StageTriggers {
+            stage: map.stage(path[p]).id.clone(),
+            decided,
+            advanced,
+            rate,
+            features,
+        });
+    }
+    out
+}
+
+fn ended(map: &Map, j: &Journey) -> bool {
+    matches!(j.status, Status::Lost | Status::Disqualified)
+        || j.current()
+            .and_then(|e| e.stage)
+            .and_then(|s| map.outcome(s))
+            .is_some_and(|o| o != Outcome::Won)
+}
+
+/// Stages ranked by how many deals ended while there (largest first), with lost reasons.
+pub fn friction(map: &Map, history: &History, journeys: &Journeys) -> Vec<Friction> {
+    let reason_col = LOST_REASON_ATTRS.iter().find_map(|n| history.deal_attr(n));
+    let n = map.stages.len();
+    let mut entered = vec![0u64; n];
+    let mut dropped = vec![0u64; n];
+    let mut reasons: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
+    let mut seen = vec![usize::MAX; n];
+    for (d, j) in journeys.deals.iter().enumerate() {
+        for e in &j.entries {
+            if let Some(s) = e.stage
+                && std::mem::replace(&mut seen[s.index()], d) != d
+            {
+                entered[s.index()] += 1;
+            }
+        }
+        if !matches!(j.status, Status::Lost | Status::Disqualified) {
+            continue;
+        }
+        let Some(last) = j
+            .entries
+            .iter()
+            .rev()
+            .filter_map(|e| e.stage)
+            .find(|&s| map.outcome(s).is_none())
+        else {
+            continue;
+        };
+        dropped[last.index()] += 1;
+        let reason = reason_col
+            .and_then(|c| c.get(j.deal as usize))
+            .unwrap_or("(none)")
+            .to_string();
+        *reasons[last.index()].entry(reason).or_default() += 1;
+    }
+    let mut out: Vec<Friction> = map
+        .stage_ixs()
+        .filter(|s| dropped[s.index()] > 0)
+        .map(|s| {
+            let i = s.index();
+            let mut rs: Vec<(String, u64)> = std::mem::take(&mut reasons[i]).into_iter().collect();
+            rs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Friction {
+                stage: map.stage(s).id.clone(),
+                dropped: dropped[i],
+                entered: entered[i],
+                drop_rate: (entered[i] > 0).then(|| dropped[i] as f64 / entered[i] as f64),
+                reasons: rs,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.dropped.cmp(&a.dropped));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::tests::{day, history, test_map};
+
+    #[test]
+    fn a_demo_call_in_qualify_lifts_advancing() {
+        // 6 deals with a demo-call touch during qualify: 5 advance. 6 without: 1 advances.
+        // One deal is still open in qualify and is left out.
+        let mut events = String::new();
+        for i in 0..6 {
+            let next = if i < 5 { "demo" } else { "lost" };
+            events += &format!("t{i} lead 0; t{i} qualify 1; t{i} +demo-call 2; t{i} {next} 3; ");
+        }
+        for i in 0..6 {
+            let next = if i < 1 { "demo" } else { "lost" };
+            events += &format!("n{i} lead 0 lost_reason=price; n{i} qualify 1; n{i} {next} 3; ");
+        }
+        events += "o lead 0; o qualify 1; o +demo-call 2";
+        let map = test_map();
+        let h = history(&events);
+        let js = Journeys::build(&map, &h, day(4.0));
+        let ts = triggers(&map, &h, &js);
+        let q = ts.iter().find(|t| t.stage == "qualify").unwrap();
+        assert_eq!((q.decided, q.advanced), (12, 6));
+        let got: Vec<String> = q
+            .features
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} n={} adv={} lift={:.2}",
+                    l.feature, l.n, l.advanced, l.lift
+                )
+            })
+            .collect();
+        assert_eq!(got, ["touch: demo-call n=6 adv=5 lift=1.67"]);
+        let lead = ts.iter().find(|t| t.stage == "lead").unwrap();
+        assert_eq!(
+            (lead.decided, lead.advanced, lead.features.len()),
+            (13, 13, 0)
+        );
+
+        let fr = friction(&map, &h, &js);
+        let got: Vec<String> = fr
+            .iter()
+            .map(|f| format!("{} {}/{} {:?}", f.stage, f.dropped, f.entered, f.reasons))
+            .collect();
+        assert_eq!(got, [r#"qualify 6/13 [("price", 5), ("(none)", 1)]"#]);
+    }
+}
