@@ -14,10 +14,12 @@
 pub mod attributes;
 pub mod conformance;
 pub mod discovery;
+pub mod forecast;
 pub mod fastslow;
 pub mod funnel;
 pub mod history;
 pub mod journey;
+pub mod kpi;
 pub mod map;
 pub mod overlay;
 pub mod stats;

@@ -1,0 +1,387 @@
+//! Outcome figures and the map's targets (R1, R11): win rate by count and by value, sales
+//! velocity, churn and retention, each KPI measured against its target and the goal against
+//! its number.
+//!
+//! Win rate counts closed deals only: won / (won + lost); disqualified deals were never real
+//! opportunities and are reported apart. A deal is won once it enters a stage that marks the
+//! sale as won, whatever follows. Churn is measured on customers (won deals): the share that
+//! later entered a `churned` outcome; retention is its complement. Rates are fractions
+//! (0.25 = 25 %), as KPI targets in map files are written.
+
+use serde::Serialize;
+
+use crate::journey::{Journeys, Status};
+use crate::map::{Map, Metric, StageIx};
+use crate::timing::{Cycle, FirstResponse, Handoffs};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WinRate {
+    pub won: u64,
+    pub lost: u64,
+    pub disqualified: u64,
+    pub open: u64,
+    /// `won / (won + lost)`.
+    pub by_count: Option<f64>,
+    /// Summed amounts of won and lost deals that have one, and how many have one.
+    pub won_value: f64,
+    pub lost_value: f64,
+    pub won_with_amount: u64,
+    pub lost_with_amount: u64,
+    /// `won_value / (won_value + lost_value)`.
+    pub by_value: Option<f64>,
+}
+
+pub fn win_rate(journeys: &Journeys) -> WinRate {
+    let mut w = WinRate {
+        won: 0,
+        lost: 0,
+        disqualified: 0,
+        open: 0,
+        by_count: None,
+        won_value: 0.0,
+        lost_value: 0.0,
+        won_with_amount: 0,
+        lost_with_amount: 0,
+        by_value: None,
+    };
+    for j in &journeys.deals {
+        match j.status {
+            Status::Won => {
+                w.won += 1;
+                if let Some(a) = j.amount {
+                    w.won_value += a;
+                    w.won_with_amount += 1;
+                }
+            }
+            Status::Lost => {
+                w.lost += 1;
+                if let Some(a) = j.amount {
+                    w.lost_value += a;
+                    w.lost_with_amount += 1;
+                }
+            }
+            Status::Disqualified => w.disqualified += 1,
+            Status::Open => w.open += 1,
+        }
+    }
+    w.by_count = ratio(w.won as f64, (w.won + w.lost) as f64);
+    w.by_value = ratio(w.won_value, w.won_value + w.lost_value);
+    w
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+/// Sales velocity: open deals × average won amount × win rate / median cycle days, in amount
+/// per day. `None` parts say which input is missing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Velocity {
+    pub open_deals: u64,
+    pub average_won_amount: Option<f64>,
+    pub win_rate: Option<f64>,
+    pub median_cycle_days: Option<f64>,
+    pub per_day: Option<f64>,
+}
+
+pub fn velocity(win: &WinRate, cycle: &Cycle) -> Velocity {
+    let average = ratio(win.won_value, win.won_with_amount as f64);
+    let median = cycle.days.as_ref().map(|d| d.median);
+    let per_day = match (average, win.by_count, median) {
+        (Some(a), Some(r), Some(m)) if m > 0.0 => Some(win.open as f64 * a * r / m),
+        _ => None,
+    };
+    Velocity {
+        open_deals: win.open,
+        average_won_amount: average,
+        win_rate: win.by_count,
+        median_cycle_days: median,
+        per_day,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Churn {
+    /// Won deals.
+    pub customers: u64,
+    /// Of those, deals that entered a `churned` outcome after the win.
+    pub churned: u64,
+    pub churn_rate: Option<f64>,
+    pub retention_rate: Option<f64>,
+}
+
+pub fn churn(journeys: &Journeys) -> Churn {
+    let customers = journeys.deals.iter().filter(|j| j.won_at.is_some()).count() as u64;
+    let churned = journeys
+        .deals
+        .iter()
+        .filter(|j| j.churned_at.is_some())
+        .count() as u64;
+    let rate = ratio(churned as f64, customers as f64);
+    Churn {
+        customers,
+        churned,
+        churn_rate: rate,
+        retention_rate: rate.map(|r| 1.0 - r),
+    }
+}
+
+/// Cohort conversion from `from` to `to` (top-level stages): of the deals that entered
+/// `from`, the share that entered `to` at or after their first entry into `from`.
+pub fn conversion_between(journeys: &Journeys, from: StageIx, to: StageIx) -> (Option<f64>, u64) {
+    let mut reached = 0u64;
+    let mut converted = 0u64;
+    for j in &journeys.deals {
+        let Some(start) = j.entries.iter().find(|e| e.stage == Some(from)) else {
+            continue;
+        };
+        reached += 1;
+        if j.entries
+            .iter()
+            .any(|e| e.stage == Some(to) && e.time >= start.time)
+        {
+            converted += 1;
+        }
+    }
+    (ratio(converted as f64, reached as f64), reached)
+}
+
+/// The figures KPIs are read from, computed once.
+pub struct Figures<'a> {
+    pub map: &'a Map,
+    pub journeys: &'a Journeys,
+    pub win: &'a WinRate,
+    pub cycle: &'a Cycle,
+    pub velocity: &'a Velocity,
+    pub churn: &'a Churn,
+    pub first_response: Option<&'a FirstResponse>,
+    pub handoffs: &'a Handoffs,
+}
+
+impl Figures<'_> {
+    /// The measured value of `metric` (with its stage pair where it takes one) and the number
+    /// of deals or events it is measured on.
+    pub fn measure(
+        &self,
+        metric: Metric,
+        from: Option<StageIx>,
+        to: Option<StageIx>,
+    ) -> (Option<f64>, u64) {
+        let win = self.win;
+        match metric {
+            Metric::WonRevenue => (Some(win.won_value), win.won_with_amount),
+            Metric::WonDeals => (Some(win.won as f64), win.won),
+            Metric::WinRate => (win.by_count, win.won + win.lost),
+            Metric::Conversion => {
+                let from = from.unwrap_or(self.map.start);
+                match to.or_else(|| self.map.won_stage()) {
+                    Some(to) => conversion_between(
+                        self.journeys,
+                        self.map.top_ancestor(from),
+                        self.map.top_ancestor(to),
+                    ),
+                    None => (None, 0),
+                }
+            }
+            Metric::CycleDays => (self.cycle.days.as_ref().map(|d| d.median), self.cycle.won),
+            Metric::FirstResponseHours => {
+                match self.first_response.and_then(|f| f.hours.as_ref()) {
+                    Some(h) => (Some(h.median), h.n),
+                    None => (None, 0),
+                }
+            }
+            Metric::HandoffHours => {
+                let pair = match (from, to) {
+                    (Some(a), Some(b)) => {
+                        let (a, b) = (&self.map.stage(a).id, &self.map.stage(b).id);
+                        self.handoffs
+                            .pairs
+                            .iter()
+                            .find(|p| &p.from == a && &p.to == b)
+                            .map(|p| &p.hours)
+                    }
+                    _ => self.handoffs.hours.as_ref(),
+                };
+                pair.map_or((None, 0), |h| (Some(h.median), h.n))
+            }
+            Metric::ChurnRate => (self.churn.churn_rate, self.churn.customers),
+            Metric::RetentionRate => (self.churn.retention_rate, self.churn.customers),
+            Metric::SalesVelocity => (self.velocity.per_day, self.velocity.open_deals),
+            Metric::AverageDealSize => (self.velocity.average_won_amount, win.won_with_amount),
+        }
+    }
+}
+
+/// A KPI of the map against its target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KpiResult {
+    pub metric: Metric,
+    pub name: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub target: f64,
+    pub measured: Option<f64>,
+    /// Deals (or hand-offs) the value is measured on.
+    pub n: u64,
+    pub higher_is_better: bool,
+    /// Whether the target is met; `None` when nothing could be measured.
+    pub met: Option<bool>,
+}
+
+pub fn kpis(figures: &Figures<'_>) -> Vec<KpiResult> {
+    let map = figures.map;
+    map.kpis
+        .iter()
+        .map(|k| {
+            let (measured, n) = figures.measure(k.metric, k.from, k.to);
+            KpiResult {
+                metric: k.metric,
+                name: k.name.as_ref().map_or_else(
+                    || k.metric.name().to_string(),
+                    |t| t.get(&map.language, &map.language).to_string(),
+                ),
+                from: k.from.map(|s| map.stage(s).id.clone()),
+                to: k.to.map(|s| map.stage(s).id.clone()),
+                target: k.target,
+                measured,
+                n,
+                higher_is_better: k.higher_is_better,
+                met: measured.map(|m| {
+                    if k.higher_is_better {
+                        m >= k.target
+                    } else {
+                        m <= k.target
+                    }
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The map's goal against what the history shows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GoalProgress {
+    pub description: String,
+    pub metric: Metric,
+    pub target: f64,
+    pub unit: Option<String>,
+    pub deadline: Option<String>,
+    pub measured: Option<f64>,
+    pub n: u64,
+    /// `measured / target`.
+    pub progress: Option<f64>,
+}
+
+pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
+    let map = figures.map;
+    let g = map.goal.as_ref()?;
+    let (measured, n) = figures.measure(g.metric, None, None);
+    Some(GoalProgress {
+        description: g.description.get(&map.language, &map.language).to_string(),
+        metric: g.metric,
+        target: g.target,
+        unit: g.unit.clone(),
+        deadline: g.deadline.clone(),
+        measured,
+        n,
+        progress: measured.and_then(|m| ratio(m, g.target)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::tests::{day, history, test_map};
+    use crate::map::{Goal, Kpi};
+    use crate::text::Text;
+    use crate::timing::{cycle, first_response, handoffs};
+
+    const DEALS: &str = "a lead 0 amount=100; a qualify 1; a won 5; a onboard 6; a churned 20; \
+                         b lead 0 amount=300; b qualify 2; b won 12; \
+                         c lead 0 amount=200; c lost 3; \
+                         d lead 0; d disqualified 1; \
+                         e lead 0 amount=50; e qualify 1";
+
+    #[test]
+    fn win_rate_velocity_churn() {
+        let map = test_map();
+        let js = Journeys::build(&map, &history(DEALS), day(30.0));
+        let w = win_rate(&js);
+        assert_eq!((w.won, w.lost, w.disqualified, w.open), (2, 1, 1, 1));
+        assert_eq!(w.by_count, Some(2.0 / 3.0));
+        assert_eq!(
+            (w.won_value, w.lost_value, w.by_value),
+            (400.0, 200.0, Some(400.0 / 600.0))
+        );
+        let c = cycle(&map, &js);
+        let v = velocity(&w, &c);
+        // 1 open × 200 average × 2/3 / 8.5 median days.
+        assert_eq!(v.per_day, Some(1.0 * 200.0 * (2.0 / 3.0) / 8.5));
+        let ch = churn(&js);
+        assert_eq!(
+            (ch.customers, ch.churned, ch.churn_rate, ch.retention_rate),
+            (2, 1, Some(0.5), Some(0.5))
+        );
+    }
+
+    #[test]
+    fn kpis_and_goal_against_targets() {
+        let mut map = test_map();
+        let kpi = |metric: Metric, target: f64, from: Option<u32>, to: Option<u32>| Kpi {
+            metric,
+            name: None,
+            target,
+            from: from.map(StageIx),
+            to: to.map(StageIx),
+            higher_is_better: metric.higher_is_better(),
+        };
+        map.kpis = vec![
+            kpi(Metric::WinRate, 0.5, None, None),
+            kpi(Metric::CycleDays, 8.0, None, None),
+            kpi(Metric::Conversion, 0.5, Some(1), Some(4)),
+            kpi(Metric::ChurnRate, 0.1, None, None),
+            kpi(Metric::FirstResponseHours, 4.0, None, None),
+            kpi(Metric::HandoffHours, 30.0, Some(0), Some(1)),
+        ];
+        map.goal = Some(Goal {
+            description: Text::new("en", "Win 1000"),
+            metric: Metric::WonRevenue,
+            target: 1000.0,
+            unit: Some("USD".into()),
+            deadline: None,
+        });
+        let h = history(DEALS);
+        let js = Journeys::build(&map, &h, day(30.0));
+        let (w, c, ch) = (win_rate(&js), cycle(&map, &js), churn(&js));
+        let v = velocity(&w, &c);
+        let fr = first_response(&map, &js, None);
+        let ho = handoffs(&map, &h, &js);
+        let figures = Figures {
+            map: &map,
+            journeys: &js,
+            win: &w,
+            cycle: &c,
+            velocity: &v,
+            churn: &ch,
+            first_response: fr.as_ref(),
+            handoffs: &ho,
+        };
+        let got: Vec<String> = kpis(&figures)
+            .iter()
+            .map(|k| format!("{} {:?} n={} met={:?}", k.name, k.measured, k.n, k.met))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "win-rate Some(0.6666666666666666) n=3 met=Some(true)",
+                "cycle-days Some(8.5) n=2 met=Some(false)",
+                "conversion Some(0.6666666666666666) n=3 met=Some(true)",
+                "churn-rate Some(0.5) n=2 met=Some(false)",
+                "first-response-hours None n=0 met=None",
+                "handoff-hours Some(24.0) n=3 met=Some(true)",
+            ]
+        );
+        let g = goal(&figures).unwrap();
+        assert_eq!((g.measured, g.n, g.progress), (Some(400.0), 2, Some(0.4)));
+    }
+}
