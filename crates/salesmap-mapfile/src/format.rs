@@ -9,10 +9,12 @@
 //! idempotent.
 
 use toml_edit::{Array, DocumentMut, Item, RawString, Table, Value};
+use unicode_width::UnicodeWidthStr;
 
 use crate::syntax;
 
-/// Lines longer than this are split into one array item per line.
+/// Lines wider than this (in display columns: Hangul counts two) are split into one array item
+/// per line.
 const MAX_LINE: usize = 100;
 
 /// Formats `source`. A file that is not valid TOML is returned as an error message; run
@@ -127,7 +129,7 @@ fn normalize_value_decors(table: &mut Table) {
             k.leaf_decor_mut().set_prefix(prefix);
             k.leaf_decor_mut().set_suffix(" ");
         }
-        let key_len = key.chars().count();
+        let key_len = key.width();
         match table.get_mut(key) {
             Some(Item::Value(v)) => {
                 v.decor_mut().set_prefix(" ");
@@ -169,12 +171,8 @@ fn layout_array(a: &mut Array, key_len: usize) {
             t.fmt();
         }
     }
-    let inline_len: usize = a
-        .iter()
-        .map(|v| v.to_string().chars().count() + 2)
-        .sum::<usize>()
-        + key_len
-        + 4;
+    let inline_len: usize =
+        a.iter().map(|v| v.to_string().width() + 2).sum::<usize>() + key_len + 4;
     if inline_len <= MAX_LINE || a.len() <= 1 {
         for (i, v) in a.iter_mut().enumerate() {
             v.decor_mut().set_prefix(if i == 0 { "" } else { " " });

@@ -180,6 +180,6 @@ pub fn invalid_value(span: Span, message: &str, help: &str) -> Diagnostic {
 
 pub fn lint_config(span: Span, message: &str, help: &str) -> Diagnostic {
     LINT_CONFIG
-        .diag(span, message.to_string(), "")
+        .diag(span, message.to_string(), "in [lints]")
         .with_help(help.to_string())
 }

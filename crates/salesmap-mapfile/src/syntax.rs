@@ -143,6 +143,13 @@ pub fn read(source: &str) -> (MapFile, Vec<Diagnostic>) {
             continue;
         }
         lines_with_errors.push(line);
+        let message = if message == "duplicate key" {
+            // Name the key: the span covers it.
+            let key = source.get(span.clone()).unwrap_or("").trim();
+            format!("duplicate key `{key}`: a key may appear once per table")
+        } else {
+            message
+        };
         diags.push(structure::syntax_error(span, &message));
     }
     if !diags.is_empty() {
