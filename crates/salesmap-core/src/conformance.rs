@@ -207,7 +207,7 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
         .filter(|&&(a, b)| !map.allows(a, b))
         .map(|&(a, b)| use_of(a, b, false))
         .collect();
-    not_in_map.sort_by(|x, y| y.deals.cmp(&x.deals));
+    not_in_map.sort_by_key(|m| std::cmp::Reverse(m.deals));
     let mut deviations: Vec<Deviation> = deviations
         .into_iter()
         .map(|((kind, description), (deals, examples))| Deviation {
@@ -217,7 +217,7 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
             examples,
         })
         .collect();
-    deviations.sort_by(|x, y| y.deals.cmp(&x.deals));
+    deviations.sort_by_key(|d| std::cmp::Reverse(d.deals));
     let deals = journeys.deals.len() as u64;
     Conformance {
         deals,

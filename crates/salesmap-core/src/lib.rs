@@ -4,6 +4,15 @@
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
 //! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
+//! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
+//! - [`funnel::funnel`]: reached, converted, dropped and open per main-path stage (strict/implied).
+//! - [`timing`]: time in stage, sales cycle, first response and hand-off times.
+//! - [`kpi`]: win rate, velocity, churn, and the map's KPIs and goal against their targets.
+//! - [`conformance::conformance`]: deviations per deal and the as-is map beside the designed one.
+//! - [`fastslow::fast_slow`]: what the fastest won deals share that the slowest lack.
+//! - [`triggers`]: touches and attributes that lift advancing, and where deals drop out.
+//! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
+//! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
@@ -11,6 +20,7 @@
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
 //! order is always deterministic.
 
+pub mod analysis;
 pub mod attributes;
 pub mod conformance;
 pub mod discovery;

@@ -253,7 +253,7 @@ pub fn handoffs(map: &Map, history: &History, journeys: &Journeys) -> Handoffs {
             hours: Summary::of_micros_in_hours(&mut v).expect("a group has a hand-off"),
         })
         .collect();
-    pairs.sort_by(|x, y| y.hours.n.cmp(&x.hours.n));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.hours.n));
     Handoffs {
         source: match column {
             Some(c) => OwnerSource::History(c.name.clone()),

@@ -68,6 +68,7 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
     let (path, pos) = path_positions(map);
     let attrs = categorical(history);
     let mut out = Vec::new();
+    #[allow(clippy::needless_range_loop)] // `p` is also compared with positions.
     for p in 0..path.len().saturating_sub(1) {
         if map.outcome(path[p]).is_some() || map.marks_won(path[p]) {
             continue;
@@ -203,7 +204,7 @@ pub fn friction(map: &Map, history: &History, journeys: &Journeys) -> Vec<Fricti
             }
         })
         .collect();
-    out.sort_by(|a, b| b.dropped.cmp(&a.dropped));
+    out.sort_by_key(|f| std::cmp::Reverse(f.dropped));
     out
 }
 
