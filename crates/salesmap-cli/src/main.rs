@@ -22,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the main job on the bundled template: write, check, draw and measure a demo map.
+    Demo(commands::demo::Args),
     /// Write a ready-made map from a template.
     Init(commands::init::Args),
     /// Check a map for mistakes, like a compiler.
@@ -33,6 +35,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Demo(args) => commands::demo::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),

@@ -1,5 +1,6 @@
-//! Keeps docs/lints.md identical to the rules' own documentation. To regenerate it after
-//! changing a rule: `UPDATE_EXPECT=1 cargo test -p salesmap-mapfile --test lint_docs`.
+//! Keeps the docs true: docs/lints.md is generated from the rules' own documentation, and
+//! docs/map-format.md ends with the bundled template. To regenerate lints.md after changing a
+//! rule: `UPDATE_EXPECT=1 cargo test -p salesmap-mapfile --test lint_docs`.
 
 use salesmap_mapfile::lints::LINTS;
 use salesmap_mapfile::structure::RULES;
@@ -77,4 +78,15 @@ fn codes_and_names_are_unique_and_well_formed() {
             assert_ne!(a.name, b.name);
         }
     }
+}
+
+#[test]
+fn docs_map_format_shows_the_full_template() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/map-format.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/map-format.md exists");
+    let template = salesmap_mapfile::templates::b2b("en");
+    assert!(
+        doc.ends_with(&format!("```toml\n{template}```\n")),
+        "docs/map-format.md must end with the English template verbatim, in a ```toml block"
+    );
 }

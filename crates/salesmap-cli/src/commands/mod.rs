@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub mod check;
+pub mod demo;
 pub mod fmt;
 pub mod init;
 
