@@ -1,0 +1,688 @@
+//! [`Collector`]: the one sink every reader writes events into, and the step that turns what
+//! was collected into a [`History`].
+//!
+//! Readers push events as dictionary codes (deal, activity), a UTC timestamp, a kind and the
+//! line they came from, plus attribute values; they report row problems here too. At the end,
+//! [`Collector::finish`] applies what is decided across files: the lifecycle filter, stage
+//! names mapped onto the map (unknown ones listed with a suggested alias), duplicates kept
+//! once or reported, and builds the history in a canonical form: deals, activities and
+//! attribute values are interned in order of first use by the kept events, so reading the
+//! normalized CSV that [`crate::write_csv`] writes gives back an identical history.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+
+use jiff::tz::TimeZone;
+use salesmap_core::history::{Column, EventKind, History, Interner};
+use salesmap_core::map::Map;
+
+use crate::dictionary::{Dictionary, FastHash, Recent};
+use crate::problem::{ImportError, Problem, ProblemKind};
+use crate::stage_names;
+use crate::summary::{FileSummary, StageCount, Summary, UnknownStage};
+use crate::{Attributes, Duplicates, ImportOptions, Imported};
+
+/// Problems listed one by one per file; the rest are counted.
+const PROBLEMS_PER_FILE: usize = 10_000;
+
+/// Line numbers are packed with the file index into one `u64` per event.
+const LINE_BITS: u32 = 40;
+
+#[derive(Debug, Default)]
+pub(crate) struct AttrColumn {
+    name: String,
+    dict: Dictionary,
+    /// 0 = missing, `k` = `dict` code `k - 1`.
+    codes: Vec<u32>,
+    recent: Recent,
+}
+
+pub(crate) struct Collector {
+    map: Option<Map>,
+    lifecycle: Option<Vec<String>>,
+    duplicates: Option<Duplicates>,
+    keep_attributes: bool,
+    strict: bool,
+    pub(crate) zone: Option<TimeZone>,
+    pub(crate) date_format: Option<crate::DateFormat>,
+    pub(crate) columns: crate::ColumnMapping,
+
+    deals: Dictionary,
+    recent_deal: Recent,
+    activities: Dictionary,
+    recent_activity: Recent,
+    deal: Vec<u32>,
+    activity: Vec<u32>,
+    time: Vec<i64>,
+    kind: Vec<EventKind>,
+    origin: Vec<u64>,
+    event_attrs: Vec<AttrColumn>,
+    deal_attrs: Vec<AttrColumn>,
+
+    problems: Vec<Problem>,
+    files: Vec<FileSummary>,
+    /// Per file: whether it is an event log that keeps duplicates (XES).
+    keeps_duplicates: Vec<bool>,
+    listed_problems: usize,
+    unlisted_problems: usize,
+}
+
+impl Collector {
+    pub(crate) fn new(options: &ImportOptions) -> Result<Collector, ImportError> {
+        let zone = match options.timezone.as_ref().or(options.columns.timezone.as_ref()) {
+            None => None,
+            Some(name) => Some(TimeZone::get(name).map_err(|e| ImportError::Option {
+                message: format!(
+                    "unknown time zone `{name}`: {e}\n  help: use an IANA name such as Asia/Seoul, Europe/Berlin or UTC"
+                ),
+            })?),
+        };
+        Ok(Collector {
+            map: options.map.clone(),
+            lifecycle: options.lifecycle.clone(),
+            duplicates: options.duplicates,
+            keep_attributes: options.attributes == Attributes::All,
+            strict: options.strict,
+            zone,
+            date_format: options
+                .date_format
+                .clone()
+                .or_else(|| options.columns.date_format.clone()),
+            columns: options.columns.clone(),
+            deals: Dictionary::default(),
+            recent_deal: Recent::default(),
+            activities: Dictionary::default(),
+            recent_activity: Recent::default(),
+            deal: Vec::new(),
+            activity: Vec::new(),
+            time: Vec::new(),
+            kind: Vec::new(),
+            origin: Vec::new(),
+            event_attrs: Vec::new(),
+            deal_attrs: Vec::new(),
+            problems: Vec::new(),
+            files: Vec::new(),
+            keeps_duplicates: Vec::new(),
+            listed_problems: 0,
+            unlisted_problems: 0,
+        })
+    }
+
+    /// Starts a file: events pushed from now on come from it. `event_log` files (XES) keep
+    /// identical events by default, as PM4Py does.
+    pub(crate) fn begin_file(&mut self, file: &str, format: &'static str, event_log: bool) {
+        self.files.push(FileSummary {
+            file: file.to_string(),
+            format,
+            rows: 0,
+            events: 0,
+            rows_with_problems: 0,
+            notes: Vec::new(),
+        });
+        self.keeps_duplicates.push(event_log);
+        self.listed_problems = 0;
+        self.unlisted_problems = 0;
+    }
+
+    fn file_index(&self) -> usize {
+        self.files.len().saturating_sub(1)
+    }
+
+    pub(crate) fn file_name(&self) -> &str {
+        self.files.last().map(|f| f.file.as_str()).unwrap_or("")
+    }
+
+    /// Ends the current file with the number of rows (records, or XES events) it had.
+    pub(crate) fn end_file(&mut self, rows: u64) {
+        let start_events = self.files[..self.file_index()]
+            .iter()
+            .map(|f| f.events)
+            .sum::<usize>();
+        let events = self.len() - start_events;
+        if self.unlisted_problems > 0 {
+            let file = self.file_name().to_string();
+            self.problems.push(Problem {
+                kind: ProblemKind::More,
+                file,
+                row: None,
+                column: None,
+                reason: format!(
+                    "{} more problems in this file are not listed",
+                    self.unlisted_problems
+                ),
+                help: Some("fix the problems above and import again to see the rest".into()),
+            });
+        }
+        if let Some(summary) = self.files.last_mut() {
+            summary.rows = rows;
+            summary.events = events;
+        }
+    }
+
+    pub(crate) fn note(&mut self, note: String) {
+        if let Some(summary) = self.files.last_mut() {
+            summary.notes.push(note);
+        }
+    }
+
+    pub(crate) fn keep_attributes(&self) -> bool {
+        self.keep_attributes
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub(crate) fn deal_code(&mut self, bytes: &[u8]) -> Result<u32, std::str::Utf8Error> {
+        self.recent_deal.code(&mut self.deals, bytes)
+    }
+
+    pub(crate) fn activity_code(&mut self, bytes: &[u8]) -> Result<u32, std::str::Utf8Error> {
+        self.recent_activity.code(&mut self.activities, bytes)
+    }
+
+    /// Appends an event at row [`Collector::len`] (the slot used for time patches).
+    pub(crate) fn push(&mut self, deal: u32, activity: u32, time: i64, kind: EventKind, line: u64) {
+        self.deal.push(deal);
+        self.activity.push(activity);
+        self.time.push(time);
+        self.kind.push(kind);
+        let line = line.min((1 << LINE_BITS) - 1);
+        self.origin
+            .push(((self.file_index() as u64) << LINE_BITS) | line);
+    }
+
+    /// Corrects timestamps once a file's day/month order is known.
+    pub(crate) fn patch_times(&mut self, patches: &[(usize, i64)]) {
+        for &(row, micros) in patches {
+            if let Some(t) = self.time.get_mut(row) {
+                *t = micros;
+            }
+        }
+    }
+
+    pub(crate) fn event_column(&mut self, name: &str) -> usize {
+        column_index(&mut self.event_attrs, name)
+    }
+
+    pub(crate) fn deal_column(&mut self, name: &str) -> usize {
+        column_index(&mut self.deal_attrs, name)
+    }
+
+    /// Sets an event attribute of `row`; empty values are missing values.
+    pub(crate) fn set_event_attr(
+        &mut self,
+        column: usize,
+        row: usize,
+        value: &[u8],
+    ) -> Result<(), std::str::Utf8Error> {
+        set_value(&mut self.event_attrs[column], row, value)
+    }
+
+    /// Sets a deal attribute; the last non-empty value wins.
+    pub(crate) fn set_deal_attr(
+        &mut self,
+        column: usize,
+        deal: u32,
+        value: &[u8],
+    ) -> Result<(), std::str::Utf8Error> {
+        set_value(&mut self.deal_attrs[column], deal as usize, value)
+    }
+
+    pub(crate) fn problem(
+        &mut self,
+        kind: ProblemKind,
+        row: Option<u64>,
+        column: Option<&str>,
+        reason: String,
+        help: Option<&str>,
+    ) {
+        if let Some(summary) = self.files.last_mut()
+            && row.is_some()
+        {
+            summary.rows_with_problems += 1;
+        }
+        if self.listed_problems >= PROBLEMS_PER_FILE {
+            self.unlisted_problems += 1;
+            return;
+        }
+        self.listed_problems += 1;
+        self.problems.push(Problem {
+            kind,
+            file: self.file_name().to_string(),
+            row,
+            column: column.map(str::to_string),
+            reason,
+            help: help.map(str::to_string),
+        });
+    }
+
+    /// Reports a value that is not UTF-8.
+    pub(crate) fn encoding_problem(&mut self, row: u64, column: &str) {
+        self.problem(
+            ProblemKind::Encoding,
+            Some(row),
+            Some(column),
+            "the value is not UTF-8 text; the row is skipped".into(),
+            Some(ENCODING_HELP),
+        );
+    }
+
+    /// Builds the history.
+    pub(crate) fn finish(mut self) -> Result<Imported, ImportError> {
+        let n = self.len();
+        let mut keep = vec![true; n];
+        let filtered_lifecycle = self.filter_lifecycle(&mut keep);
+
+        // Final activity names: stage entries mapped onto the map, touches as written.
+        let mut names = Dictionary::default();
+        let mut stage_final = vec![u32::MAX; self.activities.len()];
+        let mut touch_final = vec![u32::MAX; self.activities.len()];
+        let mut unknown: Vec<(u32, usize, usize)> = Vec::new(); // (activity, events, first row)
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            let a = self.activity[row] as usize;
+            match self.kind[row] {
+                EventKind::StageEntry if stage_final[a] == u32::MAX => {
+                    let name = self.activities.name(a as u32);
+                    let mapped = match &self.map {
+                        None => name.to_string(),
+                        Some(map) => match map.resolve_name(name) {
+                            Some(ix) => map.stage(ix).id.clone(),
+                            None => {
+                                unknown.push((a as u32, 0, row));
+                                name.to_string()
+                            }
+                        },
+                    };
+                    stage_final[a] = names.code_of_str(&mapped);
+                }
+                EventKind::Touch if touch_final[a] == u32::MAX => {
+                    touch_final[a] = names.code_of_str(self.activities.name(a as u32));
+                }
+                _ => {}
+            }
+        }
+        let final_activity = |row: usize, kind: &[EventKind], activity: &[u32]| match kind[row] {
+            EventKind::StageEntry => stage_final[activity[row] as usize],
+            EventKind::Touch => touch_final[activity[row] as usize],
+        };
+
+        let (duplicates_dropped, duplicates_kept) =
+            self.mark_duplicates(&mut keep, |row, k, a| final_activity(row, k, a));
+
+        let unknown_stages = self.report_unknown_stages(&keep, &mut unknown);
+
+        // Build the history in first-use order.
+        let mut history = History::default();
+        let mut deal_new = vec![u32::MAX; self.deals.len()];
+        let mut deal_old: Vec<u32> = Vec::new();
+        let mut activity_new = vec![u32::MAX; names.len()];
+        let kept = keep.iter().filter(|&&k| k).count();
+        history.deal.reserve(kept);
+        history.activity.reserve(kept);
+        history.time.reserve(kept);
+        history.kind.reserve(kept);
+        let mut kept_rows: Vec<usize> = Vec::with_capacity(kept);
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            kept_rows.push(row);
+            let d = self.deal[row] as usize;
+            if deal_new[d] == u32::MAX {
+                deal_new[d] = history.deals.intern(self.deals.name(d as u32));
+                deal_old.push(d as u32);
+            }
+            let a = final_activity(row, &self.kind, &self.activity) as usize;
+            if activity_new[a] == u32::MAX {
+                activity_new[a] = history.activities.intern(names.name(a as u32));
+            }
+            history.deal.push(deal_new[d]);
+            history.activity.push(activity_new[a]);
+            history.time.push(self.time[row]);
+            history.kind.push(self.kind[row]);
+        }
+        for column in &self.event_attrs {
+            if let Some(built) = rebuild_column(column, kept_rows.iter().copied()) {
+                history.event_attrs.push(built);
+            }
+        }
+        for column in &self.deal_attrs {
+            if let Some(built) = rebuild_column(column, deal_old.iter().map(|&d| d as usize)) {
+                history.deal_attrs.push(built);
+            }
+        }
+        let deals_without_events = (0..self.deals.len())
+            .filter(|&d| deal_new[d] == u32::MAX)
+            .count();
+
+        let summary = self.summarize(
+            &history,
+            unknown_stages,
+            duplicates_dropped,
+            duplicates_kept,
+            filtered_lifecycle,
+            deals_without_events,
+        );
+        if self.strict && !self.problems.is_empty() {
+            let count = self.problems.len();
+            let first = self.problems.swap_remove(0);
+            return Err(ImportError::Strict {
+                count,
+                first: Box::new(first),
+            });
+        }
+        Ok(Imported {
+            history,
+            problems: self.problems,
+            summary,
+        })
+    }
+
+    fn filter_lifecycle(&self, keep: &mut [bool]) -> usize {
+        let Some(wanted) = &self.lifecycle else {
+            return 0;
+        };
+        let wanted: Vec<String> = wanted.iter().map(|w| w.trim().to_lowercase()).collect();
+        let column = self
+            .event_attrs
+            .iter()
+            .find(|c| c.name == "lifecycle:transition" || c.name == "lifecycle");
+        let mut dropped = 0;
+        for (row, keep) in keep.iter_mut().enumerate() {
+            let value = column.and_then(|c| match c.codes.get(row).copied().unwrap_or(0) {
+                0 => None,
+                code => Some(c.dict.name(code - 1)),
+            });
+            let ok = value.is_some_and(|v| wanted.iter().any(|w| *w == v.to_lowercase()));
+            if !ok {
+                *keep = false;
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    /// Marks later copies of identical events; returns (dropped, kept) copy counts.
+    fn mark_duplicates(
+        &mut self,
+        keep: &mut [bool],
+        final_activity: impl Fn(usize, &[EventKind], &[u32]) -> u32,
+    ) -> (usize, usize) {
+        let mut first: HashMap<(u32, u32, i64, u64), u32, FastHash> =
+            HashMap::with_capacity_and_hasher(self.len(), FastHash::default());
+        let mut dropped = 0;
+        let mut kept = 0;
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (row, keep_row) in keep.iter_mut().enumerate() {
+            if !*keep_row {
+                continue;
+            }
+            let mut hasher = FastHash::default().build_hasher();
+            hasher.write_u8(self.kind[row] as u8);
+            for column in &self.event_attrs {
+                hasher.write_u32(column.codes.get(row).copied().unwrap_or(0));
+            }
+            let key = (
+                self.deal[row],
+                final_activity(row, &self.kind, &self.activity),
+                self.time[row],
+                hasher.finish(),
+            );
+            match first.get(&key) {
+                Some(&earlier) if self.same_event(earlier as usize, row) => {
+                    let file = (self.origin[row] >> LINE_BITS) as usize;
+                    if self.duplicates.unwrap_or(if self.keeps_duplicates[file] {
+                        Duplicates::KeepAll
+                    } else {
+                        Duplicates::KeepOnce
+                    }) == Duplicates::KeepOnce
+                    {
+                        *keep_row = false;
+                        dropped += 1;
+                        found.push((earlier as usize, row));
+                    } else {
+                        kept += 1;
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(key, row as u32);
+                }
+            }
+        }
+        for (earlier, row) in found {
+            let (file, line) = self.origin_of(row);
+            let (earlier_file, earlier_line) = self.origin_of(earlier);
+            let place = if earlier_file == file {
+                format!("line {earlier_line}")
+            } else {
+                format!("{}:{earlier_line}", self.files[earlier_file].file)
+            };
+            let problem = Problem {
+                kind: ProblemKind::Duplicate,
+                file: self.files[file].file.clone(),
+                row: Some(line),
+                column: None,
+                reason: format!(
+                    "the same event as {place} (deal `{}`, `{}` at {}): kept once",
+                    self.deals.name(self.deal[row]),
+                    self.activities.name(self.activity[row]),
+                    crate::format_timestamp(self.time[row])
+                ),
+                help: Some("remove the repeated row from the export, or pass --duplicates keep to keep every copy".into()),
+            };
+            self.problems.push(problem);
+        }
+        (dropped, kept)
+    }
+
+    fn same_event(&self, a: usize, b: usize) -> bool {
+        self.kind[a] == self.kind[b]
+            && self.activity[a] == self.activity[b]
+            && self.event_attrs.iter().all(|c| {
+                c.codes.get(a).copied().unwrap_or(0) == c.codes.get(b).copied().unwrap_or(0)
+            })
+    }
+
+    fn origin_of(&self, row: usize) -> (usize, u64) {
+        let origin = self.origin[row];
+        (
+            (origin >> LINE_BITS) as usize,
+            origin & ((1 << LINE_BITS) - 1),
+        )
+    }
+
+    fn report_unknown_stages(
+        &mut self,
+        keep: &[bool],
+        unknown: &mut [(u32, usize, usize)],
+    ) -> Vec<UnknownStage> {
+        let Some(map) = &self.map else {
+            return Vec::new();
+        };
+        if unknown.is_empty() {
+            return Vec::new();
+        }
+        let mut index = vec![usize::MAX; self.activities.len()];
+        for (i, u) in unknown.iter().enumerate() {
+            index[u.0 as usize] = i;
+        }
+        for row in 0..self.len() {
+            if keep[row] && self.kind[row] == EventKind::StageEntry {
+                let i = index[self.activity[row] as usize];
+                if i != usize::MAX {
+                    unknown[i].1 += 1;
+                }
+            }
+        }
+        let mut listed = Vec::new();
+        let mut problems = Vec::new();
+        for &(activity, events, first_row) in unknown.iter() {
+            let name = self.activities.name(activity).to_string();
+            let suggestion = stage_names::suggest(map, &name).map(|ix| map.stage(ix).id.clone());
+            let help = match &suggestion {
+                Some(id) => {
+                    format!("if it is the map's stage `{id}`, add `{name}` to that stage's aliases")
+                }
+                None => format!(
+                    "add `{name}` to the aliases of the stage it stands for, or add the stage to the map"
+                ),
+            };
+            let (file, line) = self.origin_of(first_row);
+            problems.push(Problem {
+                kind: ProblemKind::UnknownStage,
+                file: self.files[file].file.clone(),
+                row: Some(line),
+                column: None,
+                reason: format!(
+                    "stage `{name}` is not in the map ({events} event{}); kept under this name",
+                    if events == 1 { "" } else { "s" }
+                ),
+                help: Some(help),
+            });
+            listed.push(UnknownStage {
+                name,
+                events,
+                suggestion,
+            });
+        }
+        self.problems.extend(problems);
+        listed
+    }
+
+    fn summarize(
+        &self,
+        history: &History,
+        unknown_stages: Vec<UnknownStage>,
+        duplicates_dropped: usize,
+        duplicates_kept: usize,
+        filtered_lifecycle: usize,
+        deals_without_events: usize,
+    ) -> Summary {
+        let mut stage_counts = vec![(0usize, 0usize, 0usize); history.activities.len()]; // stage entries, touches, deals
+        let mut last_deal = vec![u32::MAX; history.activities.len()];
+        let order = history.deal_order();
+        for &row in &order {
+            let row = row as usize;
+            let a = history.activity[row] as usize;
+            match history.kind[row] {
+                EventKind::StageEntry => stage_counts[a].0 += 1,
+                EventKind::Touch => stage_counts[a].1 += 1,
+            }
+            if last_deal[a] != history.deal[row] {
+                last_deal[a] = history.deal[row];
+                stage_counts[a].2 += 1;
+            }
+        }
+        let mut stages: Vec<StageCount> = Vec::new();
+        let mut touches: Vec<StageCount> = Vec::new();
+        let mut by_map: Vec<Option<usize>> = Vec::new();
+        for (a, &(entries, touch, deals)) in stage_counts.iter().enumerate() {
+            let name = history.activities.name(a as u32).to_string();
+            if entries > 0 {
+                by_map.push(
+                    self.map
+                        .as_ref()
+                        .and_then(|m| m.find(&name))
+                        .map(|ix| ix.index()),
+                );
+                stages.push(StageCount {
+                    name: name.clone(),
+                    events: entries,
+                    deals,
+                });
+            }
+            if touch > 0 {
+                touches.push(StageCount {
+                    name,
+                    events: touch,
+                    deals,
+                });
+            }
+        }
+        if self.map.is_some() {
+            let mut paired: Vec<(Option<usize>, usize, StageCount)> = by_map
+                .into_iter()
+                .enumerate()
+                .zip(stages)
+                .map(|((i, ix), s)| (ix, i, s))
+                .collect();
+            paired.sort_by_key(|(ix, i, _)| (ix.unwrap_or(usize::MAX), *i));
+            stages = paired.into_iter().map(|(_, _, s)| s).collect();
+        }
+        Summary {
+            files: self.files.clone(),
+            deals: history.deals.len(),
+            events: history.len(),
+            stage_entries: history
+                .kind
+                .iter()
+                .filter(|&&k| k == EventKind::StageEntry)
+                .count(),
+            touches: history
+                .kind
+                .iter()
+                .filter(|&&k| k == EventKind::Touch)
+                .count(),
+            first: history.time.iter().copied().min(),
+            last: history.time.iter().copied().max(),
+            stages,
+            touch_types: touches,
+            mapped: self.map.is_some(),
+            unknown_stages,
+            duplicates_dropped,
+            duplicates_kept,
+            filtered_lifecycle,
+            deals_without_events,
+        }
+    }
+}
+
+pub(crate) const ENCODING_HELP: &str = "save the export as UTF-8 (in Excel: Save As › CSV UTF-8); Korean Windows exports are often CP949";
+
+fn column_index(columns: &mut Vec<AttrColumn>, name: &str) -> usize {
+    match columns.iter().position(|c| c.name == name) {
+        Some(i) => i,
+        None => {
+            columns.push(AttrColumn {
+                name: name.to_string(),
+                ..AttrColumn::default()
+            });
+            columns.len() - 1
+        }
+    }
+}
+
+fn set_value(column: &mut AttrColumn, row: usize, value: &[u8]) -> Result<(), std::str::Utf8Error> {
+    let value = value.trim_ascii();
+    if value.is_empty() {
+        return Ok(());
+    }
+    let code = column.recent.code(&mut column.dict, value)? + 1;
+    if column.codes.len() <= row {
+        column.codes.resize(row + 1, 0);
+    }
+    column.codes[row] = code;
+    Ok(())
+}
+
+/// The column over `rows` (old indices, in new order), with its dictionary in first-use
+/// order; `None` when no row has a value.
+fn rebuild_column(column: &AttrColumn, rows: impl Iterator<Item = usize>) -> Option<Column> {
+    let mut new_code = vec![0u32; column.dict.len()];
+    let mut built = Column::new(&column.name);
+    built.dict = Interner::default();
+    let mut any = false;
+    for old in rows {
+        let code = column.codes.get(old).copied().unwrap_or(0);
+        if code == 0 {
+            built.codes.push(0);
+            continue;
+        }
+        any = true;
+        let slot = &mut new_code[(code - 1) as usize];
+        if *slot == 0 {
+            *slot = built.dict.intern(column.dict.name(code - 1)) + 1;
+        }
+        built.codes.push(*slot);
+    }
+    any.then_some(built)
+}

@@ -1,0 +1,145 @@
+//! [`Dictionary`]: interns field bytes to dense codes while reading, without allocating for a
+//! value already seen.
+//!
+//! Readers hand raw CSV/XML field bytes to the collector; a value seen before costs one hash
+//! lookup (a small multiplicative hash, not SipHash: keys are file contents, and the history's
+//! size is bounded by the file anyway), and UTF-8 is only validated the first time a value is
+//! seen. [`Recent`] adds a one-entry cache in front, because exports repeat a value on
+//! consecutive rows (a deal's id, its amount, a case attribute) far more often than not.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Interned strings with codes in order of first sight.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dictionary {
+    codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<WordHasher>>,
+    names: Vec<Box<str>>,
+}
+
+impl Dictionary {
+    /// The code of `bytes`, adding it when new. Fails when new bytes are not UTF-8.
+    pub(crate) fn code(&mut self, bytes: &[u8]) -> Result<u32, std::str::Utf8Error> {
+        if let Some(&code) = self.codes.get(bytes) {
+            return Ok(code);
+        }
+        let name = std::str::from_utf8(bytes)?;
+        let code = self.names.len() as u32;
+        self.names.push(name.into());
+        self.codes.insert(bytes.into(), code);
+        Ok(code)
+    }
+
+    pub(crate) fn code_of_str(&mut self, name: &str) -> u32 {
+        match self.code(name.as_bytes()) {
+            Ok(code) => code,
+            Err(_) => unreachable!("a str is UTF-8"),
+        }
+    }
+
+    pub(crate) fn name(&self, code: u32) -> &str {
+        &self.names[code as usize]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// A dictionary lookup with a one-entry cache of the last value.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Recent {
+    bytes: Vec<u8>,
+    code: Option<u32>,
+}
+
+impl Recent {
+    pub(crate) fn code(
+        &mut self,
+        dict: &mut Dictionary,
+        bytes: &[u8],
+    ) -> Result<u32, std::str::Utf8Error> {
+        if let Some(code) = self.code
+            && self.bytes == bytes
+        {
+            return Ok(code);
+        }
+        let code = dict.code(bytes)?;
+        self.bytes.clear();
+        self.bytes.extend_from_slice(bytes);
+        self.code = Some(code);
+        Ok(code)
+    }
+}
+
+/// FxHash-style hashing of byte strings, eight bytes at a time.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WordHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap`/`HashSet` hasher for integer keys built while importing.
+pub(crate) type FastHash = BuildHasherDefault<WordHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_first_sight_and_reject_bad_utf8() {
+        let mut dict = Dictionary::default();
+        let mut recent = Recent::default();
+        assert_eq!(recent.code(&mut dict, b"deal-7"), Ok(0));
+        assert_eq!(recent.code(&mut dict, b"deal-7"), Ok(0));
+        assert_eq!(recent.code(&mut dict, "계약".as_bytes()), Ok(1));
+        assert_eq!(dict.code(b"deal-7"), Ok(0));
+        assert!(dict.code(b"\xff\xfe").is_err());
+        assert_eq!(dict.len(), 2);
+        assert_eq!(dict.name(1), "계약");
+    }
+}

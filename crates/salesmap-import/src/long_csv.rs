@@ -1,0 +1,234 @@
+//! Long CSV: one row per event, the shape of PM4Py's CSV logs and of the normalized history
+//! this crate writes.
+//!
+//! Columns are found by the mapping, else by common names (`case:concept:name`, `case_id`,
+//! `deal_id`…; `concept:name`, `activity`, `stage`…; `time:timestamp`, `timestamp`…). Other
+//! columns become attributes: `case:`-prefixed ones (PM4Py's convention), the mapping's deal
+//! attributes and well-known CRM deal fields (amount, owner, source, segment…) are deal
+//! attributes, the rest event attributes. In the normalized format the plain columns after
+//! `kind` are deal attributes and `event:`-prefixed ones event attributes. As in PM4Py, a row
+//! with an empty deal, stage or timestamp is not imported; here it is also reported.
+
+use salesmap_core::history::EventKind;
+
+use crate::collect::Collector;
+use crate::input::{DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, fold};
+use crate::problem::{ImportError, ProblemKind};
+use crate::timestamp::TimeParser;
+
+/// Help for a timestamp that cannot be read.
+pub(crate) const TIME_HELP: &str = "write timestamps as ISO 8601 (2023-04-05T12:34:00+09:00), or describe the layout with --date-format";
+
+/// Column names (folded) read as deal attributes in a generic long CSV.
+const DEAL_FIELDS: &[&str] = &[
+    "amount",
+    "value",
+    "currency",
+    "owner",
+    "dealowner",
+    "source",
+    "leadsource",
+    "segment",
+    "lostreason",
+    "region",
+    "industry",
+    "pipeline",
+    "company",
+    "account",
+];
+
+/// Where an attribute column goes.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Event(usize),
+    Deal(usize),
+}
+
+pub(crate) fn read(
+    table: &mut Table,
+    collector: &mut Collector,
+    times: &mut TimeParser,
+    format: Format,
+) -> Result<(), ImportError> {
+    let mapping = collector.columns.clone();
+    let normalized = format == Format::Normalized;
+    let missing = |wanted: &str, table: &Table| ImportError::MissingColumn {
+        file: collector.file_name().to_string(),
+        format: format.name().to_string(),
+        wanted: wanted.to_string(),
+        headers: table.headers.clone(),
+    };
+    let (deal, stage, time) = if normalized {
+        (0, 1, 2)
+    } else {
+        (
+            table
+                .find_mapped(&mapping.deal, DEAL_COLUMNS)
+                .ok_or_else(|| missing("deal", table))?,
+            table
+                .find_mapped(&mapping.stage, STAGE_COLUMNS)
+                .ok_or_else(|| missing("stage (activity)", table))?,
+            table
+                .find_mapped(&mapping.timestamp, TIME_COLUMNS)
+                .ok_or_else(|| missing("timestamp", table))?,
+        )
+    };
+    let kind = match &mapping.kind {
+        Some(name) if !normalized => {
+            Some(table.find_name(name).ok_or_else(|| missing(name, table))?)
+        }
+        _ => table.find(&["kind", "eventkind"]),
+    };
+    let touches: Vec<String> = mapping.touches.iter().map(|t| fold(t)).collect();
+
+    let mut targets: Vec<(usize, Target)> = Vec::new();
+    if collector.keep_attributes() {
+        for (i, header) in table.headers.iter().enumerate() {
+            if [deal, stage, time].contains(&i) || Some(i) == kind || header.is_empty() {
+                continue;
+            }
+            let target = if normalized {
+                match header.strip_prefix("event:") {
+                    Some(name) => Target::Event(collector.event_column(name)),
+                    None => Target::Deal(collector.deal_column(header)),
+                }
+            } else if let Some((name, _)) = mapping
+                .deal_attributes
+                .iter()
+                .find(|(_, column)| table.find_name(column) == Some(i))
+            {
+                Target::Deal(collector.deal_column(name))
+            } else if header.len() > 5 && header[..5].eq_ignore_ascii_case("case:") {
+                Target::Deal(collector.deal_column(&header[5..]))
+            } else if DEAL_FIELDS.contains(&table.folded[i].as_str()) {
+                Target::Deal(collector.deal_column(header))
+            } else {
+                Target::Event(collector.event_column(header))
+            };
+            targets.push((i, target));
+        }
+    }
+
+    // Per activity code: 0 = not yet classified, 1 = stage entry, 2 = touch.
+    let mut touch_of: Vec<u8> = Vec::new();
+    let deal_header = table.header(deal).to_string();
+    let stage_header = table.header(stage).to_string();
+    let time_header = table.header(time).to_string();
+    while table.next(collector) {
+        let line = table.line();
+        let deal_text = table.field(deal);
+        let stage_text = table.field(stage);
+        let time_text = table.field(time);
+        if deal_text.is_empty() || stage_text.is_empty() || time_text.is_empty() {
+            let (column, what) = if deal_text.is_empty() {
+                (&deal_header, "deal id")
+            } else if stage_text.is_empty() {
+                (&stage_header, "stage")
+            } else {
+                (&time_header, "timestamp")
+            };
+            collector.problem(
+                ProblemKind::MissingValue,
+                Some(line),
+                Some(column),
+                format!("no {what}; the row is skipped"),
+                None,
+            );
+            continue;
+        }
+        let event_kind = match kind {
+            None => None,
+            Some(k) => match parse_kind(table.field(k)) {
+                Some(kind) => kind,
+                None => {
+                    let header = table.header(k).to_string();
+                    let value = crate::timestamp::shorten(table.field(k));
+                    collector.problem(
+                        ProblemKind::BadValue,
+                        Some(line),
+                        Some(&header),
+                        format!("`{value}` is not an event kind; the row is skipped"),
+                        Some("write `stage` for a stage entry or `touch` for a call, email or meeting"),
+                    );
+                    continue;
+                }
+            },
+        };
+        let Ok(deal_code) = collector.deal_code(deal_text) else {
+            collector.encoding_problem(line, &deal_header);
+            continue;
+        };
+        let Ok(activity) = collector.activity_code(stage_text) else {
+            collector.encoding_problem(line, &stage_header);
+            continue;
+        };
+        let slot = collector.len();
+        let micros = match times.parse(time_text, &time_header, line, slot) {
+            Ok(micros) => micros,
+            Err(reason) => {
+                collector.problem(
+                    ProblemKind::BadTimestamp,
+                    Some(line),
+                    Some(&time_header),
+                    format!("{reason}; the row is skipped"),
+                    Some(TIME_HELP),
+                );
+                continue;
+            }
+        };
+        let event_kind = match event_kind {
+            Some(kind) => kind,
+            None if touches.is_empty() => EventKind::StageEntry,
+            None => {
+                let a = activity as usize;
+                if touch_of.len() <= a {
+                    touch_of.resize(a + 1, 0);
+                }
+                if touch_of[a] == 0 {
+                    let name = fold(&String::from_utf8_lossy(stage_text));
+                    touch_of[a] = if touches.contains(&name) { 2 } else { 1 };
+                }
+                if touch_of[a] == 2 {
+                    EventKind::Touch
+                } else {
+                    EventKind::StageEntry
+                }
+            }
+        };
+        collector.push(deal_code, activity, micros, event_kind, line);
+        for &(column, target) in &targets {
+            let value = table.field(column);
+            if value.is_empty() {
+                continue;
+            }
+            let result = match target {
+                Target::Event(c) => collector.set_event_attr(c, slot, value),
+                Target::Deal(c) => collector.set_deal_attr(c, deal_code, value),
+            };
+            if result.is_err() {
+                let header = table.header(column).to_string();
+                collector.problem(
+                    ProblemKind::Encoding,
+                    Some(line),
+                    Some(&header),
+                    "the value is not UTF-8 text; it is left out (the event is kept)".into(),
+                    Some(crate::collect::ENCODING_HELP),
+                );
+            }
+        }
+    }
+    let patches = times.finish(collector.file_name())?;
+    collector.patch_times(&patches);
+    Ok(())
+}
+
+/// `Some(None)` for an empty kind (read as a stage entry unless the activity is a touch).
+fn parse_kind(text: &[u8]) -> Option<Option<EventKind>> {
+    let text = String::from_utf8_lossy(text).to_lowercase();
+    match fold(&text).as_str() {
+        "" => Some(None),
+        "stage" | "stageentry" | "단계" => Some(Some(EventKind::StageEntry)),
+        "touch" | "활동" => Some(Some(EventKind::Touch)),
+        _ => None,
+    }
+}
