@@ -12,6 +12,7 @@
 //! - [`fastslow::fast_slow`]: what the fastest won deals share that the slowest lack.
 //! - [`triggers`]: touches and attributes that lift advancing, and where deals drop out.
 //! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
+//! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
@@ -27,6 +28,7 @@ pub mod discovery;
 pub mod forecast;
 pub mod fastslow;
 pub mod funnel;
+pub mod generate;
 pub mod history;
 pub mod journey;
 pub mod kpi;
