@@ -63,14 +63,18 @@ pub struct Friction {
     pub reasons: Vec<(String, u64)>,
 }
 
-/// Trigger lifts for every main-path stage before the last.
+/// Trigger lifts for every main-path stage before the won milestone.
 pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageTriggers> {
     let (path, pos) = path_positions(map);
     let attrs = categorical(history);
+    let won_pos = map
+        .won_stage()
+        .and_then(|w| pos[w.index()])
+        .unwrap_or(path.len());
     let mut out = Vec::new();
     #[allow(clippy::needless_range_loop)] // `p` is also compared with positions.
     for p in 0..path.len().saturating_sub(1) {
-        if map.outcome(path[p]).is_some() || map.marks_won(path[p]) {
+        if map.outcome(path[p]).is_some() || p >= won_pos {
             continue;
         }
         let mut decided = 0u64;

@@ -1,0 +1,700 @@
+//! `salesmap analyze --map MAP HISTORY`: the history measured against the designed map.
+//!
+//! Loads the map (`salesmap_mapfile::load`) and the history (any format `import` reads), runs
+//! `salesmap_core::analysis::analyze` and prints either JSON (the whole `Analysis`) or a report
+//! that opens with what to fix first, then the goal and KPIs, the funnel, times, outcomes,
+//! conformance, fast vs slow, triggers and friction, and the forecast. Every figure says its
+//! n. The analysis instant defaults to the latest event in the history, so a report on the
+//! same files is the same on any day.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use salesmap_core::analysis::{Analysis, AnalyzeOptions, GroupFigures, Period, analyze, days_label};
+use salesmap_core::history::Micros;
+use salesmap_core::map::{Map, Metric};
+use salesmap_import::format_timestamp;
+use salesmap_mapfile::diagnostic::render_human;
+
+use super::discover::{load_history, parse_instant, truncate};
+use super::read_map_source;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The map file.
+    #[arg(long)]
+    map: PathBuf,
+    /// The history: a normalized history, a CRM export, a generic CSV or an XES file.
+    history: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// The analysis date (`2024-06-30` or RFC 3339): later events are ignored and open deals
+    /// are aged up to it. Default: the latest event in the history.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Break the key figures down by a deal or event attribute (`owner`, `source`, …).
+    #[arg(long)]
+    by: Option<String>,
+    /// Compare a period with the one before it: `2024`, `2024-Q1`, `2024-H2`, `2024-03`, or
+    /// `2024-01-01..2024-04-01`.
+    #[arg(long)]
+    period: Option<String>,
+    /// Count a move to the next stage as converted only within this many days.
+    #[arg(long, value_name = "DAYS")]
+    window: Option<f64>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    let Some(map) = (match load_map(&args.map) {
+        Ok(m) => m,
+        Err(code) => return code,
+    }) else {
+        return 1;
+    };
+    let (history, problems) = match load_history(&args.history) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let as_of = match &args.as_of {
+        Some(s) => match parse_instant(s) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: --as-of {s}: {e}");
+                return 2;
+            }
+        },
+        None => history.time.iter().copied().max().unwrap_or(0),
+    };
+    let period = match args.period.as_deref().map(parse_period).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: --period {}: {e}", args.period.as_deref().unwrap_or(""));
+            return 2;
+        }
+    };
+    let options = AnalyzeOptions {
+        as_of,
+        window_days: args.window,
+        by: args.by.clone(),
+        period,
+    };
+    let analysis = match analyze(&map, &history, &options) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    match args.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&analysis).expect("analysis serializes");
+            let obj = v.as_object_mut().expect("an object");
+            obj.insert("map".into(), args.map.display().to_string().into());
+            obj.insert("history".into(), args.history.display().to_string().into());
+            obj.insert("as_of".into(), format_timestamp(as_of).into());
+            println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        }
+        Format::Table => {
+            let title = format!("{} against {}", args.history.display(), args.map.display());
+            print!("{}", report(&map, &analysis, &title, as_of));
+        }
+    }
+    problems
+}
+
+/// Loads and checks a map, printing its diagnostics. `Ok(None)` when it has errors.
+pub(crate) fn load_map(path: &std::path::Path) -> Result<Option<Map>, u8> {
+    let source = read_map_source(path)?;
+    let shown = path.display().to_string();
+    let checked = salesmap_mapfile::load(&source, &shown);
+    if checked.map.is_none() {
+        eprint!("{}", render_human(&source, &shown, &checked.diagnostics));
+        eprintln!("error: the map has errors; fix them (see `salesmap check`) and run again");
+    }
+    Ok(checked.map)
+}
+
+/// Parses `2024`, `2024-Q1`, `2024-H2`, `2024-03` or `FROM..TO` into a period.
+pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
+    let day = |y: i16, m: i8| -> Result<Micros, String> {
+        let (y, m) = if m > 12 { (y + 1, m - 12) } else { (y, m) };
+        let d = jiff::civil::Date::new(y, m, 1).map_err(|e| e.to_string())?;
+        let ts = d.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp();
+        Ok(ts.as_microsecond())
+    };
+    let bad = || format!("expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `{s}`");
+    if let Some((a, b)) = s.split_once("..") {
+        let (start, end) = (parse_instant(a)?, parse_instant(b)?);
+        return Ok(Period { label: s.to_string(), start, end });
+    }
+    let (year, rest) = match s.split_once('-') {
+        Some((y, r)) => (y, Some(r)),
+        None => (s, None),
+    };
+    let year: i16 = year.parse().map_err(|_| bad())?;
+    let (first, months) = match rest {
+        None => (1, 12),
+        Some(r) if r.len() == 2 && (r.starts_with('Q') || r.starts_with('q')) => {
+            let q: i8 = r[1..].parse().map_err(|_| bad())?;
+            if !(1..=4).contains(&q) {
+                return Err(bad());
+            }
+            (3 * q - 2, 3)
+        }
+        Some(r) if r.len() == 2 && (r.starts_with('H') || r.starts_with('h')) => {
+            let h: i8 = r[1..].parse().map_err(|_| bad())?;
+            if !(1..=2).contains(&h) {
+                return Err(bad());
+            }
+            (6 * h - 5, 6)
+        }
+        Some(r) => {
+            let m: i8 = r.parse().map_err(|_| bad())?;
+            if !(1..=12).contains(&m) {
+                return Err(bad());
+            }
+            (m, 1)
+        }
+    };
+    Ok(Period { label: s.to_string(), start: day(year, first)?, end: day(year, first + months)? })
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+fn num(v: f64) -> String {
+    let rounded = v.round() as i64;
+    let s = rounded.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
+}
+
+fn days(v: Option<f64>) -> String {
+    v.map_or("-".into(), |d| format!("{} d", days_label(d)))
+}
+
+fn metric_value(metric: Metric, v: Option<f64>) -> String {
+    let Some(v) = v else { return "not measurable".into() };
+    match metric {
+        Metric::WinRate | Metric::Conversion | Metric::ChurnRate | Metric::RetentionRate => pct(Some(v)),
+        Metric::CycleDays => format!("{} d", days_label(v)),
+        Metric::FirstResponseHours | Metric::HandoffHours => format!("{v:.1} h"),
+        Metric::WonDeals => num(v),
+        Metric::WonRevenue | Metric::AverageDealSize => num(v),
+        Metric::SalesVelocity => format!("{}/day", num(v)),
+    }
+}
+
+/// The readable report.
+pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> String {
+    let lang = &map.language;
+    let mut o = String::new();
+    let w = &mut o;
+    let _ = writeln!(w, "{} — {}", map.name.get(lang, lang), title);
+    let _ = writeln!(
+        w,
+        "As of {}: {} deals ({} stage entries, {} touches); {} won, {} lost, {} disqualified, {} open",
+        &format_timestamp(as_of)[..10],
+        a.deals,
+        a.stage_entries,
+        a.touches,
+        a.win_rate.won,
+        a.win_rate.lost,
+        a.win_rate.disqualified,
+        a.win_rate.open
+    );
+    notes(w, a);
+
+    let _ = writeln!(w, "\nWhat to fix first");
+    for (i, line) in findings(map, a).iter().enumerate() {
+        let _ = writeln!(w, "  {}. {line}", i + 1);
+    }
+
+    if a.goal.is_some() || !a.kpis.is_empty() {
+        let _ = writeln!(w, "\nGoal and KPIs");
+    }
+    if let Some(g) = &a.goal {
+        let unit = g.unit.as_deref().unwrap_or("");
+        let _ = writeln!(
+            w,
+            "  goal: {} — {} {unit} of {} {unit} ({}, n={} deals){}",
+            g.description,
+            metric_value(g.metric, g.measured),
+            num(g.target),
+            pct(g.progress),
+            g.n,
+            g.deadline.as_ref().map_or(String::new(), |d| format!(", deadline {d}"))
+        );
+    }
+    for k in &a.kpis {
+        let status = match k.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "no data",
+        };
+        let dir = if k.higher_is_better { "≥" } else { "≤" };
+        let _ = writeln!(
+            w,
+            "  {:<7} {:<48} {} (target {dir} {}, n={})",
+            status,
+            truncate(&k.name, 48),
+            metric_value(k.metric, k.measured),
+            metric_value(k.metric, Some(k.target)),
+            k.n
+        );
+    }
+
+    let _ = writeln!(w, "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)");
+    let _ = writeln!(
+        w,
+        "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
+        "stage", "reached", "implied", "convert", "drop", "open", "conv", "cum", "impl.conv", "open now", "stale"
+    );
+    for (s, i) in a.funnel_strict.stages.iter().zip(&a.funnel_implied.stages) {
+        let _ = writeln!(
+            w,
+            "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
+            truncate(&s.stage, 22),
+            s.reached,
+            i.reached,
+            s.converted,
+            s.dropped,
+            s.open,
+            pct(s.conversion),
+            pct(s.cumulative),
+            pct(i.conversion),
+            s.open_now,
+            s.stale
+        );
+    }
+
+    let _ = writeln!(w, "\nTime in stage (completed stays; open stays apart)");
+    let _ = writeln!(
+        w,
+        "  {:<22} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
+        "stage", "n", "median", "p75", "p90", "open", "open median", "target"
+    );
+    for t in a.stage_times.iter().filter(|t| t.deals > 0) {
+        let d = t.days.as_ref();
+        let _ = writeln!(
+            w,
+            "  {:<22} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
+            truncate(&t.stage, 22),
+            d.map_or(0, |d| d.n),
+            days(d.map(|d| d.median)),
+            days(d.map(|d| d.p75)),
+            days(d.map(|d| d.p90)),
+            t.open,
+            days(t.open_median_days),
+            days(t.target_days)
+        );
+    }
+
+    let _ = writeln!(w, "\nOutcomes");
+    let c = &a.cycle;
+    match &c.days {
+        Some(d) => {
+            let _ = writeln!(
+                w,
+                "  sales cycle (n={} won): median {}, p75 {}, p90 {}",
+                c.won,
+                days(Some(d.median)),
+                days(Some(d.p75)),
+                days(Some(d.p90))
+            );
+        }
+        None => {
+            let _ = writeln!(w, "  sales cycle: no won deals yet (n=0)");
+        }
+    }
+    let wr = &a.win_rate;
+    let _ = writeln!(
+        w,
+        "  win rate: {} by count (n={} closed: {} won, {} lost); {} by value (n={} with amount)",
+        pct(wr.by_count),
+        wr.won + wr.lost,
+        wr.won,
+        wr.lost,
+        pct(wr.by_value),
+        wr.won_with_amount + wr.lost_with_amount
+    );
+    let v = &a.velocity;
+    let _ = writeln!(
+        w,
+        "  sales velocity: {} per day = {} open × {} average won × {} win rate / {} median cycle",
+        v.per_day.map_or("-".into(), num),
+        v.open_deals,
+        v.average_won_amount.map_or("-".into(), num),
+        pct(v.win_rate),
+        days(v.median_cycle_days)
+    );
+    match &a.first_response {
+        Some(f) => {
+            let h = f.hours.as_ref();
+            let _ = writeln!(
+                w,
+                "  first response (n={} of {} deals; {} without a touch): median {}, p90 {}{}",
+                h.map_or(0, |h| h.n),
+                f.deals,
+                f.no_touch,
+                h.map_or("-".into(), |h| format!("{:.1} h", h.median)),
+                h.map_or("-".into(), |h| format!("{:.1} h", h.p90)),
+                match (f.sla_hours, f.within_sla) {
+                    (Some(s), Some(share)) => format!(", {} within {s} h", pct(Some(share))),
+                    _ => String::new(),
+                }
+            );
+        }
+        None => {
+            let _ = writeln!(w, "  first response: the history has no touches");
+        }
+    }
+    let ch = &a.churn;
+    let _ = writeln!(
+        w,
+        "  churn: {} ({} of n={} customers); retention {}",
+        pct(ch.churn_rate),
+        ch.churned,
+        ch.customers,
+        pct(ch.retention_rate)
+    );
+    let hs = &a.handoffs;
+    if !hs.pairs.is_empty() {
+        let src = match &hs.source {
+            salesmap_core::timing::OwnerSource::History(c) => format!("owners from the history's `{c}`"),
+            salesmap_core::timing::OwnerSource::Map => "owners from the map".to_string(),
+        };
+        let _ = writeln!(w, "  hand-offs ({src}):");
+        for p in hs.pairs.iter().take(6) {
+            let who = if p.from_owner.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} → {})", p.from_owner, p.to_owner)
+            };
+            let _ = writeln!(
+                w,
+                "    {} → {}{who}: median {:.1} h, p90 {:.1} h (n={})",
+                p.from, p.to, p.hours.median, p.hours.p90, p.hours.n
+            );
+        }
+    }
+
+    let cf = &a.conformance;
+    let _ = writeln!(
+        w,
+        "\nConformance: {} of n={} deals fit the map ({})",
+        cf.fitting,
+        cf.deals,
+        pct(cf.fit_share)
+    );
+    for k in cf.by_kind.iter().filter(|k| k.deals > 0) {
+        let _ = writeln!(w, "  {:<20} {} deals", k.kind.label(), k.deals);
+    }
+    if !cf.deviations.is_empty() {
+        let _ = writeln!(w, "  most common deviations:");
+    }
+    for d in cf.deviations.iter().take(8) {
+        let _ = writeln!(w, "    {} (n={} deals, e.g. {})", d.description, d.deals, d.examples.join(", "));
+    }
+    let asis = &cf.as_is;
+    if !asis.not_in_map.is_empty() {
+        let _ = writeln!(w, "  moves the history makes that the map lacks:");
+        for m in asis.not_in_map.iter().take(8) {
+            let _ = writeln!(w, "    {} → {} (n={} deals, {} moves)", m.from, m.to, m.deals, m.moves);
+        }
+    }
+    if !asis.unused.is_empty() {
+        let list: Vec<String> = asis.unused.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+        let _ = writeln!(w, "  map transitions nobody used: {}", list.join(", "));
+    }
+
+    let fs = &a.fast_slow;
+    let _ = writeln!(w, "\nFast vs slow won deals (n={} won)", fs.won);
+    if fs.group == 0 {
+        let _ = writeln!(w, "  too few won deals to compare quartiles (need 8)");
+    } else {
+        let _ = writeln!(
+            w,
+            "  fastest {} (cycle ≤ {}, median {}) vs slowest {} (cycle ≥ {}, median {})",
+            fs.group,
+            days(fs.fast_max_days),
+            days(fs.fast_median_days),
+            fs.group,
+            days(fs.slow_min_days),
+            days(fs.slow_median_days)
+        );
+        for d in fs.differences.iter().take(6) {
+            let _ = writeln!(w, "  - {}", d.text);
+        }
+        let slower: Vec<String> = fs
+            .stage_days
+            .iter()
+            .filter_map(|s| match (s.fast_median_days, s.slow_median_days) {
+                (Some(f), Some(sl)) if sl > f => Some(format!(
+                    "{} {} vs {} (n={}/{})",
+                    s.stage,
+                    days(Some(f)),
+                    days(Some(sl)),
+                    s.fast_n,
+                    s.slow_n
+                )),
+                _ => None,
+            })
+            .collect();
+        if !slower.is_empty() {
+            let _ = writeln!(w, "  median days per stage, fast vs slow: {}", slower.join("; "));
+        }
+        if let (Some(f), Some(s)) = (fs.fast_touches, fs.slow_touches) {
+            let _ = writeln!(w, "  touches before the win: {f:.1} per fast deal vs {s:.1} per slow deal");
+        }
+    }
+    if !fs.outliers.is_empty() {
+        let list: Vec<String> = fs.outliers.iter().map(|o| format!("{} ({})", o.deal, days(Some(o.days)))).collect();
+        let _ = writeln!(w, "  outliers (beyond 1.5 IQR): {}", list.join(", "));
+    }
+
+    let _ = writeln!(w, "\nTriggers: what raises the chance of advancing (lift = rate with it / stage rate)");
+    for t in &a.triggers {
+        let best: Vec<String> = t
+            .features
+            .iter()
+            .take(3)
+            .map(|l| format!("{} ×{:.2} ({}/{} advanced)", l.feature, l.lift, l.advanced, l.n))
+            .collect();
+        let _ = writeln!(
+            w,
+            "  {:<22} {} advance (n={}): {}",
+            truncate(&t.stage, 22),
+            pct(t.rate),
+            t.decided,
+            if best.is_empty() { "no lift found".into() } else { best.join("; ") }
+        );
+    }
+    if !a.friction.is_empty() {
+        let _ = writeln!(w, "\nFriction: where deals end (lost or disqualified while in the stage)");
+    }
+    for f in a.friction.iter().take(6) {
+        let reasons: Vec<String> = f.reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        let _ = writeln!(
+            w,
+            "  {:<22} {} of n={} entered ({}); reasons: {}",
+            truncate(&f.stage, 22),
+            f.dropped,
+            f.entered,
+            pct(f.drop_rate),
+            reasons.join(", ")
+        );
+    }
+
+    let fc = &a.forecast;
+    let _ = writeln!(w, "\nForecast: measured chance of winning from each stage (closed deals), designed in brackets");
+    for s in fc.stages.iter().filter(|s| s.closed > 0 || s.open > 0) {
+        let _ = writeln!(
+            w,
+            "  {:<22} {:>5} (n={} closed) [{}]  open now {} worth {}",
+            truncate(&s.stage, 22),
+            pct(s.measured),
+            s.closed,
+            pct(s.designed),
+            s.open,
+            num(s.open_amount)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "  weighted open pipeline: {} of {} open (n={} deals; expected wins {:.1}; {} without amount, {} without probability)",
+        num(fc.weighted_pipeline),
+        num(fc.open_pipeline),
+        fc.open_deals,
+        fc.expected_wins,
+        fc.without_amount,
+        fc.unweighted_deals
+    );
+
+    if let Some(b) = &a.breakdown {
+        let _ = writeln!(w, "\nBy {}", b.attribute);
+        group_header(w);
+        for g in &b.groups {
+            group_row(w, g);
+        }
+    }
+    if let Some(p) = &a.period {
+        let _ = writeln!(w, "\nPeriod {} against the one before (deals by the day they started)", p.current.label);
+        group_header(w);
+        group_row(w, &p.current_figures);
+        group_row(w, &p.previous_figures);
+    }
+    o
+}
+
+fn group_header(w: &mut String) {
+    let _ = writeln!(
+        w,
+        "  {:<24} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
+        "group", "deals", "won", "lost", "open", "win rate", "won value", "cycle", "start→won"
+    );
+}
+
+fn group_row(w: &mut String, g: &GroupFigures) {
+    let _ = writeln!(
+        w,
+        "  {:<24} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
+        truncate(&g.group, 24),
+        g.deals,
+        g.won,
+        g.lost,
+        g.open,
+        pct(g.win_rate),
+        num(g.won_value),
+        days(g.median_cycle_days),
+        pct(g.start_to_won)
+    );
+}
+
+fn notes(w: &mut String, a: &Analysis) {
+    let n = &a.notes;
+    if !n.unknown_stages.is_empty() {
+        let list: Vec<String> = n.unknown_stages.iter().take(8).map(|(k, v)| format!("\"{k}\" ({v})")).collect();
+        let _ = writeln!(
+            w,
+            "  note: stage names the map does not know: {}; add them as `aliases` to the right stage",
+            list.join(", ")
+        );
+    }
+    if n.bad_amount_count > 0 {
+        let ex: Vec<String> = n.bad_amounts.iter().take(3).map(|b| format!("{} `{}`", b.deal, b.value)).collect();
+        let _ = writeln!(w, "  note: {} amounts are not numbers and are left out (e.g. {})", n.bad_amount_count, ex.join(", "));
+    }
+    if n.after_as_of > 0 {
+        let _ = writeln!(w, "  note: {} events after the analysis date are left out", n.after_as_of);
+    }
+}
+
+/// The few things a sales manager should look at first, most important first.
+fn findings(map: &Map, a: &Analysis) -> Vec<String> {
+    let mut out: Vec<(f64, String)> = Vec::new();
+    // The stage that loses the most deals.
+    if let Some(f) = a.friction.first() {
+        let reason = f.reasons.first().map_or(String::new(), |(r, n)| format!(", most often for \"{r}\" (n={n})"));
+        out.push((
+            3.0 + f.drop_rate.unwrap_or(0.0),
+            format!(
+                "Most deals are lost at {}: {} of n={} that entered ({}){reason}.",
+                f.stage,
+                f.dropped,
+                f.entered,
+                pct(f.drop_rate)
+            ),
+        ));
+    }
+    // Missed KPIs.
+    for k in a.kpis.iter().filter(|k| k.met == Some(false)) {
+        out.push((
+            2.5,
+            format!(
+                "KPI missed: {} is {} against a target of {} (n={}).",
+                k.name,
+                metric_value(k.metric, k.measured),
+                metric_value(k.metric, Some(k.target)),
+                k.n
+            ),
+        ));
+    }
+    // Stale deals.
+    let stale: u64 = a.funnel_strict.stages.iter().map(|s| s.stale).sum();
+    if stale > 0
+        && let Some(worst) = a.funnel_strict.stages.iter().max_by_key(|s| s.stale)
+    {
+        out.push((
+            2.0,
+            format!(
+                "{stale} open deals are past their stage's target days; most in {} ({} of {} open there).",
+                worst.stage, worst.stale, worst.open_now
+            ),
+        ));
+    }
+    // Fast vs slow.
+    if let Some(d) = a.fast_slow.differences.first() {
+        out.push((1.8, format!("Fast deals differ most in this: {}.", d.text)));
+    }
+    // Triggers.
+    let best = a
+        .triggers
+        .iter()
+        .flat_map(|t| t.features.iter().filter(|l| l.n >= 30).map(move |l| (t, l)))
+        .max_by(|x, y| x.1.lift.total_cmp(&y.1.lift));
+    if let Some((t, l)) = best {
+        out.push((
+            1.6,
+            format!(
+                "At {}, deals with {} advance {} of the time vs {} overall (×{:.2}, n={}).",
+                t.stage,
+                l.feature,
+                pct(Some(l.rate)),
+                pct(t.rate),
+                l.lift,
+                l.n
+            ),
+        ));
+    }
+    // Conformance.
+    if let Some(share) = a.conformance.fit_share
+        && share < 0.8
+        && let Some(d) = a.conformance.deviations.first()
+    {
+        out.push((
+            1.5,
+            format!(
+                "Only {} of deals follow the map; the most common deviation is \"{}\" (n={}). Fix the process or the map.",
+                pct(Some(share)),
+                d.description,
+                d.deals
+            ),
+        ));
+    }
+    if out.is_empty() {
+        out.push((0.0, format!("Nothing stands out yet on n={} deals of {}.", a.deals, map.name.get(&map.language, &map.language))));
+    }
+    out.sort_by(|x, y| y.0.total_cmp(&x.0));
+    out.into_iter().take(5).map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let show = |s: &str| match parse_period(s) {
+            Ok(p) => format!("{}..{}", format_timestamp(p.start), format_timestamp(p.end)),
+            Err(e) => e,
+        };
+        assert_eq!(show("2024-Q1"), "2024-01-01T00:00:00Z..2024-04-01T00:00:00Z");
+        assert_eq!(show("2024-Q4"), "2024-10-01T00:00:00Z..2025-01-01T00:00:00Z");
+        assert_eq!(show("2024-H2"), "2024-07-01T00:00:00Z..2025-01-01T00:00:00Z");
+        assert_eq!(show("2024-12"), "2024-12-01T00:00:00Z..2025-01-01T00:00:00Z");
+        assert_eq!(show("2024"), "2024-01-01T00:00:00Z..2025-01-01T00:00:00Z");
+        assert_eq!(show("2024-02-01..2024-02-15"), "2024-02-01T00:00:00Z..2024-02-15T00:00:00Z");
+        assert!(show("2024-Q5").starts_with("expected 2024"));
+        assert!(show("spring").starts_with("expected 2024"));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!((num(1234567.4), num(-999.0), num(12.0)), ("1,234,567".into(), "-999".into(), "12".into()));
+    }
+}

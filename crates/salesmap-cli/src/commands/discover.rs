@@ -1,0 +1,261 @@
+//! `salesmap discover HISTORY`: the as-is process from a history alone, no map needed.
+//!
+//! Reads anything `import` reads (format detected), runs `salesmap_core::discovery::discover`
+//! and prints a table (every figure with its n) or JSON (`cases`, `events`, `activities`,
+//! `start_activities`, `end_activities`, `dfg`, `variants`, `case_duration`, …, durations in
+//! seconds). Also holds the history loading and date parsing that `analyze` shares.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
+use salesmap_core::history::{History, Micros};
+use salesmap_import::{format_timestamp, read_history, render_problems};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The history: a normalized history, a CRM export, a generic CSV or an XES file.
+    history: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Keep only events with these lifecycle transitions (e.g. `complete`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    lifecycle: Vec<String>,
+    /// Keep only events at or after this date (`2024-01-01` or RFC 3339, UTC).
+    #[arg(long)]
+    from: Option<String>,
+    /// Keep only events before this date (`2024-07-01` or RFC 3339, UTC).
+    #[arg(long)]
+    until: Option<String>,
+    /// Keep only the deals whose variant is one of the K most frequent.
+    #[arg(long, value_name = "K")]
+    top_variants: Option<usize>,
+    /// Rows of edges and variants in the table.
+    #[arg(long, default_value_t = 20)]
+    rows: usize,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+pub fn run(args: Args) -> u8 {
+    let (history, problems) = match load_history(&args.history) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let parse = |what: &str, v: &Option<String>| match v {
+        Some(s) => parse_instant(s).map(Some).map_err(|e| {
+            eprintln!("error: --{what} {s}: {e}");
+            2u8
+        }),
+        None => Ok(None),
+    };
+    let (from, until) = match (parse("from", &args.from), parse("until", &args.until)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(c), _) | (_, Err(c)) => return c,
+    };
+    let options = DiscoverOptions {
+        lifecycle: args.lifecycle.clone(),
+        from,
+        until,
+        top_variants: args.top_variants,
+        threads: threads(),
+    };
+    let d = match discover(&history, &options) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let out = match args.format {
+        Format::Json => to_json(&d, &args.history),
+        Format::Table => table(&d, &args.history, args.rows),
+    };
+    print!("{out}");
+    problems
+}
+
+/// Worker threads: the machine's parallelism.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Reads a history, printing import problems to stderr. Returns the history and the exit
+/// code its problems call for (0 or 1), or the exit code of a fatal failure.
+pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
+    match read_history(path) {
+        Ok(imported) => {
+            let errors = imported.problems.iter().filter(|p| !p.kind.is_warning()).count();
+            if !imported.problems.is_empty() {
+                eprint!("{}", render_problems(&imported.problems, 5));
+            }
+            Ok((imported.history, u8::from(errors > 0)))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(2)
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 timestamp.
+pub(crate) fn parse_instant(s: &str) -> Result<Micros, String> {
+    if let Ok(date) = s.parse::<jiff::civil::Date>()
+        && s.len() == 10
+    {
+        let ts = date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|e| e.to_string())?
+            .timestamp();
+        return Ok(ts.as_microsecond());
+    }
+    s.parse::<jiff::Timestamp>()
+        .map(|t| t.as_microsecond())
+        .map_err(|_| "expected a date like 2024-03-31 or a timestamp like 2024-03-31T12:00:00Z".into())
+}
+
+/// A duration in seconds, in the largest unit that keeps it readable.
+pub(crate) fn duration(seconds: f64) -> String {
+    let a = seconds.abs();
+    if a < 120.0 {
+        format!("{seconds:.0} s")
+    } else if a < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else if a < 2.0 * 86_400.0 {
+        format!("{:.1} h", seconds / 3600.0)
+    } else {
+        format!("{:.1} d", seconds / 86_400.0)
+    }
+}
+
+fn to_json(d: &Discovery, path: &Path) -> String {
+    let mut v = serde_json::to_value(d).expect("discovery serializes");
+    let obj = v.as_object_mut().expect("an object");
+    obj.insert("history".into(), path.display().to_string().into());
+    obj.insert("first_event".into(), d.first_event.map(format_timestamp).into());
+    obj.insert("last_event".into(), d.last_event.map(format_timestamp).into());
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
+}
+
+fn table(d: &Discovery, path: &Path, rows: usize) -> String {
+    let mut o = String::new();
+    let date = |t: Option<Micros>| t.map_or("-".into(), |t| format_timestamp(t)[..10].to_string());
+    let _ = writeln!(
+        o,
+        "History {}: {} deals, {} events, {} activities, {} to {}",
+        path.display(),
+        d.cases,
+        d.events,
+        d.activities,
+        date(d.first_event),
+        date(d.last_event)
+    );
+    if let Some(c) = &d.case_duration {
+        let _ = writeln!(
+            o,
+            "Deal duration (n={}): median {}, mean {}, min {}, max {}",
+            c.n,
+            duration(c.median),
+            duration(c.mean),
+            duration(c.min),
+            duration(c.max)
+        );
+    }
+    let list = |m: &std::collections::BTreeMap<String, u64>| {
+        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        v.iter().map(|(k, n)| format!("{k} ({n})")).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(o, "Start activities (n={} deals): {}", d.cases, list(&d.start_activities));
+    let _ = writeln!(o, "End activities (n={} deals): {}", d.cases, list(&d.end_activities));
+    let _ = writeln!(o, "\nActivities (n={} events)", d.events);
+    let mut acts: Vec<(&String, &u64)> = d.activity_counts.iter().collect();
+    acts.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    for (name, n) in acts.iter().take(rows) {
+        let rework = d.rework.get(*name).copied().unwrap_or(0);
+        let next = &d.time_to_next[*name];
+        let to_next = next.median.map_or("-".into(), duration);
+        let _ = writeln!(
+            o,
+            "  {name:<34} n={n:<7} repeated in {rework} deals; median to next event {to_next} (n={})",
+            next.n_with_next
+        );
+    }
+    more(&mut o, acts.len(), rows);
+
+    let moves: u64 = d.dfg.iter().map(|e| e.count).sum();
+    let _ = writeln!(o, "\nDirectly-follows edges ({} edges, n={moves} moves), most frequent first", d.dfg.len());
+    let _ = writeln!(o, "  {:<52} {:>7} {:>10} {:>10} {:>10} {:>10}", "from → to", "n", "median", "mean", "min", "max");
+    let mut edges: Vec<_> = d.dfg.iter().collect();
+    edges.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
+    for e in edges.iter().take(rows) {
+        let name = format!("{} → {}", e.from, e.to);
+        let _ = writeln!(
+            o,
+            "  {:<52} {:>7} {:>10} {:>10} {:>10} {:>10}",
+            truncate(&name, 52),
+            e.count,
+            duration(e.median),
+            duration(e.mean),
+            duration(e.min),
+            duration(e.max)
+        );
+    }
+    more(&mut o, edges.len(), rows);
+
+    let _ = writeln!(o, "\nVariants ({} distinct, n={} deals), most frequent first", d.variant_count, d.cases);
+    for (i, v) in d.variants.iter().take(rows).enumerate() {
+        let share = v.count as f64 / d.cases.max(1) as f64 * 100.0;
+        let _ = writeln!(
+            o,
+            "  {:>3}. n={} ({share:.1}%), {} steps: {}",
+            i + 1,
+            v.count,
+            v.stages.len(),
+            truncate(&v.stages.join(" → "), 160)
+        );
+    }
+    more(&mut o, d.variants.len(), rows);
+    o
+}
+
+fn more(o: &mut String, total: usize, shown: usize) {
+    if total > shown {
+        let _ = writeln!(o, "  … {} more (--rows to show more, --format json lists all)", total - shown);
+    }
+}
+
+pub(crate) fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        let got: Vec<String> = [5.0, 600.0, 7200.0, 3.0 * 86_400.0, -90.0].iter().map(|&s| duration(s)).collect();
+        assert_eq!(got, ["5 s", "10.0 min", "2.0 h", "3.0 d", "-90 s"]);
+    }
+
+    #[test]
+    fn instants() {
+        assert_eq!(parse_instant("1970-01-02"), Ok(86_400_000_000));
+        assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1_000_000));
+        assert!(parse_instant("02/01/1970").unwrap_err().contains("2024-03-31"));
+    }
+}
