@@ -46,9 +46,9 @@ pub const OTHER_SKIP: f64 = 0.05;
 
 const SEGMENTS: [(&str, f64, f64, u32); 3] = [
     // name, amount low, amount high, weight
-    ("smb", 5_000.0, 20_000.0, 5),
-    ("mid-market", 20_000.0, 80_000.0, 3),
-    ("enterprise", 80_000.0, 400_000.0, 2),
+    ("smb", 3_000.0, 10_000.0, 5),
+    ("mid-market", 10_000.0, 30_000.0, 3),
+    ("enterprise", 30_000.0, 90_000.0, 2),
 ];
 const SOURCES: [(&str, u32); 4] = [("web", 4), ("outbound", 3), ("referral", 2), ("event", 1)];
 /// Time zone name and its UTC offset in hours (standard time).
@@ -158,6 +158,16 @@ fn plan(map: &Map) -> Plan {
                 _ => 0.65,
             }
         };
+    }
+    // A stage with no branch has nowhere to lose a deal to: most deals move on, the rest go
+    // quiet there (open, and soon stale).
+    for s in map.stage_ixs() {
+        if p.lose[s.index()].is_empty()
+            && p.recycle[s.index()].is_empty()
+            && p.churn[s.index()].is_none()
+        {
+            p.advance[s.index()] = p.advance[s.index()].max(0.9);
+        }
     }
     // Two main-path stages after the first one with a branch: discovery in the B2B template.
     if let Some(i) = path
