@@ -30,6 +30,14 @@ enum Command {
     Check(commands::check::Args),
     /// Rewrite a map in canonical layout, keeping comments.
     Fmt(commands::fmt::Args),
+    /// Discover the as-is process from a history alone (PM4Py semantics).
+    Discover(commands::discover::Args),
+    /// Measure a history against the map: funnel, times, KPIs, conformance, fast vs slow.
+    Analyze(commands::analyze::Args),
+    /// Generate a synthetic history for a map, with planted effects to find.
+    Generate(commands::generate::Args),
+    /// Plan backwards from the quota: deals, leads and touches needed per stage and period.
+    Plan(commands::plan::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +47,10 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::Discover(args) => commands::discover::run(args),
+        Command::Analyze(args) => commands::analyze::run(args),
+        Command::Generate(args) => commands::generate::run(args),
+        Command::Plan(args) => commands::plan::run(args),
     };
     ExitCode::from(code)
 }

@@ -15,6 +15,8 @@
 //! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
+//! - [`plan::plan`]: the reverse funnel from a quota to the entries needed per stage and period.
+//! - [`calendar`]: civil dates and planning periods as day numbers.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
 //!
@@ -23,10 +25,11 @@
 
 pub mod analysis;
 pub mod attributes;
+pub mod calendar;
 pub mod conformance;
 pub mod discovery;
-pub mod forecast;
 pub mod fastslow;
+pub mod forecast;
 pub mod funnel;
 pub mod generate;
 pub mod history;
@@ -34,6 +37,9 @@ pub mod journey;
 pub mod kpi;
 pub mod map;
 pub mod overlay;
+pub mod plan;
+#[cfg(test)]
+mod properties;
 pub mod stats;
 pub mod text;
 pub mod timing;

@@ -90,7 +90,11 @@ pub(crate) fn threads() -> usize {
 pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
     match read_history(path) {
         Ok(imported) => {
-            let errors = imported.problems.iter().filter(|p| !p.kind.is_warning()).count();
+            let errors = imported
+                .problems
+                .iter()
+                .filter(|p| !p.kind.is_warning())
+                .count();
             if !imported.problems.is_empty() {
                 eprint!("{}", render_problems(&imported.problems, 5));
             }
@@ -105,18 +109,17 @@ pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
 
 /// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 timestamp.
 pub(crate) fn parse_instant(s: &str) -> Result<Micros, String> {
-    if let Ok(date) = s.parse::<jiff::civil::Date>()
-        && s.len() == 10
-    {
-        let ts = date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map_err(|e| e.to_string())?
-            .timestamp();
+    if s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok() {
+        let ts: jiff::Timestamp = format!("{s}T00:00:00Z")
+            .parse()
+            .map_err(|e: jiff::Error| e.to_string())?;
         return Ok(ts.as_microsecond());
     }
     s.parse::<jiff::Timestamp>()
         .map(|t| t.as_microsecond())
-        .map_err(|_| "expected a date like 2024-03-31 or a timestamp like 2024-03-31T12:00:00Z".into())
+        .map_err(|_| {
+            "expected a date like 2024-03-31 or a timestamp like 2024-03-31T12:00:00Z".into()
+        })
 }
 
 /// A duration in seconds, in the largest unit that keeps it readable.
@@ -137,8 +140,14 @@ fn to_json(d: &Discovery, path: &Path) -> String {
     let mut v = serde_json::to_value(d).expect("discovery serializes");
     let obj = v.as_object_mut().expect("an object");
     obj.insert("history".into(), path.display().to_string().into());
-    obj.insert("first_event".into(), d.first_event.map(format_timestamp).into());
-    obj.insert("last_event".into(), d.last_event.map(format_timestamp).into());
+    obj.insert(
+        "first_event".into(),
+        d.first_event.map(format_timestamp).into(),
+    );
+    obj.insert(
+        "last_event".into(),
+        d.last_event.map(format_timestamp).into(),
+    );
     let mut s = serde_json::to_string_pretty(&v).expect("json");
     s.push('\n');
     s
@@ -171,10 +180,23 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
     let list = |m: &std::collections::BTreeMap<String, u64>| {
         let mut v: Vec<(&String, &u64)> = m.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        v.iter().map(|(k, n)| format!("{k} ({n})")).collect::<Vec<_>>().join(", ")
+        v.iter()
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let _ = writeln!(o, "Start activities (n={} deals): {}", d.cases, list(&d.start_activities));
-    let _ = writeln!(o, "End activities (n={} deals): {}", d.cases, list(&d.end_activities));
+    let _ = writeln!(
+        o,
+        "Start activities (n={} deals): {}",
+        d.cases,
+        list(&d.start_activities)
+    );
+    let _ = writeln!(
+        o,
+        "End activities (n={} deals): {}",
+        d.cases,
+        list(&d.end_activities)
+    );
     let _ = writeln!(o, "\nActivities (n={} events)", d.events);
     let mut acts: Vec<(&String, &u64)> = d.activity_counts.iter().collect();
     acts.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -191,10 +213,22 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
     more(&mut o, acts.len(), rows);
 
     let moves: u64 = d.dfg.iter().map(|e| e.count).sum();
-    let _ = writeln!(o, "\nDirectly-follows edges ({} edges, n={moves} moves), most frequent first", d.dfg.len());
-    let _ = writeln!(o, "  {:<52} {:>7} {:>10} {:>10} {:>10} {:>10}", "from → to", "n", "median", "mean", "min", "max");
+    let _ = writeln!(
+        o,
+        "\nDirectly-follows edges ({} edges, n={moves} moves), most frequent first",
+        d.dfg.len()
+    );
+    let _ = writeln!(
+        o,
+        "  {:<52} {:>7} {:>10} {:>10} {:>10} {:>10}",
+        "from → to", "n", "median", "mean", "min", "max"
+    );
     let mut edges: Vec<_> = d.dfg.iter().collect();
-    edges.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
+    edges.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
     for e in edges.iter().take(rows) {
         let name = format!("{} → {}", e.from, e.to);
         let _ = writeln!(
@@ -210,7 +244,11 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
     }
     more(&mut o, edges.len(), rows);
 
-    let _ = writeln!(o, "\nVariants ({} distinct, n={} deals), most frequent first", d.variant_count, d.cases);
+    let _ = writeln!(
+        o,
+        "\nVariants ({} distinct, n={} deals), most frequent first",
+        d.variant_count, d.cases
+    );
     for (i, v) in d.variants.iter().take(rows).enumerate() {
         let share = v.count as f64 / d.cases.max(1) as f64 * 100.0;
         let _ = writeln!(
@@ -228,7 +266,11 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
 
 fn more(o: &mut String, total: usize, shown: usize) {
     if total > shown {
-        let _ = writeln!(o, "  … {} more (--rows to show more, --format json lists all)", total - shown);
+        let _ = writeln!(
+            o,
+            "  … {} more (--rows to show more, --format json lists all)",
+            total - shown
+        );
     }
 }
 
@@ -248,7 +290,10 @@ mod tests {
 
     #[test]
     fn durations_read_well() {
-        let got: Vec<String> = [5.0, 600.0, 7200.0, 3.0 * 86_400.0, -90.0].iter().map(|&s| duration(s)).collect();
+        let got: Vec<String> = [5.0, 600.0, 7200.0, 3.0 * 86_400.0, -90.0]
+            .iter()
+            .map(|&s| duration(s))
+            .collect();
         assert_eq!(got, ["5 s", "10.0 min", "2.0 h", "3.0 d", "-90 s"]);
     }
 
@@ -256,6 +301,10 @@ mod tests {
     fn instants() {
         assert_eq!(parse_instant("1970-01-02"), Ok(86_400_000_000));
         assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1_000_000));
-        assert!(parse_instant("02/01/1970").unwrap_err().contains("2024-03-31"));
+        assert!(
+            parse_instant("02/01/1970")
+                .unwrap_err()
+                .contains("2024-03-31")
+        );
     }
 }

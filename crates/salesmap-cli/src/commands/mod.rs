@@ -4,10 +4,14 @@
 use std::io::Write;
 use std::path::Path;
 
+pub mod analyze;
 pub mod check;
 pub mod demo;
+pub mod discover;
 pub mod fmt;
+pub mod generate;
 pub mod init;
+pub mod plan;
 
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {
@@ -23,6 +27,34 @@ pub fn read_map_source(path: &Path) -> Result<String, u8> {
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", path.display());
             Err(2)
+        }
+    }
+}
+
+/// Reads and checks a map file. On errors, prints the diagnostics compiler-style and returns
+/// exit code 1 (2 when the file cannot be read); warnings are not printed here (`check` shows
+/// them).
+pub fn load_map(path: &Path) -> Result<salesmap_core::map::Map, u8> {
+    let source = read_map_source(path)?;
+    let shown = path.display().to_string();
+    let checked = salesmap_mapfile::load(&source, &shown);
+    match checked.map {
+        Some(map) => Ok(map),
+        None => {
+            let errors: Vec<_> = checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == salesmap_mapfile::Severity::Error)
+                .collect();
+            eprint!(
+                "{}",
+                salesmap_mapfile::diagnostic::render_human(&source, &shown, &errors)
+            );
+            eprintln!(
+                "error: {shown} has {} error(s); fix them (see `salesmap check {shown}`) and run again",
+                errors.len()
+            );
+            Err(1)
         }
     }
 }
