@@ -156,10 +156,9 @@ pub fn funnel(
             if start_ok {
                 from_start[i] += 1;
             }
-            if i + 1 == n {
-                continue;
-            }
             let next_at = match mode {
+                // The last stage has no next one: its deals are open or dropped.
+                _ if i + 1 == n => None,
                 FunnelMode::Strict => r.last[i + 1].filter(|&t| t >= entered_at),
                 FunnelMode::Implied => {
                     if furthest.is_some_and(|f| f > i) {
@@ -282,7 +281,7 @@ mod tests {
                 demo reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=1 stale=1
                 proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=50% now=1 stale=0
                 won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=1 stale=0
-                onboard reached=1 converted=0 dropped=0 open=0 skipped=0 conv=- cum=25% now=1 stale=1"#]],
+                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=25% now=1 stale=1"#]],
         );
     }
 
@@ -298,7 +297,7 @@ mod tests {
                 demo reached=4 converted=3 dropped=0 open=1 skipped=0 conv=75% cum=80% now=1 stale=1
                 proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=60% now=1 stale=0
                 won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=40% now=1 stale=0
-                onboard reached=1 converted=0 dropped=0 open=0 skipped=0 conv=- cum=20% now=1 stale=1"#]],
+                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=20% now=1 stale=1"#]],
         );
     }
 

@@ -37,6 +37,8 @@ pub mod journey;
 pub mod kpi;
 pub mod map;
 pub mod overlay;
+#[cfg(test)]
+mod properties;
 pub mod plan;
 #[cfg(test)]
 mod properties;
