@@ -254,7 +254,7 @@ fn group(v: f64) -> String {
     let s = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
