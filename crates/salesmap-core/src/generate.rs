@@ -43,6 +43,8 @@ pub const SMB_SPEED: f64 = 0.5;
 /// Chance that a referral deal skips the planted stage (planted effect 3), and other deals.
 pub const REFERRAL_SKIP: f64 = 0.6;
 pub const OTHER_SKIP: f64 = 0.05;
+/// Chance that a customer in a last stage with a churn branch churns.
+pub const CHURN: f64 = 0.12;
 
 const SEGMENTS: [(&str, f64, f64, u32); 3] = [
     // name, amount low, amount high, weight
@@ -271,7 +273,10 @@ impl Walk<'_> {
             if case_study {
                 chance = (chance + CASE_STUDY_LIFT).min(0.97);
             }
-            let next = if self.rng.chance(chance) {
+            let next = if self.plan.next[at.index()].is_none() {
+                // A last stage: a customer may churn after it, or simply stay.
+                self.plan.churn[at.index()].filter(|_| self.rng.chance(CHURN))
+            } else if self.rng.chance(chance) {
                 self.plan.next[at.index()]
             } else if let Some(churn) = self.plan.churn[at.index()] {
                 self.rng.chance(0.3).then_some(churn)

@@ -10,7 +10,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use salesmap_core::analysis::{Analysis, AnalyzeOptions, GroupFigures, Period, analyze, days_label};
+use salesmap_core::analysis::{
+    Analysis, AnalyzeOptions, GroupFigures, Period, analyze, days_label,
+};
 use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
@@ -75,7 +77,10 @@ pub fn run(args: Args) -> u8 {
     let period = match args.period.as_deref().map(parse_period).transpose() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: --period {}: {e}", args.period.as_deref().unwrap_or(""));
+            eprintln!(
+                "error: --period {}: {e}",
+                args.period.as_deref().unwrap_or("")
+            );
             return 2;
         }
     };
@@ -125,14 +130,17 @@ pub(crate) fn load_map(path: &std::path::Path) -> Result<Option<Map>, u8> {
 pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
     let day = |y: i16, m: i8| -> Result<Micros, String> {
         let (y, m) = if m > 12 { (y + 1, m - 12) } else { (y, m) };
-        let d = jiff::civil::Date::new(y, m, 1).map_err(|e| e.to_string())?;
-        let ts = d.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| e.to_string())?.timestamp();
-        Ok(ts.as_microsecond())
+        parse_instant(&format!("{y:04}-{m:02}-01"))
     };
-    let bad = || format!("expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `{s}`");
+    let bad =
+        || format!("expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `{s}`");
     if let Some((a, b)) = s.split_once("..") {
         let (start, end) = (parse_instant(a)?, parse_instant(b)?);
-        return Ok(Period { label: s.to_string(), start, end });
+        return Ok(Period {
+            label: s.to_string(),
+            start,
+            end,
+        });
     }
     let (year, rest) = match s.split_once('-') {
         Some((y, r)) => (y, Some(r)),
@@ -163,7 +171,11 @@ pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
             (m, 1)
         }
     };
-    Ok(Period { label: s.to_string(), start: day(year, first)?, end: day(year, first + months)? })
+    Ok(Period {
+        label: s.to_string(),
+        start: day(year, first)?,
+        end: day(year, first + months)?,
+    })
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -175,7 +187,7 @@ fn num(v: f64) -> String {
     let s = rounded.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -188,9 +200,13 @@ fn days(v: Option<f64>) -> String {
 }
 
 fn metric_value(metric: Metric, v: Option<f64>) -> String {
-    let Some(v) = v else { return "not measurable".into() };
+    let Some(v) = v else {
+        return "not measurable".into();
+    };
     match metric {
-        Metric::WinRate | Metric::Conversion | Metric::ChurnRate | Metric::RetentionRate => pct(Some(v)),
+        Metric::WinRate | Metric::Conversion | Metric::ChurnRate | Metric::RetentionRate => {
+            pct(Some(v))
+        }
         Metric::CycleDays => format!("{} d", days_label(v)),
         Metric::FirstResponseHours | Metric::HandoffHours => format!("{v:.1} h"),
         Metric::WonDeals => num(v),
@@ -237,7 +253,9 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             num(g.target),
             pct(g.progress),
             g.n,
-            g.deadline.as_ref().map_or(String::new(), |d| format!(", deadline {d}"))
+            g.deadline
+                .as_ref()
+                .map_or(String::new(), |d| format!(", deadline {d}"))
         );
     }
     for k in &a.kpis {
@@ -258,11 +276,24 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         );
     }
 
-    let _ = writeln!(w, "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)");
+    let _ = writeln!(
+        w,
+        "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)"
+    );
     let _ = writeln!(
         w,
         "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
-        "stage", "reached", "implied", "convert", "drop", "open", "conv", "cum", "impl.conv", "open now", "stale"
+        "stage",
+        "reached",
+        "implied",
+        "convert",
+        "drop",
+        "open",
+        "conv",
+        "cum",
+        "impl.conv",
+        "open now",
+        "stale"
     );
     for (s, i) in a.funnel_strict.stages.iter().zip(&a.funnel_implied.stages) {
         let _ = writeln!(
@@ -375,7 +406,9 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     let hs = &a.handoffs;
     if !hs.pairs.is_empty() {
         let src = match &hs.source {
-            salesmap_core::timing::OwnerSource::History(c) => format!("owners from the history's `{c}`"),
+            salesmap_core::timing::OwnerSource::History(c) => {
+                format!("owners from the history's `{c}`")
+            }
             salesmap_core::timing::OwnerSource::Map => "owners from the map".to_string(),
         };
         let _ = writeln!(w, "  hand-offs ({src}):");
@@ -408,17 +441,31 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         let _ = writeln!(w, "  most common deviations:");
     }
     for d in cf.deviations.iter().take(8) {
-        let _ = writeln!(w, "    {} (n={} deals, e.g. {})", d.description, d.deals, d.examples.join(", "));
+        let _ = writeln!(
+            w,
+            "    {} (n={} deals, e.g. {})",
+            d.description,
+            d.deals,
+            d.examples.join(", ")
+        );
     }
     let asis = &cf.as_is;
     if !asis.not_in_map.is_empty() {
         let _ = writeln!(w, "  moves the history makes that the map lacks:");
         for m in asis.not_in_map.iter().take(8) {
-            let _ = writeln!(w, "    {} → {} (n={} deals, {} moves)", m.from, m.to, m.deals, m.moves);
+            let _ = writeln!(
+                w,
+                "    {} → {} (n={} deals, {} moves)",
+                m.from, m.to, m.deals, m.moves
+            );
         }
     }
     if !asis.unused.is_empty() {
-        let list: Vec<String> = asis.unused.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+        let list: Vec<String> = asis
+            .unused
+            .iter()
+            .map(|(a, b)| format!("{a} → {b}"))
+            .collect();
         let _ = writeln!(w, "  map transitions nobody used: {}", list.join(", "));
     }
 
@@ -456,24 +503,43 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             })
             .collect();
         if !slower.is_empty() {
-            let _ = writeln!(w, "  median days per stage, fast vs slow: {}", slower.join("; "));
+            let _ = writeln!(
+                w,
+                "  median days per stage, fast vs slow: {}",
+                slower.join("; ")
+            );
         }
         if let (Some(f), Some(s)) = (fs.fast_touches, fs.slow_touches) {
-            let _ = writeln!(w, "  touches before the win: {f:.1} per fast deal vs {s:.1} per slow deal");
+            let _ = writeln!(
+                w,
+                "  touches before the win: {f:.1} per fast deal vs {s:.1} per slow deal"
+            );
         }
     }
     if !fs.outliers.is_empty() {
-        let list: Vec<String> = fs.outliers.iter().map(|o| format!("{} ({})", o.deal, days(Some(o.days)))).collect();
+        let list: Vec<String> = fs
+            .outliers
+            .iter()
+            .map(|o| format!("{} ({})", o.deal, days(Some(o.days))))
+            .collect();
         let _ = writeln!(w, "  outliers (beyond 1.5 IQR): {}", list.join(", "));
     }
 
-    let _ = writeln!(w, "\nTriggers: what raises the chance of advancing (lift = rate with it / stage rate)");
+    let _ = writeln!(
+        w,
+        "\nTriggers: what raises the chance of advancing (lift = rate with it / stage rate)"
+    );
     for t in &a.triggers {
         let best: Vec<String> = t
             .features
             .iter()
             .take(3)
-            .map(|l| format!("{} ×{:.2} ({}/{} advanced)", l.feature, l.lift, l.advanced, l.n))
+            .map(|l| {
+                format!(
+                    "{} ×{:.2} ({}/{} advanced)",
+                    l.feature, l.lift, l.advanced, l.n
+                )
+            })
             .collect();
         let _ = writeln!(
             w,
@@ -481,14 +547,26 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             truncate(&t.stage, 22),
             pct(t.rate),
             t.decided,
-            if best.is_empty() { "no lift found".into() } else { best.join("; ") }
+            if best.is_empty() {
+                "no lift found".into()
+            } else {
+                best.join("; ")
+            }
         );
     }
     if !a.friction.is_empty() {
-        let _ = writeln!(w, "\nFriction: where deals end (lost or disqualified while in the stage)");
+        let _ = writeln!(
+            w,
+            "\nFriction: where deals end (lost or disqualified while in the stage)"
+        );
     }
     for f in a.friction.iter().take(6) {
-        let reasons: Vec<String> = f.reasons.iter().take(3).map(|(r, n)| format!("{r} {n}")).collect();
+        let reasons: Vec<String> = f
+            .reasons
+            .iter()
+            .take(3)
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
         let _ = writeln!(
             w,
             "  {:<22} {} of n={} entered ({}); reasons: {}",
@@ -501,7 +579,10 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     }
 
     let fc = &a.forecast;
-    let _ = writeln!(w, "\nForecast: measured chance of winning from each stage (closed deals), designed in brackets");
+    let _ = writeln!(
+        w,
+        "\nForecast: measured chance of winning from each stage (closed deals), designed in brackets"
+    );
     for s in fc.stages.iter().filter(|s| s.closed > 0 || s.open > 0) {
         let _ = writeln!(
             w,
@@ -533,7 +614,11 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         }
     }
     if let Some(p) = &a.period {
-        let _ = writeln!(w, "\nPeriod {} against the one before (deals by the day they started)", p.current.label);
+        let _ = writeln!(
+            w,
+            "\nPeriod {} against the one before (deals by the day they started)",
+            p.current.label
+        );
         group_header(w);
         group_row(w, &p.current_figures);
         group_row(w, &p.previous_figures);
@@ -568,7 +653,12 @@ fn group_row(w: &mut String, g: &GroupFigures) {
 fn notes(w: &mut String, a: &Analysis) {
     let n = &a.notes;
     if !n.unknown_stages.is_empty() {
-        let list: Vec<String> = n.unknown_stages.iter().take(8).map(|(k, v)| format!("\"{k}\" ({v})")).collect();
+        let list: Vec<String> = n
+            .unknown_stages
+            .iter()
+            .take(8)
+            .map(|(k, v)| format!("\"{k}\" ({v})"))
+            .collect();
         let _ = writeln!(
             w,
             "  note: stage names the map does not know: {}; add them as `aliases` to the right stage",
@@ -576,11 +666,25 @@ fn notes(w: &mut String, a: &Analysis) {
         );
     }
     if n.bad_amount_count > 0 {
-        let ex: Vec<String> = n.bad_amounts.iter().take(3).map(|b| format!("{} `{}`", b.deal, b.value)).collect();
-        let _ = writeln!(w, "  note: {} amounts are not numbers and are left out (e.g. {})", n.bad_amount_count, ex.join(", "));
+        let ex: Vec<String> = n
+            .bad_amounts
+            .iter()
+            .take(3)
+            .map(|b| format!("{} `{}`", b.deal, b.value))
+            .collect();
+        let _ = writeln!(
+            w,
+            "  note: {} amounts are not numbers and are left out (e.g. {})",
+            n.bad_amount_count,
+            ex.join(", ")
+        );
     }
     if n.after_as_of > 0 {
-        let _ = writeln!(w, "  note: {} events after the analysis date are left out", n.after_as_of);
+        let _ = writeln!(
+            w,
+            "  note: {} events after the analysis date are left out",
+            n.after_as_of
+        );
     }
 }
 
@@ -589,11 +693,13 @@ fn findings(map: &Map, a: &Analysis) -> Vec<String> {
     let mut out: Vec<(f64, String)> = Vec::new();
     // The stage that loses the most deals.
     if let Some(f) = a.friction.first() {
-        let reason = f.reasons.first().map_or(String::new(), |(r, n)| format!(", most often for \"{r}\" (n={n})"));
+        let reason = f.reasons.first().map_or(String::new(), |(r, n)| {
+            format!(", most often for \"{r}\" (n={n})")
+        });
         out.push((
             3.0 + f.drop_rate.unwrap_or(0.0),
             format!(
-                "Most deals are lost at {}: {} of n={} that entered ({}){reason}.",
+                "Deals drop out most at {}: {} of n={} that entered ({}) ended lost or disqualified{reason}.",
                 f.stage,
                 f.dropped,
                 f.entered,
@@ -667,7 +773,14 @@ fn findings(map: &Map, a: &Analysis) -> Vec<String> {
         ));
     }
     if out.is_empty() {
-        out.push((0.0, format!("Nothing stands out yet on n={} deals of {}.", a.deals, map.name.get(&map.language, &map.language))));
+        out.push((
+            0.0,
+            format!(
+                "Nothing stands out yet on n={} deals of {}.",
+                a.deals,
+                map.name.get(&map.language, &map.language)
+            ),
+        ));
     }
     out.sort_by(|x, y| y.0.total_cmp(&x.0));
     out.into_iter().take(5).map(|(_, s)| s).collect()
@@ -683,18 +796,36 @@ mod tests {
             Ok(p) => format!("{}..{}", format_timestamp(p.start), format_timestamp(p.end)),
             Err(e) => e,
         };
-        assert_eq!(show("2024-Q1"), "2024-01-01T00:00:00Z..2024-04-01T00:00:00Z");
-        assert_eq!(show("2024-Q4"), "2024-10-01T00:00:00Z..2025-01-01T00:00:00Z");
-        assert_eq!(show("2024-H2"), "2024-07-01T00:00:00Z..2025-01-01T00:00:00Z");
-        assert_eq!(show("2024-12"), "2024-12-01T00:00:00Z..2025-01-01T00:00:00Z");
+        assert_eq!(
+            show("2024-Q1"),
+            "2024-01-01T00:00:00Z..2024-04-01T00:00:00Z"
+        );
+        assert_eq!(
+            show("2024-Q4"),
+            "2024-10-01T00:00:00Z..2025-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            show("2024-H2"),
+            "2024-07-01T00:00:00Z..2025-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            show("2024-12"),
+            "2024-12-01T00:00:00Z..2025-01-01T00:00:00Z"
+        );
         assert_eq!(show("2024"), "2024-01-01T00:00:00Z..2025-01-01T00:00:00Z");
-        assert_eq!(show("2024-02-01..2024-02-15"), "2024-02-01T00:00:00Z..2024-02-15T00:00:00Z");
+        assert_eq!(
+            show("2024-02-01..2024-02-15"),
+            "2024-02-01T00:00:00Z..2024-02-15T00:00:00Z"
+        );
         assert!(show("2024-Q5").starts_with("expected 2024"));
         assert!(show("spring").starts_with("expected 2024"));
     }
 
     #[test]
     fn numbers() {
-        assert_eq!((num(1234567.4), num(-999.0), num(12.0)), ("1,234,567".into(), "-999".into(), "12".into()));
+        assert_eq!(
+            (num(1234567.4), num(-999.0), num(12.0)),
+            ("1,234,567".into(), "-999".into(), "12".into())
+        );
     }
 }

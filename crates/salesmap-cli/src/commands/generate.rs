@@ -52,11 +52,23 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: --days must be at least 1");
         return 2;
     }
-    let options = GenerateOptions { deals: args.deals, seed: args.seed, start, days: args.days };
+    let options = GenerateOptions {
+        deals: args.deals,
+        seed: args.seed,
+        start,
+        days: args.days,
+    };
     let history = generate(&map, &options);
     let mut bytes = Vec::new();
-    let xes = args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xes"));
-    let written = if xes { write_xes(&history, &mut bytes) } else { write_csv(&history, &mut bytes) };
+    let xes = args
+        .output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xes"));
+    let written = if xes {
+        write_xes(&history, &mut bytes)
+    } else {
+        write_csv(&history, &mut bytes)
+    };
     if let Err(e) = written {
         eprintln!("error: cannot encode the history: {e}");
         return 2;
@@ -76,6 +88,8 @@ pub fn run(args: Args) -> u8 {
     eprintln!("planted effects `salesmap analyze` should find:");
     eprintln!("  1. segment = smb deals spend half as long in every stage (fast vs slow)");
     eprintln!("  2. a case-study touch during a stay lifts the chance to advance (triggers)");
-    eprintln!("  3. source = referral deals skip one early main-path stage far more often (conformance, fast vs slow)");
+    eprintln!(
+        "  3. source = referral deals skip one early main-path stage far more often (conformance, fast vs slow)"
+    );
     0
 }

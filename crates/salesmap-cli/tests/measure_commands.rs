@@ -1,0 +1,374 @@
+//! The measuring commands as a user runs them: `generate` (deterministic for a seed), `discover`
+//! (table and JSON) and `analyze` (report, JSON, `--by`, `--period`, and clear errors on bad
+//! options). Each test works in its own temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use expect_test::expect;
+
+fn salesmap(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_salesmap"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run salesmap");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("salesmap-measure-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A template map and a generated history of `deals` deals in a fresh directory.
+fn demo(name: &str, deals: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let (code, _, err) = salesmap(&dir, &["init", "-o", "sales.map.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let args = [
+        "generate",
+        "--map",
+        "sales.map.toml",
+        "--deals",
+        deals,
+        "--seed",
+        "3",
+        "-o",
+        "history.csv",
+    ];
+    let (code, _, err) = salesmap(&dir, &args);
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+#[test]
+fn generate_is_deterministic_for_a_seed() {
+    let dir = demo("generate", "200");
+    let first = std::fs::read(dir.join("history.csv")).unwrap();
+    let args = [
+        "generate",
+        "--map",
+        "sales.map.toml",
+        "--deals",
+        "200",
+        "--seed",
+        "3",
+        "-o",
+        "again.csv",
+    ];
+    let (code, _, err) = salesmap(&dir, &args);
+    assert_eq!(code, 0);
+    assert_eq!(first, std::fs::read(dir.join("again.csv")).unwrap());
+    expect![[r#"
+        wrote again.csv: 200 deals, 3360 events (seed 3, 365 days from 2026-01-01)
+        planted effects `salesmap analyze` should find:
+          1. segment = smb deals spend half as long in every stage (fast vs slow)
+          2. a case-study touch during a stay lifts the chance to advance (triggers)
+          3. source = referral deals skip one early main-path stage far more often (conformance, fast vs slow)
+    "#]]
+    .assert_eq(&err);
+}
+
+const SMALL: &str = "deal,stage,timestamp,kind\n\
+    a,lead,2024-01-01T09:00:00Z,stage\n\
+    a,call,2024-01-01T10:00:00Z,touch\n\
+    a,demo,2024-01-03T09:00:00Z,stage\n\
+    a,won,2024-01-10T09:00:00Z,stage\n\
+    b,lead,2024-01-02T09:00:00Z,stage\n\
+    b,demo,2024-01-02T21:00:00Z,stage\n\
+    b,lost,2024-01-05T09:00:00Z,stage\n\
+    c,lead,2024-01-04T09:00:00Z,stage\n";
+
+#[test]
+fn discover_table_and_json() {
+    let dir = temp_dir("discover");
+    std::fs::write(dir.join("small.csv"), SMALL).unwrap();
+    let (code, out, err) = salesmap(&dir, &["discover", "small.csv"]);
+    assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        History small.csv: 3 deals, 8 events, 5 activities, 2024-01-01 to 2024-01-10
+        Deal duration (n=3): median 3.0 d, mean 4.0 d, min 0 s, max 9.0 d
+        Start activities (n=3 deals): lead (3)
+        End activities (n=3 deals): lead (1), lost (1), won (1)
+
+        Activities (n=8 events)
+          lead                               n=3       repeated in 0 deals; median to next event 6.5 h (n=2)
+          demo                               n=2       repeated in 0 deals; median to next event 4.8 d (n=2)
+          call                               n=1       repeated in 0 deals; median to next event 47.0 h (n=1)
+          lost                               n=1       repeated in 0 deals; median to next event - (n=0)
+          won                                n=1       repeated in 0 deals; median to next event - (n=0)
+
+        Directly-follows edges (5 edges, n=5 moves), most frequent first
+          from → to                                                  n     median       mean        min        max
+          call → demo                                                1     47.0 h     47.0 h     47.0 h     47.0 h
+          demo → lost                                                1      2.5 d      2.5 d      2.5 d      2.5 d
+          demo → won                                                 1      7.0 d      7.0 d      7.0 d      7.0 d
+          lead → call                                                1   60.0 min   60.0 min   60.0 min   60.0 min
+          lead → demo                                                1     12.0 h     12.0 h     12.0 h     12.0 h
+
+        Variants (3 distinct, n=3 deals), most frequent first
+            1. n=1 (33.3%), 1 steps: lead
+            2. n=1 (33.3%), 4 steps: lead → call → demo → won
+            3. n=1 (33.3%), 3 steps: lead → demo → lost
+    "#]]
+    .assert_eq(&out);
+    let (code, out, _) = salesmap(&dir, &["discover", "small.csv", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "cases",
+        "events",
+        "activities",
+        "start_activities",
+        "end_activities",
+        "dfg",
+        "variants",
+        "case_duration",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["cases"], 3);
+    assert_eq!(v["variants"][0]["stages"], serde_json::json!(["lead"]));
+    assert_eq!(v["dfg"][0]["from"], "call");
+    assert_eq!(v["case_duration"]["median"], 259200.0);
+}
+
+#[test]
+fn discover_rejects_options_it_cannot_honour() {
+    let dir = temp_dir("discover-errors");
+    std::fs::write(dir.join("small.csv"), SMALL).unwrap();
+    let (code, _, err) = salesmap(&dir, &["discover", "small.csv", "--lifecycle", "complete"]);
+    assert_eq!(code, 2);
+    expect![[r#"
+        error: the history has no lifecycle column (`lifecycle:transition`), so events cannot be filtered by lifecycle; drop the lifecycle filter or import an XES log that has one
+    "#]]
+    .assert_eq(&err);
+    let (code, _, err) = salesmap(&dir, &["discover", "small.csv", "--from", "01/02/2024"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--from 01/02/2024: expected a date like 2024-03-31"),
+        "{err}"
+    );
+}
+
+#[test]
+fn analyze_report_on_a_generated_history() {
+    let dir = demo("analyze", "400");
+    let (code, out, err) = salesmap(&dir, &["analyze", "--map", "sales.map.toml", "history.csv"]);
+    assert_eq!(code, 0, "{err}");
+    expect![[r#"
+        B2B sales process — history.csv against sales.map.toml
+        As of 2026-12-31: 400 deals (2946 stage entries, 3801 touches); 62 won, 90 lost, 116 disqualified, 132 open
+
+        What to fix first
+          1. Deals drop out most at sales-interaction: 116 of n=317 that entered (37%) ended lost or disqualified, most often for "competitor" (n=25).
+          2. KPI missed: First response to a new lead is 5.7 h against a target of 4.0 h (n=400).
+          3. KPI missed: Marketing to sales hand-off is 65.4 h against a target of 24.0 h (n=1156).
+          4. 98 open deals are past their stage's target days; most in brand-awareness (33 of 33 open there).
+          5. Fast deals differ most in this: segment = smb: 100% of fast deals (n=15) vs 33% of slow (n=5), 3.0× more often among fast deals.
+
+        Goal and KPIs
+          goal: Close 1.2 M USD of new annual contract value in 2027 — 1,173,200 USD of 1,200,000 USD (98%, n=62 deals), deadline 2027-12-31
+          met     Win rate (won / closed)                          41% (target ≥ 25%, n=152)
+          met     Median sales cycle, first touch to signed contr… 67 d (target ≤ 75 d, n=62)
+          met     MQL to SQL conversion                            63% (target ≥ 30%, n=343)
+          MISSED  First response to a new lead                     5.7 h (target ≤ 4.0 h, n=400)
+          MISSED  Marketing to sales hand-off                      65.4 h (target ≤ 24.0 h, n=1156)
+          met     Annual client churn                              3% (target ≤ 8%, n=62)
+
+        Funnel along the main path (strict: observed entries; implied: also stages passed on the way)
+          stage                   reached  implied  convert    drop    open     conv      cum impl.conv  open now  stale
+          brand-awareness             400      400      367       0      33      92%     100%       92%        33     33
+          brand-engagement            367      367      343       0      24      93%      92%       93%        24     22
+          mql                         343      343      317       0      26      92%      86%       92%        30     29
+          sales-interaction           317      317      216      89      12      68%      79%       68%         2      0
+          sql                         216      216      137      33      30      63%      54%       75%         2      1
+          discovery                   137      163       98      39       0      72%      34%       76%         0      0
+          demo                        124      124       94      27       3      76%      31%       76%         3      1
+          proposal                     94       94       71      18       5      76%      24%       76%         1      0
+          verbal-agreement             71       71       62       9       0      87%      18%       87%         0      0
+          contract-signed              62       62       59       0       3      95%      16%       95%         3      3
+          implementation               59       59       53       0       6      90%      15%       90%         6      2
+          go-live                      53       53       49       0       4      92%      13%       92%         4      4
+          new-client                   49       49       36       0      13      73%      12%       73%        13      3
+          existing-client              36       36        0       2      34        -       9%         -        34      0
+
+        Time in stage (completed stays; open stays apart)
+          stage                       n    median       p75       p90     open open median   target
+          brand-awareness           367      12 d      19 d      25 d       33       196 d     30 d
+          brand-engagement          343     9.0 d      13 d      17 d       24       137 d     21 d
+          mql                       425     1.2 d     2.0 d     2.2 d       30       220 d    2.0 d
+          sales-interaction         423     3.1 d     5.0 d     6.1 d        2       1.7 d    7.0 d
+          sql                       252     3.1 d     4.9 d     6.7 d        2        87 d    7.0 d
+          discovery                 138     6.2 d     9.9 d      12 d        0           -     14 d
+          demo                      123     4.9 d     7.1 d     8.8 d        3       3.6 d     10 d
+          proposal                   93     6.8 d      10 d      13 d        1       1.9 d     14 d
+          verbal-agreement           71     3.0 d     4.8 d     5.3 d        0           -    7.0 d
+          contract-signed            59     1.3 d     2.0 d     2.8 d        3       185 d    3.0 d
+          implementation             53      16 d      22 d      29 d        6        19 d     45 d
+          go-live                    49     2.2 d     3.1 d     4.5 d        4       104 d    5.0 d
+          new-client                 36      31 d      41 d      57 d       13        28 d     90 d
+          existing-client             2     116 d     120 d     122 d       34       121 d    365 d
+          nurture                   112      31 d      48 d      65 d       37        36 d     90 d
+
+        Outcomes
+          sales cycle (n=62 won): median 67 d, p75 77 d, p90 95 d
+          win rate: 41% by count (n=152 closed: 62 won, 90 lost); 36% by value (n=152 with amount)
+          sales velocity: 15,196 per day = 132 open × 18,923 average won × 41% win rate / 67 d median cycle
+          first response (n=400 of 400 deals; 0 without a touch): median 5.7 h, p90 10.4 h, 33% within 4 h
+          churn: 3% (2 of n=62 customers); retention 97%
+          hand-offs (owners from the history's `owner`):
+            mql → sales-interaction: median 28.0 h, p90 52.9 h (n=425)
+            sales-interaction → sql: median 75.7 h, p90 145.0 h (n=254)
+            discovery → demo: median 167.0 h, p90 287.2 h (n=99)
+            demo → proposal: median 117.3 h, p90 216.8 h (n=94)
+            sql → nurture: median 72.4 h, p90 153.7 h (n=87)
+            contract-signed → implementation: median 31.6 h, p90 67.9 h (n=59)
+
+        Conformance: 266 of n=400 deals fit the map (66%)
+          skipped stage        27 deals
+          stuck                109 deals
+          most common deviations:
+            stuck in brand-awareness (over 30 days) (n=33 deals, e.g. D-00012, D-00019, D-00029)
+            stuck in mql (over 2 days) (n=29 deals, e.g. D-00010, D-00039, D-00073)
+            skipped discovery (sql → demo) (n=27 deals, e.g. D-00007, D-00027, D-00031)
+            stuck in brand-engagement (over 21 days) (n=22 deals, e.g. D-00017, D-00020, D-00036)
+            stuck in nurture (over 90 days) (n=11 deals, e.g. D-00067, D-00100, D-00103)
+            stuck in go-live (over 5 days) (n=4 deals, e.g. D-00291, D-00307, D-00360)
+            stuck in contract-signed (over 3 days) (n=3 deals, e.g. D-00222, D-00338, D-00341)
+            stuck in new-client (over 90 days) (n=3 deals, e.g. D-00153, D-00169, D-00239)
+          moves the history makes that the map lacks:
+            sql → demo (n=27 deals, 27 moves)
+
+        Fast vs slow won deals (n=62 won)
+          fastest 15 (cycle ≤ 42 d, median 36 d) vs slowest 15 (cycle ≥ 77 d, median 89 d)
+          - segment = smb: 100% of fast deals (n=15) vs 33% of slow (n=5), 3.0× more often among fast deals
+          - segment = enterprise: 0% of fast deals (n=0) vs 33% of slow (n=5), only among slow deals
+          - segment = mid-market: 0% of fast deals (n=0) vs 33% of slow (n=5), only among slow deals
+          - went through discovery: 73% of fast deals (n=11) vs 87% of slow (n=13), 1.2× more often among slow deals
+          - source = outbound: 27% of fast deals (n=4) vs 40% of slow (n=6), 1.5× more often among slow deals
+          - source = referral: 20% of fast deals (n=3) vs 13% of slow (n=2), 1.5× more often among fast deals
+          median days per stage, fast vs slow: brand-awareness 10 d vs 14 d (n=15/15); brand-engagement 6.1 d vs 13 d (n=15/15); mql 1.1 d vs 1.3 d (n=15/23); sales-interaction 2.8 d vs 4.1 d (n=15/23); sql 2.9 d vs 3.6 d (n=15/20); discovery 4.1 d vs 10.0 d (n=11/13); demo 3.2 d vs 6.0 d (n=15/15); proposal 4.9 d vs 8.9 d (n=15/15); verbal-agreement 2.8 d vs 4.0 d (n=15/15)
+          touches before the win: 11.2 per fast deal vs 15.5 per slow deal
+          outliers (beyond 1.5 IQR): D-00279 (157 d), D-00061 (150 d), D-00162 (128 d)
+
+        Triggers: what raises the chance of advancing (lift = rate with it / stage rate)
+          brand-awareness        100% advance (n=367): no lift found
+          brand-engagement       100% advance (n=343): no lift found
+          mql                    100% advance (n=317): no lift found
+          sales-interaction      71% advance (n=305): touch: case-study ×1.26 (85/95 advanced); segment = enterprise ×1.05 (49/66 advanced); source = web ×1.02 (90/124 advanced)
+          sql                    87% advance (n=187): touch: case-study ×1.09 (61/64 advanced); touch: meeting ×1.07 (52/56 advanced); touch: call ×1.06 (51/55 advanced)
+          discovery              72% advance (n=137): touch: case-study ×1.25 (34/38 advanced); segment = mid-market ×1.16 (24/29 advanced); touch: call ×1.10 (30/38 advanced)
+          demo                   78% advance (n=121): touch: case-study ×1.25 (38/39 advanced); source = event ×1.09 (11/13 advanced); source = outbound ×1.05 (26/32 advanced)
+          proposal               80% advance (n=89): touch: case-study ×1.14 (21/23 advanced); source = referral ×1.12 (17/19 advanced); source = web ×1.11 (30/34 advanced)
+          verbal-agreement       87% advance (n=71): source = outbound ×1.15 (17/17 advanced); touch: case-study ×1.15 (14/14 advanced); source = event ×1.15 (7/7 advanced)
+
+        Friction: where deals end (lost or disqualified while in the stage)
+          sales-interaction      116 of n=317 entered (37%); reasons: competitor 25, no budget 25, price 25
+          discovery              39 of n=137 entered (28%); reasons: no budget 10, price 9, no decision 8
+          demo                   29 of n=124 entered (23%); reasons: no decision 8, timing 7, price 6
+          proposal               13 of n=94 entered (14%); reasons: price 4, competitor 3, timing 3
+          verbal-agreement       9 of n=71 entered (13%); reasons: timing 4, competitor 3, no decision 1
+
+        Forecast: measured chance of winning from each stage (closed deals), designed in brackets
+          brand-awareness          23% (n=268 closed) [1%]  open now 33 worth 696,300
+          brand-engagement         23% (n=268 closed) [2%]  open now 24 worth 566,700
+          mql                      23% (n=268 closed) [5%]  open now 30 worth 568,200
+          sales-interaction        23% (n=268 closed) [8%]  open now 2 worth 26,000
+          sql                      35% (n=179 closed) [15%]  open now 2 worth 17,300
+          discovery                35% (n=130 closed) [25%]  open now 0 worth 0
+          demo                     53% (n=116 closed) [40%]  open now 3 worth 132,900
+          proposal                 70% (n=89 closed) [55%]  open now 1 worth 26,200
+          verbal-agreement         87% (n=71 closed) [80%]  open now 0 worth 0
+          nurture                  19% (n=72 closed) [3%]  open now 37 worth 930,000
+          weighted open pipeline: 705,761 of 2,963,600 open (n=132 deals; expected wins 30.8; 0 without amount, 0 without probability)
+    "#]].assert_eq(&out);
+}
+
+#[test]
+fn analyze_json_breakdown_and_period() {
+    let dir = demo("analyze-json", "300");
+    let args = [
+        "analyze",
+        "--map",
+        "sales.map.toml",
+        "history.csv",
+        "--format",
+        "json",
+        "--by",
+        "segment",
+        "--period",
+        "2026-Q2",
+        "--as-of",
+        "2026-10-01",
+    ];
+    let (code, out, err) = salesmap(&dir, &args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["as_of"], "2026-10-01T00:00:00Z");
+    let groups: Vec<&str> = v["breakdown"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["smb", "mid-market", "enterprise"]);
+    assert_eq!(v["period"]["current"]["label"], "2026-Q2");
+    assert!(v["notes"]["after_as_of"].as_u64().unwrap() > 0);
+    for key in [
+        "funnel_strict",
+        "funnel_implied",
+        "stage_times",
+        "cycle",
+        "win_rate",
+        "velocity",
+        "first_response",
+        "handoffs",
+        "churn",
+        "goal",
+        "kpis",
+        "conformance",
+        "fast_slow",
+        "triggers",
+        "friction",
+        "forecast",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn analyze_rejects_bad_options_clearly() {
+    let dir = demo("analyze-errors", "50");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["analyze", "--map", "sales.map.toml", "history.csv"];
+        args.extend_from_slice(extra);
+        salesmap(&dir, &args)
+    };
+    let (code, _, err) = run(&["--by", "region"]);
+    assert_eq!(code, 2);
+    expect![[r#"
+        error: the history has no attribute `region` to break down by; it has: amount, currency, lost_reason, owner, segment, source, timezone
+    "#]]
+    .assert_eq(&err);
+    let (code, _, err) = run(&["--period", "2026-Q5"]);
+    assert_eq!(code, 2);
+    expect![[r#"
+        error: --period 2026-Q5: expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `2026-Q5`
+    "#]]
+    .assert_eq(&err);
+    std::fs::write(dir.join("broken.map.toml"), "[map]\nname = 1\n").unwrap();
+    let (code, _, err) = salesmap(
+        &dir,
+        &["analyze", "--map", "broken.map.toml", "history.csv"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("error"), "{err}");
+}
