@@ -14,6 +14,8 @@
 //! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
 //! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
+//! - [`spread`]: the distributions behind the figures (stage-time spreads, cycle lengths).
+//! - [`trend::by_close_month`]: win rate, won value and velocity of the deals closed each month.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`plan::plan`]: the reverse funnel from a quota to the entries needed per stage and period.
 //! - [`calendar`]: civil dates and planning periods as day numbers.
@@ -42,7 +44,9 @@ mod properties;
 pub mod plan;
 #[cfg(test)]
 mod properties;
+pub mod spread;
 pub mod stats;
 pub mod text;
 pub mod timing;
+pub mod trend;
 pub mod triggers;

@@ -31,8 +31,20 @@ pub struct StageTime {
     pub over_target: u64,
 }
 
-/// Time in each non-outcome top-level stage, in map order.
-pub fn stage_times(map: &Map, journeys: &Journeys) -> Vec<StageTime> {
+/// Completed stays per stage (indexed like [`Map::stages`]), in microseconds: the samples
+/// behind [`stage_times`], for charts that show the whole distribution.
+pub fn completed_stays(map: &Map, journeys: &Journeys) -> Vec<Vec<Micros>> {
+    stays(map, journeys).done
+}
+
+/// Completed and open stays per stage, and the deals that entered each stage.
+struct Stays {
+    done: Vec<Vec<Micros>>,
+    open: Vec<Vec<Micros>>,
+    deals: Vec<u64>,
+}
+
+fn stays(map: &Map, journeys: &Journeys) -> Stays {
     let n = map.stages.len();
     let mut done: Vec<Vec<Micros>> = vec![Vec::new(); n];
     let mut open: Vec<Vec<Micros>> = vec![Vec::new(); n];
@@ -55,6 +67,16 @@ pub fn stage_times(map: &Map, journeys: &Journeys) -> Vec<StageTime> {
             }
         }
     }
+    Stays { done, open, deals }
+}
+
+/// Time in each non-outcome top-level stage, in map order.
+pub fn stage_times(map: &Map, journeys: &Journeys) -> Vec<StageTime> {
+    let Stays {
+        mut done,
+        mut open,
+        deals,
+    } = stays(map, journeys);
     map.top_level()
         .filter(|&s| map.outcome(s).is_none())
         .map(|s| {
