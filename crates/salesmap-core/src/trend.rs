@@ -50,11 +50,7 @@ pub fn closed_at(j: &Journey) -> Option<Micros> {
 /// The figures of each month from the first close to the analysis instant's month.
 pub fn by_close_month(map: &Map, journeys: &Journeys) -> Vec<MonthFigures> {
     let closes: Vec<Option<Micros>> = journeys.deals.iter().map(closed_at).collect();
-    let starts: Vec<Option<Micros>> = journeys
-        .deals
-        .iter()
-        .map(|j| clock_start(map, j))
-        .collect();
+    let starts: Vec<Option<Micros>> = journeys.deals.iter().map(|j| clock_start(map, j)).collect();
     let Some(first) = closes.iter().flatten().min() else {
         return Vec::new();
     };
