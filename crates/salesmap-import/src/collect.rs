@@ -10,7 +10,6 @@
 //! normalized CSV that [`crate::write_csv`] writes gives back an identical history.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 
 use jiff::tz::TimeZone;
 use salesmap_core::history::{Column, EventKind, History, Interner};
@@ -307,7 +306,7 @@ impl Collector {
             EventKind::Touch => touch_final[activity[row] as usize],
         };
 
-        let (duplicates_dropped, duplicates_kept) =
+        let (duplicates_dropped, duplicates_across_files, duplicates_kept) =
             self.mark_duplicates(&mut keep, |row, k, a| final_activity(row, k, a));
 
         let unknown_stages = self.report_unknown_stages(&keep, &mut unknown);
@@ -356,8 +355,7 @@ impl Collector {
         let summary = self.summarize(
             &history,
             unknown_stages,
-            duplicates_dropped,
-            duplicates_kept,
+            (duplicates_dropped, duplicates_across_files, duplicates_kept),
             filtered_lifecycle,
             deals_without_events,
         );
@@ -400,69 +398,75 @@ impl Collector {
         dropped
     }
 
-    /// Marks later copies of identical events; returns (dropped, kept) copy counts.
+    /// Marks later copies of the same event (same deal, stage, time and kind, and no event
+    /// attribute with two different values); a dropped copy's attribute values fill the
+    /// kept one's gaps. Copies within one file are reported; copies across files are what
+    /// joining overlapping exports gives, and are only counted. Returns (dropped, dropped
+    /// across files, kept) copy counts.
     fn mark_duplicates(
         &mut self,
         keep: &mut [bool],
         final_activity: impl Fn(usize, &[EventKind], &[u32]) -> u32,
-    ) -> (usize, usize) {
-        let mut first: HashMap<(u32, u32, i64, u64), u32, FastHash> =
+    ) -> (usize, usize, usize) {
+        let mut first: HashMap<(u32, u32, i64, u8), u32, FastHash> =
             HashMap::with_capacity_and_hasher(self.len(), FastHash::default());
-        let mut dropped = 0;
-        let mut kept = 0;
+        let (mut dropped, mut across, mut kept) = (0, 0, 0);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (row, keep_row) in keep.iter_mut().enumerate() {
             if !*keep_row {
                 continue;
             }
-            let mut hasher = FastHash::default().build_hasher();
-            hasher.write_u8(self.kind[row] as u8);
-            for column in &self.event_attrs {
-                hasher.write_u32(column.codes.get(row).copied().unwrap_or(0));
-            }
             let key = (
                 self.deal[row],
                 final_activity(row, &self.kind, &self.activity),
                 self.time[row],
-                hasher.finish(),
+                self.kind[row] as u8,
             );
-            match first.get(&key) {
-                Some(&earlier) if self.same_event(earlier as usize, row) => {
-                    let file = (self.origin[row] >> LINE_BITS) as usize;
-                    if self.duplicates.unwrap_or(if self.keeps_duplicates[file] {
-                        Duplicates::KeepAll
-                    } else {
-                        Duplicates::KeepOnce
-                    }) == Duplicates::KeepOnce
-                    {
-                        *keep_row = false;
-                        dropped += 1;
-                        found.push((earlier as usize, row));
-                    } else {
-                        kept += 1;
+            let Some(&earlier) = first.get(&key) else {
+                first.insert(key, row as u32);
+                continue;
+            };
+            let earlier = earlier as usize;
+            if !self.compatible(earlier, row) {
+                continue;
+            }
+            let file = (self.origin[row] >> LINE_BITS) as usize;
+            let policy = self.duplicates.unwrap_or(if self.keeps_duplicates[file] {
+                Duplicates::KeepAll
+            } else {
+                Duplicates::KeepOnce
+            });
+            if policy == Duplicates::KeepAll {
+                kept += 1;
+                continue;
+            }
+            *keep_row = false;
+            dropped += 1;
+            for column in &mut self.event_attrs {
+                let code = column.codes.get(row).copied().unwrap_or(0);
+                if code != 0 && column.codes.get(earlier).copied().unwrap_or(0) == 0 {
+                    if column.codes.len() <= earlier {
+                        column.codes.resize(earlier + 1, 0);
                     }
+                    column.codes[earlier] = code;
                 }
-                Some(_) => {}
-                None => {
-                    first.insert(key, row as u32);
-                }
+            }
+            if (self.origin[earlier] >> LINE_BITS) as usize == file {
+                found.push((earlier, row));
+            } else {
+                across += 1;
             }
         }
         for (earlier, row) in found {
             let (file, line) = self.origin_of(row);
-            let (earlier_file, earlier_line) = self.origin_of(earlier);
-            let place = if earlier_file == file {
-                format!("line {earlier_line}")
-            } else {
-                format!("{}:{earlier_line}", self.files[earlier_file].file)
-            };
+            let (_, earlier_line) = self.origin_of(earlier);
             let problem = Problem {
                 kind: ProblemKind::Duplicate,
                 file: self.files[file].file.clone(),
                 row: Some(line),
                 column: None,
                 reason: format!(
-                    "the same event as {place} (deal `{}`, `{}` at {}): kept once",
+                    "the same event as line {earlier_line} (deal `{}`, `{}` at {}): kept once",
                     self.deals.name(self.deal[row]),
                     self.activities.name(self.activity[row]),
                     crate::format_timestamp(self.time[row])
@@ -471,15 +475,16 @@ impl Collector {
             };
             self.problems.push(problem);
         }
-        (dropped, kept)
+        (dropped, across, kept)
     }
 
-    fn same_event(&self, a: usize, b: usize) -> bool {
-        self.kind[a] == self.kind[b]
-            && self.activity[a] == self.activity[b]
-            && self.event_attrs.iter().all(|c| {
-                c.codes.get(a).copied().unwrap_or(0) == c.codes.get(b).copied().unwrap_or(0)
-            })
+    /// No event attribute has two different values.
+    fn compatible(&self, a: usize, b: usize) -> bool {
+        self.event_attrs.iter().all(|c| {
+            let x = c.codes.get(a).copied().unwrap_or(0);
+            let y = c.codes.get(b).copied().unwrap_or(0);
+            x == 0 || y == 0 || x == y
+        })
     }
 
     fn origin_of(&self, row: usize) -> (usize, u64) {
@@ -552,8 +557,7 @@ impl Collector {
         &self,
         history: &History,
         unknown_stages: Vec<UnknownStage>,
-        duplicates_dropped: usize,
-        duplicates_kept: usize,
+        (duplicates_dropped, duplicates_across_files, duplicates_kept): (usize, usize, usize),
         filtered_lifecycle: usize,
         deals_without_events: usize,
     ) -> Summary {
@@ -629,6 +633,7 @@ impl Collector {
             mapped: self.map.is_some(),
             unknown_stages,
             duplicates_dropped,
+            duplicates_across_files,
             duplicates_kept,
             filtered_lifecycle,
             deals_without_events,

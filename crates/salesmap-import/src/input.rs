@@ -146,7 +146,8 @@ fn read_table(
         empty_rows: 0,
     };
     let format = detect(&table, &collector.columns, source, name)?;
-    collector.begin_file(name, format.name(), false);
+    // The normalized CSV is a faithful dump of a history: it keeps every event, like XES.
+    collector.begin_file(name, format.name(), format == Format::Normalized);
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     match format {
         Format::Normalized | Format::Long => {
@@ -301,6 +302,13 @@ fn detect(
     })
 }
 
+/// `text` without `prefix` (ASCII, compared ignoring case), if it starts with it.
+pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
 /// Lowercase letters and digits only: `Deal - ID` → `dealid`, `case:concept:name` →
 /// `caseconceptname`.
 pub(crate) fn fold(header: &str) -> String {
@@ -431,6 +439,107 @@ impl Table {
     /// The header of `column`.
     pub(crate) fn header(&self, column: usize) -> &str {
         &self.headers[column]
+    }
+
+    /// Reads the timestamp in `column` for event `slot`: `None` when empty, or when it cannot
+    /// be read (reported, with `consequence` saying what is lost).
+    pub(crate) fn timestamp(
+        &self,
+        column: usize,
+        times: &mut TimeParser,
+        collector: &mut Collector,
+        slot: usize,
+        consequence: &str,
+    ) -> Option<i64> {
+        let text = self.field(column);
+        if text.is_empty() {
+            return None;
+        }
+        match times.parse(text, self.header(column), self.line(), slot) {
+            Ok(micros) => Some(micros),
+            Err(reason) => {
+                collector.problem(
+                    ProblemKind::BadTimestamp,
+                    Some(self.line()),
+                    Some(self.header(column)),
+                    format!("{reason}; {consequence}"),
+                    Some(crate::long_csv::TIME_HELP),
+                );
+                None
+            }
+        }
+    }
+
+    /// The deal code of the id in `column`; `None` (reported) when empty or not UTF-8.
+    pub(crate) fn deal(&self, column: usize, collector: &mut Collector) -> Option<u32> {
+        let text = self.field(column);
+        if text.is_empty() {
+            collector.problem(
+                ProblemKind::MissingValue,
+                Some(self.line()),
+                Some(self.header(column)),
+                "no deal id; the row is skipped".into(),
+                None,
+            );
+            return None;
+        }
+        match collector.deal_code(text) {
+            Ok(code) => Some(code),
+            Err(_) => {
+                collector.encoding_problem(self.line(), self.header(column));
+                None
+            }
+        }
+    }
+
+    /// Copies `(column, deal attribute)` values of the current row onto `deal`.
+    pub(crate) fn set_deal_attrs(
+        &self,
+        columns: &[(usize, usize)],
+        deal: u32,
+        collector: &mut Collector,
+    ) {
+        for &(column, attr) in columns {
+            let value = self.field(column);
+            if !value.is_empty() && collector.set_deal_attr(attr, deal, value).is_err() {
+                collector.problem(
+                    ProblemKind::Encoding,
+                    Some(self.line()),
+                    Some(self.header(column)),
+                    "the value is not UTF-8 text; it is left out (the row is kept)".into(),
+                    Some(ENCODING_HELP),
+                );
+            }
+        }
+    }
+
+    /// Deal attribute columns: every column not in `used`, named by `rename` (folded header →
+    /// attribute name) or else by the header with `strip` removed from its start.
+    pub(crate) fn attribute_columns(
+        &self,
+        used: &[usize],
+        rename: &[(&str, &str)],
+        strip: &str,
+        collector: &mut Collector,
+    ) -> Vec<(usize, usize)> {
+        if !collector.keep_attributes() {
+            return Vec::new();
+        }
+        let mut columns = Vec::new();
+        for (i, header) in self.headers.iter().enumerate() {
+            if used.contains(&i) || header.is_empty() {
+                continue;
+            }
+            let name = match rename.iter().find(|(folded, _)| *folded == self.folded[i]) {
+                Some((_, name)) => name.to_string(),
+                None => match strip_prefix_ci(header, strip) {
+                    Some(rest) if !strip.is_empty() => rest.trim().to_string(),
+                    _ => header.clone(),
+                },
+            };
+            columns.push((i, collector.deal_column(&name)));
+        }
+        columns
     }
 }
 

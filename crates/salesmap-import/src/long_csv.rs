@@ -12,7 +12,9 @@
 use salesmap_core::history::EventKind;
 
 use crate::collect::Collector;
-use crate::input::{DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, fold};
+use crate::input::{
+    DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, fold, strip_prefix_ci,
+};
 use crate::problem::{ImportError, ProblemKind};
 use crate::timestamp::TimeParser;
 
@@ -98,8 +100,8 @@ pub(crate) fn read(
                 .find(|(_, column)| table.find_name(column) == Some(i))
             {
                 Target::Deal(collector.deal_column(name))
-            } else if header.len() > 5 && header[..5].eq_ignore_ascii_case("case:") {
-                Target::Deal(collector.deal_column(&header[5..]))
+            } else if let Some(name) = strip_prefix_ci(header, "case:").filter(|n| !n.is_empty()) {
+                Target::Deal(collector.deal_column(name))
             } else if DEAL_FIELDS.contains(&table.folded[i].as_str()) {
                 Target::Deal(collector.deal_column(header))
             } else {

@@ -57,13 +57,16 @@ pub struct Summary {
     /// Whether stage names were mapped onto a map.
     pub mapped: bool,
     pub unknown_stages: Vec<UnknownStage>,
-    /// Identical events dropped (kept once).
+    /// Repeated events dropped (kept once).
     pub duplicates_dropped: usize,
+    /// Of those, events repeated across files (overlapping exports joined on the deal).
+    pub duplicates_across_files: usize,
     /// Identical events kept (event logs keep every event).
     pub duplicates_kept: usize,
     /// Events left out by the lifecycle filter.
     pub filtered_lifecycle: usize,
-    /// Deals that had attributes but no event (nothing of theirs is in the history).
+    /// Deals named in the files whose rows all had problems or no date, so they have no
+    /// event and are not in the history.
     pub deals_without_events: usize,
 }
 
@@ -72,10 +75,11 @@ impl fmt::Display for Summary {
         for file in &self.files {
             write!(
                 f,
-                "{}: {}, {} row{} → {} event{}",
+                "{}: {}, {} {}{} → {} event{}",
                 file.file,
                 file.format,
                 file.rows,
+                if file.format == "XES" { "event" } else { "row" },
                 plural(file.rows as usize),
                 file.events,
                 plural(file.events)
@@ -147,17 +151,25 @@ impl fmt::Display for Summary {
             }
         }
         if self.duplicates_dropped > 0 {
-            writeln!(
+            write!(
                 f,
-                "duplicates: {} identical event{} kept once",
+                "duplicates: {} repeated event{} kept once",
                 self.duplicates_dropped,
                 plural(self.duplicates_dropped)
             )?;
+            if self.duplicates_across_files > 0 {
+                write!(
+                    f,
+                    " ({} found in more than one file)",
+                    self.duplicates_across_files
+                )?;
+            }
+            writeln!(f)?;
         }
         if self.duplicates_kept > 0 {
             writeln!(
                 f,
-                "duplicates: {} identical event{} kept, as in the event log (--duplicates once drops them)",
+                "duplicates: {} repeated event{} kept, as in the event log (--duplicates once drops them)",
                 self.duplicates_kept,
                 plural(self.duplicates_kept)
             )?;
@@ -173,9 +185,18 @@ impl fmt::Display for Summary {
         if self.deals_without_events > 0 {
             writeln!(
                 f,
-                "{} deal{} had attributes but no dated event, and are not in the history",
+                "{} deal{} no event left (rows with problems or without dates) and {} not in the history",
                 self.deals_without_events,
-                plural(self.deals_without_events)
+                if self.deals_without_events == 1 {
+                    " has"
+                } else {
+                    "s have"
+                },
+                if self.deals_without_events == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
             )?;
         }
         Ok(())

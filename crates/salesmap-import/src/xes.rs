@@ -71,6 +71,7 @@ pub(crate) fn read(
     let mut event = PendingEvent::default();
     let mut rows: u64 = 0;
     let keep_attrs = collector.keep_attributes();
+    let mut damaged = false;
     loop {
         let line = xml.get_mut().lines + 1;
         let (element, empty) = match xml.read_event_into(&mut buf) {
@@ -102,6 +103,7 @@ pub(crate) fn read(
                     format!("the XML cannot be read past this point: {e}"),
                     Some("the complete events before this point were kept; export the log again if it was cut off"),
                 );
+                damaged = true;
                 break;
             }
         };
@@ -167,6 +169,19 @@ pub(crate) fn read(
             stack.push(frame);
         }
         buf.clear();
+    }
+    if stack.contains(&Frame::Trace) {
+        // Cut off inside a trace: keep its complete events.
+        if !damaged {
+            collector.problem(
+                ProblemKind::Damaged,
+                Some(xml.get_mut().lines + 1),
+                None,
+                "the file ends inside a trace".into(),
+                Some("the complete events before this point were kept; export the log again if it was cut off"),
+            );
+        }
+        emit_trace(std::mem::take(&mut trace), collector, &mut times);
     }
     let patches = times.finish(file)?;
     collector.patch_times(&patches);
