@@ -10,6 +10,7 @@ pub mod demo;
 pub mod discover;
 pub mod fmt;
 pub mod generate;
+pub mod import;
 pub mod init;
 pub mod plan;
 
