@@ -11,6 +11,7 @@
 //! - [`conformance::conformance`]: deviations per deal and the as-is map beside the designed one.
 //! - [`fastslow::fast_slow`]: what the fastest won deals share that the slowest lack.
 //! - [`triggers`]: touches and attributes that lift advancing, and where deals drop out.
+//! - [`findings::findings`]: what to look at first, ranked, with the figures behind it.
 //! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
 //! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
@@ -31,6 +32,7 @@ pub mod calendar;
 pub mod conformance;
 pub mod discovery;
 pub mod fastslow;
+pub mod findings;
 pub mod forecast;
 pub mod funnel;
 pub mod generate;

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use salesmap_core::analysis::{
     Analysis, AnalyzeOptions, GroupFigures, Period, analyze, days_label,
 };
+use salesmap_core::findings::Finding;
 use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
@@ -688,102 +689,66 @@ fn notes(w: &mut String, a: &Analysis) {
     }
 }
 
-/// The few things a sales manager should look at first, most important first.
+/// The findings of `salesmap_core::findings`, worded for the terminal.
 fn findings(map: &Map, a: &Analysis) -> Vec<String> {
-    let mut out: Vec<(f64, String)> = Vec::new();
-    // The stage that loses the most deals.
-    if let Some(f) = a.friction.first() {
-        let reason = f.reasons.first().map_or(String::new(), |(r, n)| {
-            format!(", most often for \"{r}\" (n={n})")
-        });
-        out.push((
-            3.0 + f.drop_rate.unwrap_or(0.0),
-            format!(
-                "Deals drop out most at {}: {} of n={} that entered ({}) ended lost or disqualified{reason}.",
-                f.stage,
-                f.dropped,
-                f.entered,
-                pct(f.drop_rate)
-            ),
-        ));
-    }
-    // Missed KPIs.
-    for k in a.kpis.iter().filter(|k| k.met == Some(false)) {
-        out.push((
-            2.5,
-            format!(
+    salesmap_core::findings::findings(a)
+        .into_iter()
+        .map(|f| match f {
+            Finding::Friction(f) => {
+                let reason = f.reasons.first().map_or(String::new(), |(r, n)| {
+                    format!(", most often for \"{r}\" (n={n})")
+                });
+                format!(
+                    "Deals drop out most at {}: {} of n={} that entered ({}) ended lost or disqualified{reason}.",
+                    f.stage,
+                    f.dropped,
+                    f.entered,
+                    pct(f.drop_rate)
+                )
+            }
+            Finding::KpiMissed(k) => format!(
                 "KPI missed: {} is {} against a target of {} (n={}).",
                 k.name,
                 metric_value(k.metric, k.measured),
                 metric_value(k.metric, Some(k.target)),
                 k.n
             ),
-        ));
-    }
-    // Stale deals.
-    let stale: u64 = a.funnel_strict.stages.iter().map(|s| s.stale).sum();
-    if stale > 0
-        && let Some(worst) = a.funnel_strict.stages.iter().max_by_key(|s| s.stale)
-    {
-        out.push((
-            2.0,
-            format!(
-                "{stale} open deals are past their stage's target days; most in {} ({} of {} open there).",
-                worst.stage, worst.stale, worst.open_now
+            Finding::Stale {
+                total,
+                stage,
+                stale,
+                open_now,
+            } => format!(
+                "{total} open deals are past their stage's target days; most in {stage} ({stale} of {open_now} open there)."
             ),
-        ));
-    }
-    // Fast vs slow.
-    if let Some(d) = a.fast_slow.differences.first() {
-        out.push((1.8, format!("Fast deals differ most in this: {}.", d.text)));
-    }
-    // Triggers.
-    let best = a
-        .triggers
-        .iter()
-        .flat_map(|t| t.features.iter().filter(|l| l.n >= 30).map(move |l| (t, l)))
-        .max_by(|x, y| x.1.lift.total_cmp(&y.1.lift));
-    if let Some((t, l)) = best {
-        out.push((
-            1.6,
-            format!(
-                "At {}, deals with {} advance {} of the time vs {} overall (×{:.2}, n={}).",
-                t.stage,
-                l.feature,
-                pct(Some(l.rate)),
-                pct(t.rate),
-                l.lift,
-                l.n
+            Finding::FastSlow(d) => format!("Fast deals differ most in this: {}.", d.text),
+            Finding::Trigger {
+                stage,
+                stage_rate,
+                lift,
+            } => format!(
+                "At {stage}, deals with {} advance {} of the time vs {} overall (×{:.2}, n={}).",
+                lift.feature,
+                pct(Some(lift.rate)),
+                pct(stage_rate),
+                lift.lift,
+                lift.n
             ),
-        ));
-    }
-    // Conformance.
-    if let Some(share) = a.conformance.fit_share
-        && share < 0.8
-        && let Some(d) = a.conformance.deviations.first()
-    {
-        out.push((
-            1.5,
-            format!(
+            Finding::Conformance {
+                fit_share,
+                deviation,
+            } => format!(
                 "Only {} of deals follow the map; the most common deviation is \"{}\" (n={}). Fix the process or the map.",
-                pct(Some(share)),
-                d.description,
-                d.deals
+                pct(Some(fit_share)),
+                deviation.description,
+                deviation.deals
             ),
-        ));
-    }
-    if out.is_empty() {
-        out.push((
-            0.0,
-            format!(
-                "Nothing stands out yet on n={} deals of {}.",
-                a.deals,
+            Finding::NothingStandsOut { deals } => format!(
+                "Nothing stands out yet on n={deals} deals of {}.",
                 map.name.get(&map.language, &map.language)
             ),
-        ));
-    }
-    out.sort_by(|x, y| y.0.total_cmp(&x.0));
-    out.into_iter().take(5).map(|(_, s)| s).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
