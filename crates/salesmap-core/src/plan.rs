@@ -22,7 +22,7 @@ use crate::calendar::{Day, DayRange, Period, day_of, periods};
 use crate::funnel::Funnel;
 use crate::journey::{Journeys, Status};
 use crate::kpi::WinRate;
-use crate::map::{Map, StageIx};
+use crate::map::{Map, Metric, StageIx};
 use crate::stats::Summary;
 
 /// Where an input number came from.
@@ -194,6 +194,17 @@ pub struct Plan {
     pub win_rate_from: String,
     pub periods: Vec<String>,
     pub stages: Vec<PlanStage>,
+}
+
+/// The quota the map's goal sets, when the goal is won revenue or a number of won deals:
+/// `(quota, quota_in_deals)`. This is the quota a plan defaults to (R1).
+pub fn goal_quota(map: &Map) -> Option<(f64, bool)> {
+    let goal = map.goal.as_ref()?;
+    match goal.metric {
+        Metric::WonRevenue => Some((goal.target, false)),
+        Metric::WonDeals => Some((goal.target, true)),
+        _ => None,
+    }
 }
 
 /// Computes the plan.

@@ -12,10 +12,10 @@ use salesmap_core::calendar::{DayRange, Period, day_of, format_date, parse_date}
 use salesmap_core::funnel::{FunnelMode, funnel};
 use salesmap_core::journey::Journeys;
 use salesmap_core::kpi::win_rate;
-use salesmap_core::map::{Map, Metric};
+use salesmap_core::map::Map;
 use salesmap_core::plan::{
-    Figure, Overrides, Plan, PlanInputs, PlanRequest, Source, actual_entries, measure_inputs,
-    parse_what_if, plan, what_if,
+    Figure, Overrides, Plan, PlanInputs, PlanRequest, Source, actual_entries, goal_quota,
+    measure_inputs, parse_what_if, plan, what_if,
 };
 
 use super::discover::{load_history, parse_instant};
@@ -115,11 +115,9 @@ pub fn run(args: Args) -> u8 {
     }
 
     // The quota: the flag, else the goal (revenue or a number of deals).
-    let (quota, quota_in_deals) = match (args.quota, &map.goal) {
-        (Some(q), _) => (q, false),
-        (None, Some(g)) if g.metric == Metric::WonRevenue => (g.target, false),
-        (None, Some(g)) if g.metric == Metric::WonDeals => (g.target, true),
-        _ => {
+    let (quota, quota_in_deals) = match args.quota.map(|q| (q, false)).or(goal_quota(&map)) {
+        Some(q) => q,
+        None => {
             return fail(
                 "no quota: pass --quota 1200000, or give the map a [goal] with metric = \"won-revenue\"",
             );
