@@ -1,0 +1,1513 @@
+//! [`Layout`]: the geometry of the drawing, a pure function of a [`Diagram`].
+//!
+//! A layered flowchart read top to bottom:
+//! 1. Rows. The main path is the spine: its stages take rows 0, 1, 2… in flow order. A stage
+//!    that a branch leads to from the spine sits beside its source (same row); stages after it
+//!    take the following rows. An outcome (a stage nothing leaves) sits in the row of its last
+//!    source, so branches from earlier stages run down to it instead of back up.
+//! 2. Columns. Within a lane (the whole drawing, or one owner's swimlane) the spine holds one
+//!    column; stages that loop back into the process go to its left, outcomes and other
+//!    branches to its right, so loops and exits never cross the spine.
+//! 3. Sizes. Boxes are sized to their measured text; working stages in a column share its width
+//!    so the spine reads as one straight line.
+//! 4. Edges are routed orthogonally around all boxes ([`crate::route`]), and each edge label is
+//!    placed beside its route where it overlaps no box and no other label.
+//!
+//! Invariants the tests check: no two boxes overlap; every route starts on its source box's
+//! border and ends on its target box's border; every text run lies inside its box; no label
+//! overlaps a box or another label.
+
+use std::collections::VecDeque;
+
+use salesmap_core::map::{Map, Outcome, StageIx, TransitionKind};
+use salesmap_core::overlay::Overlay;
+
+use crate::diagram::{Diagram, Node, NodeKind};
+use crate::font::{ASCENT_EM, DESCENT_EM, Weight, text_width, wrap};
+use crate::route::{CLEARANCE, Port, Request, Side, route_all};
+use crate::{Lanes, RenderOptions};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub fn close_to(self, other: Point) -> bool {
+        (self.x - other.x).abs() < 0.01 && (self.y - other.y).abs() < 0.01
+    }
+}
+
+/// An axis-aligned rectangle: top-left corner, width, height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+    pub fn cx(&self) -> f32 {
+        self.x + self.w / 2.0
+    }
+    pub fn cy(&self) -> f32 {
+        self.y + self.h / 2.0
+    }
+    pub fn grown(&self, d: f32) -> Rect {
+        Rect {
+            x: self.x - d,
+            y: self.y - d,
+            w: self.w + 2.0 * d,
+            h: self.h + 2.0 * d,
+        }
+    }
+    /// Whether the interiors intersect (touching edges do not count).
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.right() - 0.01
+            && other.x < self.right() - 0.01
+            && self.y < other.bottom() - 0.01
+            && other.y < self.bottom() - 0.01
+    }
+    /// Whether `other` lies within this rectangle (with a hair of tolerance).
+    pub fn contains(&self, other: &Rect) -> bool {
+        other.x >= self.x - 0.01
+            && other.y >= self.y - 0.01
+            && other.right() <= self.right() + 0.01
+            && other.bottom() <= self.bottom() + 0.01
+    }
+    /// Whether `p` lies on the outline.
+    pub fn on_border(&self, p: Point) -> bool {
+        let within_x = p.x >= self.x - 0.01 && p.x <= self.right() + 0.01;
+        let within_y = p.y >= self.y - 0.01 && p.y <= self.bottom() + 0.01;
+        let on_x = (p.x - self.x).abs() < 0.01 || (p.x - self.right()).abs() < 0.01;
+        let on_y = (p.y - self.y).abs() < 0.01 || (p.y - self.bottom()).abs() < 0.01;
+        (on_x && within_y) || (on_y && within_x)
+    }
+    fn union(&self, other: &Rect) -> Rect {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        Rect {
+            x,
+            y,
+            w: self.right().max(other.right()) - x,
+            h: self.bottom().max(other.bottom()) - y,
+        }
+    }
+}
+
+/// What a piece of text is, which decides its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextRole {
+    MapTitle,
+    Subtitle,
+    LaneName,
+    Badge,
+    MilestoneBadge,
+    StageName,
+    OutcomeName,
+    Owners,
+    Decision,
+    Detail,
+    SubStage,
+    Figure,
+    EdgeLabel,
+    LegendTitle,
+    LegendText,
+}
+
+/// One line of text, measured: `x` is its left edge, `baseline` its baseline. Writers centre it
+/// on `x + width / 2` so a viewer with a different font still keeps it centred.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRun {
+    pub text: String,
+    pub x: f32,
+    pub baseline: f32,
+    pub size: f32,
+    pub weight: Weight,
+    pub width: f32,
+    pub role: TextRole,
+}
+
+impl TextRun {
+    /// The ink box of the run (advance width × ascent + descent).
+    pub fn bounds(&self) -> Rect {
+        Rect {
+            x: self.x,
+            y: self.baseline - ASCENT_EM * self.size,
+            w: self.width,
+            h: (ASCENT_EM + DESCENT_EM) * self.size,
+        }
+    }
+}
+
+/// A stage box.
+#[derive(Clone, Debug)]
+pub struct NodeBox {
+    /// Index into [`Diagram::nodes`].
+    pub node: usize,
+    pub stage: StageIx,
+    pub kind: NodeKind,
+    pub rect: Rect,
+    pub phase: Option<usize>,
+    pub decision: bool,
+    pub texts: Vec<TextRun>,
+    /// Sub-stage chips drawn inside the box, with their nesting level.
+    pub chips: Vec<(Rect, u32)>,
+    pub row: usize,
+    pub column: usize,
+}
+
+/// How an edge is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeStyle {
+    /// A `next` move along the flow.
+    Main,
+    /// A branch to a working stage further on.
+    Branch,
+    /// A branch to an outcome.
+    Exit(Outcome),
+    /// A move back to an earlier row (nurture, recycle, rework).
+    Loop,
+}
+
+/// An edge label: its box (painted with a backing) and its lines.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub rect: Rect,
+    pub texts: Vec<TextRun>,
+}
+
+/// A routed edge.
+#[derive(Clone, Debug)]
+pub struct EdgePath {
+    /// Index into [`Diagram::edges`].
+    pub edge: usize,
+    pub from: usize,
+    pub to: usize,
+    pub style: EdgeStyle,
+    /// Orthogonal polyline from the source box's border to the target box's border.
+    pub points: Vec<Point>,
+    pub label: Option<Label>,
+}
+
+/// A phase band or an owner swimlane.
+#[derive(Clone, Debug)]
+pub struct LaneBox {
+    pub rect: Rect,
+    pub header: Rect,
+    pub texts: Vec<TextRun>,
+    /// Colour slot: the phase index for bands, the lane's position for swimlanes.
+    pub tint: usize,
+    pub is_phase: bool,
+}
+
+/// A legend sample: what the swatch shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Swatch {
+    Stage,
+    Decision,
+    WonMilestone,
+    Outcome(Outcome),
+    Edge(EdgeStyleSample),
+    Phase(usize),
+    Figure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeStyleSample {
+    Main,
+    Branch,
+    Loop,
+}
+
+#[derive(Clone, Debug)]
+pub struct LegendEntry {
+    pub swatch: Swatch,
+    pub swatch_rect: Rect,
+    pub text: TextRun,
+}
+
+#[derive(Clone, Debug)]
+pub struct Legend {
+    pub rect: Rect,
+    pub title: TextRun,
+    pub entries: Vec<LegendEntry>,
+}
+
+/// The whole drawing's geometry.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub title: Vec<TextRun>,
+    pub lanes: Vec<LaneBox>,
+    pub nodes: Vec<NodeBox>,
+    pub edges: Vec<EdgePath>,
+    pub legend: Option<Legend>,
+}
+
+const MARGIN: f32 = 24.0;
+const COL_GAP: f32 = 64.0;
+const ROW_GAP: f32 = 56.0;
+const PAD_X: f32 = 12.0;
+const PAD_Y: f32 = 9.0;
+const STEP_MIN_W: f32 = 150.0;
+const STEP_MAX_W: f32 = 232.0;
+const OUTCOME_MIN_W: f32 = 104.0;
+const OUTCOME_MAX_W: f32 = 180.0;
+const PHASE_HEADER_W: f32 = 124.0;
+const OWNER_HEADER_H: f32 = 36.0;
+const LABEL_MAX_W: f32 = 150.0;
+const LINE: f32 = 1.3;
+
+/// Lays out `map` as drawn with `options`.
+pub fn layout_map(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> Layout {
+    layout(&Diagram::build(map, options, overlay), options.legend)
+}
+
+/// One line of a box before placement.
+struct LineSpec {
+    text: String,
+    size: f32,
+    weight: Weight,
+    role: TextRole,
+    width: f32,
+}
+
+impl LineSpec {
+    fn new(text: String, size: f32, weight: Weight, role: TextRole) -> LineSpec {
+        let width = text_width(&text, size, weight);
+        LineSpec {
+            text,
+            size,
+            weight,
+            role,
+            width,
+        }
+    }
+    fn height(&self) -> f32 {
+        self.size * LINE
+    }
+}
+
+/// A box's content before placement: lines, then sub-stage chips, then trailing lines.
+struct Content {
+    head: Vec<LineSpec>,
+    chips: Vec<(Vec<LineSpec>, u32)>,
+    tail: Vec<LineSpec>,
+    width: f32,
+    height: f32,
+}
+
+const CHIP_PAD_X: f32 = 8.0;
+const CHIP_PAD_Y: f32 = 4.0;
+const CHIP_GAP: f32 = 4.0;
+const CHIP_INDENT: f32 = 12.0;
+
+fn wrapped(text: &str, max: f32, size: f32, weight: Weight, role: TextRole) -> Vec<LineSpec> {
+    wrap(text, max, size, weight)
+        .into_iter()
+        .map(|l| LineSpec::new(l, size, weight, role))
+        .collect()
+}
+
+fn measure_node(node: &Node, diagram: &Diagram) -> Content {
+    let words = diagram.wording;
+    let outcome = matches!(node.kind, NodeKind::Outcome(_));
+    let (min_w, max_w) = if outcome {
+        (OUTCOME_MIN_W, OUTCOME_MAX_W)
+    } else {
+        (STEP_MIN_W, STEP_MAX_W)
+    };
+    let text_max = max_w - 2.0 * PAD_X;
+    let mut head = Vec::new();
+    if node.start {
+        head.push(LineSpec::new(
+            words.start().to_string(),
+            10.5,
+            Weight::Bold,
+            TextRole::Badge,
+        ));
+    }
+    if node.kind == NodeKind::WonMilestone {
+        head.push(LineSpec::new(
+            words.won_milestone().to_string(),
+            10.5,
+            Weight::Bold,
+            TextRole::MilestoneBadge,
+        ));
+    }
+    let title_role = if outcome {
+        TextRole::OutcomeName
+    } else {
+        TextRole::StageName
+    };
+    head.extend(wrapped(
+        &node.title,
+        text_max,
+        14.0,
+        Weight::Bold,
+        title_role,
+    ));
+    if diagram.lanes != Lanes::Owner && !node.owners.is_empty() {
+        let owners = node.owners.join(" · ");
+        head.extend(wrapped(
+            &owners,
+            text_max,
+            11.0,
+            Weight::Regular,
+            TextRole::Owners,
+        ));
+    }
+    if let Some(decision) = &node.decision {
+        let line = format!("◆ {decision}");
+        head.extend(wrapped(
+            &line,
+            text_max,
+            11.0,
+            Weight::Regular,
+            TextRole::Decision,
+        ));
+    }
+    if let Some(detail) = &node.detail {
+        head.extend(wrapped(
+            detail,
+            text_max,
+            11.0,
+            Weight::Regular,
+            TextRole::Detail,
+        ));
+    }
+    let mut chips = Vec::new();
+    for sub in &node.sub_stages {
+        let indent = CHIP_INDENT * (sub.level - 1) as f32;
+        let max = text_max - 2.0 * CHIP_PAD_X - indent;
+        let lines = wrapped(&sub.title, max, 11.0, Weight::Regular, TextRole::SubStage);
+        chips.push((lines, sub.level));
+    }
+    let mut tail = Vec::new();
+    if node.hidden_sub_stages > 0 {
+        let line = words.sub_stages(node.hidden_sub_stages);
+        tail.extend(wrapped(
+            &line,
+            text_max,
+            11.0,
+            Weight::Regular,
+            TextRole::Detail,
+        ));
+    }
+    if let Some(figure) = &node.figure {
+        tail.extend(wrapped(
+            figure,
+            text_max,
+            11.0,
+            Weight::Bold,
+            TextRole::Figure,
+        ));
+    }
+
+    let mut width: f32 = 0.0;
+    let mut height = 2.0 * PAD_Y;
+    for line in head.iter().chain(&tail) {
+        width = width.max(line.width);
+        height += line.height();
+    }
+    for (lines, level) in &chips {
+        let indent = CHIP_INDENT * (level - 1) as f32;
+        for line in lines {
+            width = width.max(line.width + 2.0 * CHIP_PAD_X + indent);
+        }
+        height += chip_height(lines) + CHIP_GAP;
+    }
+    if !chips.is_empty() {
+        height += CHIP_GAP;
+    }
+    Content {
+        head,
+        chips,
+        tail,
+        width: (width + 2.0 * PAD_X).clamp(min_w, max_w),
+        height: height.ceil(),
+    }
+}
+
+fn chip_height(lines: &[LineSpec]) -> f32 {
+    lines.iter().map(LineSpec::height).sum::<f32>() + 2.0 * CHIP_PAD_Y
+}
+
+/// Places the content's lines and chips inside `rect`, centred.
+fn place_content(content: &Content, rect: Rect) -> (Vec<TextRun>, Vec<(Rect, u32)>) {
+    let mut texts = Vec::new();
+    let mut chips = Vec::new();
+    let mut y = rect.y + PAD_Y;
+    let put = |line: &LineSpec, cx: f32, y: &mut f32, texts: &mut Vec<TextRun>| {
+        // Centre the ink (ascent + descent) in the line's box.
+        let ink = (ASCENT_EM + DESCENT_EM) * line.size;
+        let baseline = *y + (line.height() - ink) / 2.0 + ASCENT_EM * line.size;
+        texts.push(TextRun {
+            text: line.text.clone(),
+            x: cx - line.width / 2.0,
+            baseline,
+            size: line.size,
+            weight: line.weight,
+            width: line.width,
+            role: line.role,
+        });
+        *y += line.height();
+    };
+    for line in &content.head {
+        put(line, rect.cx(), &mut y, &mut texts);
+    }
+    if !content.chips.is_empty() {
+        y += CHIP_GAP;
+    }
+    for (lines, level) in &content.chips {
+        let indent = CHIP_INDENT * (level - 1) as f32;
+        let chip = Rect {
+            x: rect.x + PAD_X + indent,
+            y,
+            w: rect.w - 2.0 * PAD_X - indent,
+            h: chip_height(lines),
+        };
+        chips.push((chip, *level));
+        let mut ly = y + CHIP_PAD_Y;
+        for line in lines {
+            put(line, chip.cx(), &mut ly, &mut texts);
+        }
+        y += chip.h + CHIP_GAP;
+    }
+    for line in &content.tail {
+        put(line, rect.cx(), &mut y, &mut texts);
+    }
+    (texts, chips)
+}
+
+/// Where a node goes relative to the spine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Side3 {
+    Left,
+    Spine,
+    Right,
+}
+
+/// Row of every node (see the module docs, step 1).
+fn assign_rows(diagram: &Diagram) -> Vec<usize> {
+    let n = diagram.nodes.len();
+    let mut out_adj = vec![Vec::new(); n];
+    let mut in_adj = vec![Vec::new(); n];
+    for e in &diagram.edges {
+        if e.from != e.to {
+            out_adj[e.from].push(e.to);
+            in_adj[e.to].push(e.from);
+        }
+    }
+    let mut on_spine = vec![false; n];
+    let mut row: Vec<Option<usize>> = vec![None; n];
+    for (i, &v) in diagram.spine.iter().enumerate() {
+        row[v] = Some(i);
+        on_spine[v] = true;
+    }
+    let sink = |v: usize| out_adj[v].is_empty();
+    let mut queue: VecDeque<usize> = diagram.spine.iter().copied().collect();
+    while let Some(u) = queue.pop_front() {
+        let Some(ru) = row[u] else { continue };
+        for &w in &out_adj[u] {
+            if row[w].is_some() || sink(w) {
+                continue;
+            }
+            row[w] = Some(if on_spine[u] { ru } else { ru + 1 });
+            queue.push_back(w);
+        }
+    }
+    // Outcomes and other sinks: the row of their last source.
+    for v in 0..n {
+        if row[v].is_none() && sink(v) {
+            row[v] = in_adj[v].iter().filter_map(|&p| row[p]).max();
+        }
+    }
+    // Stages the start does not reach: next to what they lead to, or after what leads to them.
+    loop {
+        let mut changed = false;
+        for v in 0..n {
+            if row[v].is_some() {
+                continue;
+            }
+            let by_succ = out_adj[v].iter().filter_map(|&w| row[w]).min();
+            let by_pred = in_adj[v]
+                .iter()
+                .filter_map(|&p| row[p])
+                .max()
+                .map(|r| r + 1);
+            if let Some(r) = by_pred.or(by_succ) {
+                row[v] = Some(r);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    row.into_iter().map(|r| r.unwrap_or(0)).collect()
+}
+
+/// Which side of the spine each node goes: left when it leads back into the spine (a loop),
+/// right otherwise.
+fn assign_sides(diagram: &Diagram) -> Vec<Side3> {
+    let n = diagram.nodes.len();
+    let mut in_adj = vec![Vec::new(); n];
+    for e in &diagram.edges {
+        in_adj[e.to].push(e.from);
+    }
+    // Nodes that reach the spine: walk edges backwards from the spine.
+    let mut reaches = vec![false; n];
+    let mut stack: Vec<usize> = diagram.spine.clone();
+    while let Some(v) = stack.pop() {
+        for &p in &in_adj[v] {
+            if !reaches[p] {
+                reaches[p] = true;
+                stack.push(p);
+            }
+        }
+    }
+    (0..n)
+        .map(|v| {
+            if diagram.spine.contains(&v) {
+                Side3::Spine
+            } else if reaches[v] && !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_)) {
+                Side3::Left
+            } else {
+                Side3::Right
+            }
+        })
+        .collect()
+}
+
+/// Lane of every node and the lanes' names. One unnamed lane unless lanes are owners.
+fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) {
+    let n = diagram.nodes.len();
+    if diagram.lanes != Lanes::Owner {
+        return (vec![0; n], vec![String::new()]);
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut order: Vec<usize> = diagram.spine.clone();
+    order.extend((0..n).filter(|v| !diagram.spine.contains(v)));
+    for &v in &order {
+        if let Some(owner) = diagram.nodes[v].owners.first()
+            && !names.contains(owner)
+        {
+            names.push(owner.clone());
+        }
+    }
+    let mut lane: Vec<Option<usize>> = (0..n)
+        .map(|v| {
+            let node = &diagram.nodes[v];
+            if matches!(node.kind, NodeKind::Outcome(_)) {
+                return None;
+            }
+            node.owners
+                .first()
+                .and_then(|o| names.iter().position(|x| x == o))
+        })
+        .collect();
+    // Ownerless stages and outcomes join the lane of the source they sit beside.
+    let mut unassigned = None;
+    for _ in 0..n {
+        let mut changed = false;
+        for v in 0..n {
+            if lane[v].is_some() {
+                continue;
+            }
+            let source = diagram
+                .edges
+                .iter()
+                .filter(|e| e.to == v && e.from != v && lane[e.from].is_some())
+                .max_by_key(|e| (rows[e.from] <= rows[v], rows[e.from]))
+                .map(|e| e.from);
+            if let Some(s) = source {
+                lane[v] = lane[s];
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let lanes = lane
+        .into_iter()
+        .map(|l| {
+            l.unwrap_or_else(|| {
+                *unassigned.get_or_insert_with(|| {
+                    names.push(diagram.wording.unassigned().to_string());
+                    names.len() - 1
+                })
+            })
+        })
+        .collect();
+    (lanes, names)
+}
+
+/// Global column of every node, and the lane each column belongs to.
+fn assign_columns(
+    diagram: &Diagram,
+    rows: &[usize],
+    sides: &[Side3],
+    lanes: &[usize],
+    lane_count: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    let n = diagram.nodes.len();
+    let row_count = rows.iter().max().map_or(0, |r| r + 1);
+    let mut column = vec![0; n];
+    let mut column_lane = Vec::new();
+    for lane in 0..lane_count {
+        let members: Vec<usize> = (0..n).filter(|&v| lanes[v] == lane).collect();
+        let has_spine = members.iter().any(|&v| sides[v] == Side3::Spine);
+        // Position of each member within its row and side, counted outward from the spine.
+        let mut left_of = vec![0usize; row_count];
+        let mut right_of = vec![0usize; row_count];
+        let mut slot = vec![0usize; n];
+        for &v in &members {
+            let r = rows[v];
+            match sides[v] {
+                Side3::Left => {
+                    left_of[r] += 1;
+                    slot[v] = left_of[r];
+                }
+                Side3::Right => {
+                    right_of[r] += 1;
+                    slot[v] = right_of[r];
+                }
+                Side3::Spine => {}
+            }
+        }
+        // Two spine stages in one lane and row cannot happen: the spine has one per row.
+        let lefts = left_of.iter().copied().max().unwrap_or(0);
+        let rights = right_of.iter().copied().max().unwrap_or(0);
+        let centre = usize::from(has_spine);
+        let base = column_lane.len();
+        for &v in &members {
+            column[v] = base
+                + match sides[v] {
+                    Side3::Left => lefts - slot[v],
+                    Side3::Spine => lefts,
+                    Side3::Right => lefts + centre + slot[v] - 1,
+                };
+        }
+        column_lane.extend(std::iter::repeat_n(lane, lefts + centre + rights));
+    }
+    (column, column_lane)
+}
+
+/// Which sides of its boxes an edge leaves and enters by. The top and bottom of a spine stage
+/// belong to the main path, so edges that leave or enter the spine sideways use its sides.
+fn edge_sides(
+    from: (usize, usize),
+    to: (usize, usize),
+    spine: (bool, bool),
+    kind: TransitionKind,
+    column_clear: bool,
+) -> (Side, Side) {
+    let ((ra, ca), (rb, cb)) = (from, to);
+    let (from_spine, to_spine) = spine;
+    let toward = |right: bool| if right { Side::Right } else { Side::Left };
+    if rb > ra {
+        if cb == ca {
+            if column_clear {
+                (Side::Bottom, Side::Top)
+            } else {
+                (Side::Right, Side::Right)
+            }
+        } else if kind == TransitionKind::Next && from_spine && to_spine {
+            (Side::Bottom, Side::Top)
+        } else {
+            let source = if from_spine {
+                toward(cb > ca)
+            } else {
+                Side::Bottom
+            };
+            let target = if to_spine { toward(ca > cb) } else { Side::Top };
+            (source, target)
+        }
+    } else if rb == ra {
+        if cb == ca {
+            (Side::Right, Side::Right)
+        } else {
+            (toward(cb > ca), toward(ca > cb))
+        }
+    } else if cb == ca {
+        (Side::Left, Side::Left)
+    } else {
+        // Back up and across.
+        let source = if from_spine {
+            toward(cb > ca)
+        } else {
+            Side::Top
+        };
+        let target = if to_spine {
+            toward(ca > cb)
+        } else {
+            Side::Bottom
+        };
+        (source, target)
+    }
+}
+
+/// Lays out a diagram.
+pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
+    let n = diagram.nodes.len();
+    let rows = assign_rows(diagram);
+    let sides = assign_sides(diagram);
+    let (lanes, lane_names) = assign_lanes(diagram, &rows);
+    let (columns, column_lane) = assign_columns(diagram, &rows, &sides, &lanes, lane_names.len());
+    let row_count = rows.iter().max().map_or(0, |r| r + 1);
+    let col_count = column_lane.len();
+
+    let contents: Vec<Content> = diagram
+        .nodes
+        .iter()
+        .map(|node| measure_node(node, diagram))
+        .collect();
+    let mut col_w = vec![0.0f32; col_count];
+    let mut row_h = vec![0.0f32; row_count];
+    for v in 0..n {
+        col_w[columns[v]] = col_w[columns[v]].max(contents[v].width);
+    }
+    let mut widths: Vec<f32> = contents.iter().map(|c| c.width).collect();
+    for v in 0..n {
+        if !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_)) {
+            widths[v] = col_w[columns[v]];
+        }
+    }
+    for v in 0..n {
+        row_h[rows[v]] = row_h[rows[v]].max(contents[v].height);
+    }
+
+    // Edge labels, measured up front: the column gaps must hold the widest one.
+    let labels: Vec<Vec<LineSpec>> = diagram
+        .edges
+        .iter()
+        .map(|e| {
+            let mut lines = Vec::new();
+            if let Some(label) = &e.label {
+                lines.extend(wrapped(
+                    label,
+                    LABEL_MAX_W,
+                    11.0,
+                    Weight::Regular,
+                    TextRole::EdgeLabel,
+                ));
+            }
+            if let Some(figure) = &e.figure {
+                lines.extend(wrapped(
+                    figure,
+                    LABEL_MAX_W,
+                    11.0,
+                    Weight::Bold,
+                    TextRole::Figure,
+                ));
+            }
+            lines
+        })
+        .collect();
+    // A labelled edge between columns widens the gap next to its source, towards its target,
+    // so the label has a horizontal run to sit on.
+    let mut gaps = vec![COL_GAP; col_count.saturating_sub(1)];
+    for (e, lines) in diagram.edges.iter().zip(&labels) {
+        let (a, b) = (columns[e.from], columns[e.to]);
+        if a == b || lines.is_empty() {
+            continue;
+        }
+        let gap = if b > a { a } else { a - 1 };
+        let widest = lines.iter().map(|l| l.width).fold(0.0f32, f32::max);
+        gaps[gap] = gaps[gap].max(widest + 2.0 * CLEARANCE + 16.0);
+    }
+
+    // Which edges go around the outside on the left or right: they need room there.
+    let mut left_loops = 0;
+    let mut right_loops = 0;
+    let column_clear = |from: usize, to: usize| {
+        let (lo, hi) = (rows[from].min(rows[to]), rows[from].max(rows[to]));
+        !(0..n).any(|v| columns[v] == columns[from] && rows[v] > lo && rows[v] < hi)
+    };
+    let sides_of: Vec<(Side, Side)> = diagram
+        .edges
+        .iter()
+        .map(|e| {
+            let s = edge_sides(
+                (rows[e.from], columns[e.from]),
+                (rows[e.to], columns[e.to]),
+                (sides[e.from] == Side3::Spine, sides[e.to] == Side3::Spine),
+                e.kind,
+                column_clear(e.from, e.to),
+            );
+            match s {
+                (Side::Left, Side::Left) => left_loops += 1,
+                (Side::Right, Side::Right) => right_loops += 1,
+                _ => {}
+            }
+            s
+        })
+        .collect();
+
+    // Title block.
+    let mut title = Vec::new();
+    let mut y = MARGIN;
+    for line in wrap(&diagram.title, 900.0, 22.0, Weight::Bold) {
+        let width = text_width(&line, 22.0, Weight::Bold);
+        title.push(TextRun {
+            text: line,
+            x: MARGIN,
+            baseline: y + ASCENT_EM * 22.0,
+            size: 22.0,
+            weight: Weight::Bold,
+            width,
+            role: TextRole::MapTitle,
+        });
+        y += 22.0 * LINE;
+    }
+    for line in diagram
+        .subtitle
+        .iter()
+        .flat_map(|s| wrap(s, 900.0, 12.0, Weight::Regular))
+    {
+        let width = text_width(&line, 12.0, Weight::Regular);
+        title.push(TextRun {
+            text: line,
+            x: MARGIN,
+            baseline: y + ASCENT_EM * 12.0 + 2.0,
+            size: 12.0,
+            weight: Weight::Regular,
+            width,
+            role: TextRole::Subtitle,
+        });
+        y += 12.0 * LINE + 2.0;
+    }
+    let title_bottom = y + 12.0;
+
+    // Grid coordinates.
+    let phase_bands =
+        diagram.lanes == Lanes::Phase && diagram.nodes.iter().any(|n| n.phase.is_some());
+    let owner_lanes = diagram.lanes == Lanes::Owner;
+    let left_channel = 28.0 + 12.0 * left_loops as f32;
+    let right_channel = 28.0 + 12.0 * right_loops as f32;
+    let header_w = if phase_bands { PHASE_HEADER_W } else { 0.0 };
+    let mut col_x = Vec::with_capacity(col_count);
+    let mut x = MARGIN + header_w + left_channel;
+    for c in 0..col_count {
+        if c > 0 {
+            x += gaps[c - 1];
+        }
+        col_x.push(x);
+        x += col_w[c];
+    }
+    let content_right = x + right_channel;
+    let top = title_bottom + if owner_lanes { OWNER_HEADER_H } else { 0.0 } + 28.0;
+    let mut row_y = Vec::with_capacity(row_count);
+    let mut y = top;
+    for (r, &h) in row_h.iter().enumerate() {
+        if r > 0 {
+            y += ROW_GAP;
+        }
+        row_y.push(y);
+        y += h;
+    }
+    let content_bottom = y + 28.0;
+
+    let mut nodes: Vec<NodeBox> = (0..n)
+        .map(|v| {
+            let (c, r) = (columns[v], rows[v]);
+            let h = contents[v].height;
+            let rect = Rect {
+                x: col_x[c] + (col_w[c] - widths[v]) / 2.0,
+                y: row_y[r] + (row_h[r] - h) / 2.0,
+                w: widths[v],
+                h,
+            };
+            let (texts, chips) = place_content(&contents[v], rect);
+            let node = &diagram.nodes[v];
+            NodeBox {
+                node: v,
+                stage: node.stage,
+                kind: node.kind,
+                rect,
+                phase: node.phase,
+                decision: node.decision.is_some(),
+                texts,
+                chips,
+                row: r,
+                column: c,
+            }
+        })
+        .collect();
+
+    // Lanes.
+    let mut lane_boxes = Vec::new();
+    if phase_bands {
+        let row_phase: Vec<Option<usize>> = (0..row_count)
+            .map(|r| match diagram.spine.iter().find(|&&v| rows[v] == r) {
+                Some(&v) => diagram.nodes[v].phase,
+                None => (0..n)
+                    .filter(|&v| rows[v] == r)
+                    .find_map(|v| diagram.nodes[v].phase),
+            })
+            .collect();
+        let mut r = 0;
+        while r < row_count {
+            let phase = row_phase[r];
+            let mut end = r;
+            while end + 1 < row_count && row_phase[end + 1] == phase {
+                end += 1;
+            }
+            let y0 = if r == 0 {
+                top - 22.0
+            } else {
+                row_y[r] - ROW_GAP / 2.0
+            };
+            let y1 = if end + 1 == row_count {
+                row_y[end] + row_h[end] + 22.0
+            } else {
+                row_y[end] + row_h[end] + ROW_GAP / 2.0
+            };
+            let rect = Rect {
+                x: MARGIN,
+                y: y0,
+                w: content_right - MARGIN,
+                h: y1 - y0,
+            };
+            let header = Rect {
+                x: MARGIN,
+                y: y0,
+                w: header_w,
+                h: y1 - y0,
+            };
+            let name = match phase {
+                Some(p) => diagram.phases[p].clone(),
+                None => diagram.wording.no_phase().to_string(),
+            };
+            let lines = wrapped(
+                &name,
+                header_w - 20.0,
+                13.0,
+                Weight::Bold,
+                TextRole::LaneName,
+            );
+            let mut ly = y0 + 14.0;
+            let mut texts = Vec::new();
+            for line in lines {
+                texts.push(TextRun {
+                    x: MARGIN + 12.0,
+                    baseline: ly + ASCENT_EM * line.size,
+                    text: line.text,
+                    size: line.size,
+                    weight: line.weight,
+                    width: line.width,
+                    role: line.role,
+                });
+                ly += 13.0 * LINE;
+            }
+            lane_boxes.push(LaneBox {
+                rect,
+                header,
+                texts,
+                tint: phase.unwrap_or(usize::MAX),
+                is_phase: true,
+            });
+            r = end + 1;
+        }
+    } else if owner_lanes {
+        let lane_top = title_bottom;
+        for (lane, name) in lane_names.iter().enumerate() {
+            let cols: Vec<usize> = (0..col_count).filter(|&c| column_lane[c] == lane).collect();
+            let (Some(&first), Some(&last)) = (cols.first(), cols.last()) else {
+                continue;
+            };
+            let x0 = if first == 0 {
+                MARGIN
+            } else {
+                col_x[first] - gaps[first - 1] / 2.0
+            };
+            let x1 = if last + 1 == col_count {
+                content_right
+            } else {
+                col_x[last] + col_w[last] + gaps[last] / 2.0
+            };
+            let rect = Rect {
+                x: x0,
+                y: lane_top,
+                w: x1 - x0,
+                h: content_bottom - lane_top,
+            };
+            let header = Rect {
+                x: x0,
+                y: lane_top,
+                w: x1 - x0,
+                h: OWNER_HEADER_H,
+            };
+            let lines = wrapped(name, rect.w - 16.0, 13.0, Weight::Bold, TextRole::LaneName);
+            let texts = lines
+                .into_iter()
+                .take(1)
+                .map(|line| TextRun {
+                    x: rect.cx() - line.width / 2.0,
+                    baseline: lane_top + OWNER_HEADER_H / 2.0 + 4.5,
+                    text: line.text,
+                    size: line.size,
+                    weight: line.weight,
+                    width: line.width,
+                    role: line.role,
+                })
+                .collect();
+            lane_boxes.push(LaneBox {
+                rect,
+                header,
+                texts,
+                tint: lane,
+                is_phase: false,
+            });
+        }
+    }
+
+    // Ports: spread the edges on each side of a box along that side.
+    let m = diagram.edges.len();
+    let mut ports: Vec<(Option<Port>, Option<Port>)> = vec![(None, None); m];
+    let mut by_side: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n * 4];
+    let side_ix = |s: Side| match s {
+        Side::Top => 0,
+        Side::Bottom => 1,
+        Side::Left => 2,
+        Side::Right => 3,
+    };
+    for (e, edge) in diagram.edges.iter().enumerate() {
+        let (a, b) = sides_of[e];
+        by_side[edge.from * 4 + side_ix(a)].push((e, true));
+        by_side[edge.to * 4 + side_ix(b)].push((e, false));
+    }
+    for v in 0..n {
+        for (s, side) in [Side::Top, Side::Bottom, Side::Left, Side::Right]
+            .into_iter()
+            .enumerate()
+        {
+            let list = &mut by_side[v * 4 + s];
+            if list.is_empty() {
+                continue;
+            }
+            let rect = nodes[v].rect;
+            let horizontal_side = matches!(side, Side::Top | Side::Bottom);
+            let other = |&(e, outgoing): &(usize, bool)| {
+                let edge = &diagram.edges[e];
+                let o = if outgoing { edge.to } else { edge.from };
+                let r = nodes[o].rect;
+                if horizontal_side {
+                    (r.cx(), r.cy(), e)
+                } else {
+                    // Sources above come in higher; the same row keeps the middle.
+                    (r.cy(), r.cx(), e)
+                }
+            };
+            list.sort_by(|a, b| {
+                let (ka, kb) = (other(a), other(b));
+                ka.0.total_cmp(&kb.0)
+                    .then(ka.1.total_cmp(&kb.1))
+                    .then(ka.2.cmp(&kb.2))
+                    .then(a.1.cmp(&b.1))
+            });
+            let k = list.len() as f32;
+            for (i, &(e, outgoing)) in list.iter().enumerate() {
+                let t = (i as f32 + 1.0) / (k + 1.0);
+                let at = match side {
+                    Side::Top => Point {
+                        x: rect.x + rect.w * t,
+                        y: rect.y,
+                    },
+                    Side::Bottom => Point {
+                        x: rect.x + rect.w * t,
+                        y: rect.bottom(),
+                    },
+                    Side::Left => Point {
+                        x: rect.x,
+                        y: rect.y + rect.h * t,
+                    },
+                    Side::Right => Point {
+                        x: rect.right(),
+                        y: rect.y + rect.h * t,
+                    },
+                };
+                let port = Port {
+                    at: Point {
+                        x: at.x.round(),
+                        y: at.y.round(),
+                    }
+                    .snap_to(rect, side),
+                    side,
+                };
+                if outgoing {
+                    ports[e].0 = Some(port);
+                } else {
+                    ports[e].1 = Some(port);
+                }
+            }
+        }
+    }
+
+    // Route main-path edges first so they take the straightest lines, then the rest in order.
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by_key(|&e| {
+        let edge = &diagram.edges[e];
+        let main = edge.kind == TransitionKind::Next && rows[edge.to] > rows[edge.from];
+        (!main, e)
+    });
+    let width = content_right + MARGIN;
+    let height = content_bottom + MARGIN;
+    let mut obstacles: Vec<Rect> = nodes.iter().map(|b| b.rect).collect();
+    let title_rect = title
+        .iter()
+        .map(TextRun::bounds)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or(Rect {
+            x: MARGIN,
+            y: MARGIN,
+            w: 1.0,
+            h: 1.0,
+        });
+    obstacles.push(title_rect);
+    let header_rects: Vec<Rect> = lane_boxes.iter().map(|l| l.header).collect();
+    obstacles.extend(header_rects.iter().copied());
+    let requests: Vec<Request> = order
+        .iter()
+        .map(|&e| {
+            let (from, to) = ports[e];
+            Request {
+                from: from.expect("every edge has a source port"),
+                to: to.expect("every edge has a target port"),
+            }
+        })
+        .collect();
+    let routes = route_all(&obstacles, &requests, width, height);
+    let mut routed: Vec<Vec<Point>> = vec![Vec::new(); m];
+    for (k, &e) in order.iter().enumerate() {
+        routed[e] = routes[k].clone();
+    }
+
+    // Labels, in edge order, each where it hits no box and no earlier label.
+    let mut taken: Vec<Rect> = obstacles.clone();
+    let mut edges = Vec::with_capacity(m);
+    for (e, edge) in diagram.edges.iter().enumerate() {
+        let style = match diagram.nodes[edge.to].kind {
+            _ if rows[edge.to] < rows[edge.from]
+                || (rows[edge.to] == rows[edge.from] && edge.from == edge.to) =>
+            {
+                EdgeStyle::Loop
+            }
+            _ if sides[edge.to] == Side3::Left && sides[edge.from] != Side3::Left => {
+                EdgeStyle::Loop
+            }
+            NodeKind::Outcome(o) => EdgeStyle::Exit(o),
+            _ if edge.kind == TransitionKind::Next => EdgeStyle::Main,
+            _ => EdgeStyle::Branch,
+        };
+        let label = (!labels[e].is_empty()).then(|| {
+            let label = place_label(&labels[e], &routed[e], &taken, &routed, e, width);
+            taken.push(label.rect.grown(2.0));
+            label
+        });
+        edges.push(EdgePath {
+            edge: e,
+            from: edge.from,
+            to: edge.to,
+            style,
+            points: routed[e].clone(),
+            label,
+        });
+    }
+
+    let mut layout = Layout {
+        width,
+        height,
+        title,
+        lanes: lane_boxes,
+        nodes: Vec::new(),
+        edges,
+        legend: None,
+    };
+    nodes.sort_by_key(|b| b.node);
+    layout.nodes = nodes;
+    if with_legend {
+        let legend = build_legend(diagram, &layout, content_right + 8.0, title_bottom);
+        layout.width = layout.width.max(legend.rect.right() + MARGIN);
+        layout.height = layout.height.max(legend.rect.bottom() + MARGIN);
+        layout.legend = Some(legend);
+    }
+    layout
+}
+
+impl Point {
+    /// Keeps a rounded port exactly on its side of the box.
+    fn snap_to(self, rect: Rect, side: Side) -> Point {
+        match side {
+            Side::Top => Point {
+                x: self.x,
+                y: rect.y,
+            },
+            Side::Bottom => Point {
+                x: self.x,
+                y: rect.bottom(),
+            },
+            Side::Left => Point {
+                x: rect.x,
+                y: self.y,
+            },
+            Side::Right => Point {
+                x: rect.right(),
+                y: self.y,
+            },
+        }
+    }
+}
+
+/// Finds a place for an edge label beside its route: near the source for branches, mid-way for
+/// main-path figures; never over a box or another label; preferably over no other edge.
+fn place_label(
+    lines: &[LineSpec],
+    route: &[Point],
+    taken: &[Rect],
+    routes: &[Vec<Point>],
+    own: usize,
+    canvas_width: f32,
+) -> Label {
+    let w = lines.iter().map(|l| l.width).fold(0.0f32, f32::max) + 6.0;
+    let h = lines.iter().map(LineSpec::height).sum::<f32>() + 2.0;
+    let mut best: Option<(f32, Rect)> = None;
+    let mut travelled = 0.0;
+    for (s, seg) in route.windows(2).enumerate() {
+        let (a, b) = (seg[0], seg[1]);
+        let length = (b.x - a.x).abs() + (b.y - a.y).abs();
+        let horizontal = (a.y - b.y).abs() < 0.01;
+        for step in 0..=8 {
+            let t = step as f32 / 8.0;
+            let p = Point {
+                x: a.x + (b.x - a.x) * t,
+                y: a.y + (b.y - a.y) * t,
+            };
+            let candidates = if horizontal {
+                [
+                    Rect {
+                        x: p.x - w / 2.0,
+                        y: p.y - h - 3.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x - w / 2.0,
+                        y: p.y + 3.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x + 4.0,
+                        y: p.y - h - 3.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x - w - 4.0,
+                        y: p.y - h - 3.0,
+                        w,
+                        h,
+                    },
+                ]
+            } else {
+                [
+                    Rect {
+                        x: p.x + 5.0,
+                        y: p.y - h / 2.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x - w - 5.0,
+                        y: p.y - h / 2.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x + 5.0,
+                        y: p.y + 4.0,
+                        w,
+                        h,
+                    },
+                    Rect {
+                        x: p.x - w - 5.0,
+                        y: p.y + 4.0,
+                        w,
+                        h,
+                    },
+                ]
+            };
+            for (k, rect) in candidates.into_iter().enumerate() {
+                if rect.x < 0.0 || rect.y < 0.0 || rect.right() > canvas_width {
+                    continue;
+                }
+                if taken.iter().any(|t| t.overlaps(&rect.grown(2.0))) {
+                    continue;
+                }
+                let crossings = routes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != own)
+                    .filter(|(_, r)| polyline_hits(r, &rect))
+                    .count();
+                let own_hit = polyline_hits(route, &rect.grown(-1.0));
+                let along = travelled + length * t;
+                let score = along * 0.05
+                    + crossings as f32 * 40.0
+                    + if own_hit { 200.0 } else { 0.0 }
+                    + k as f32 * 2.0
+                    + s as f32;
+                if best.is_none_or(|(b, _)| score < b) {
+                    best = Some((score, rect));
+                }
+            }
+        }
+        travelled += length;
+    }
+    // With no free place (a very crowded drawing), fall back to beside the first segment.
+    let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
+        let a = route.first().copied().unwrap_or(Point { x: 0.0, y: 0.0 });
+        Rect {
+            x: a.x + 5.0,
+            y: a.y + 5.0,
+            w,
+            h,
+        }
+    });
+    let mut texts = Vec::new();
+    let mut y = rect.y + 1.0;
+    for line in lines {
+        let ink = (ASCENT_EM + DESCENT_EM) * line.size;
+        texts.push(TextRun {
+            text: line.text.clone(),
+            x: rect.cx() - line.width / 2.0,
+            baseline: y + (line.height() - ink) / 2.0 + ASCENT_EM * line.size,
+            size: line.size,
+            weight: line.weight,
+            width: line.width,
+            role: line.role,
+        });
+        y += line.height();
+    }
+    Label { rect, texts }
+}
+
+/// Whether an orthogonal polyline passes through the rectangle's interior.
+fn polyline_hits(points: &[Point], rect: &Rect) -> bool {
+    points.windows(2).any(|s| {
+        let (a, b) = (s[0], s[1]);
+        let seg = Rect {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+            w: (a.x - b.x).abs().max(0.02),
+            h: (a.y - b.y).abs().max(0.02),
+        };
+        seg.overlaps(rect)
+    })
+}
+
+fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
+    let words = diagram.wording;
+    let mut items: Vec<(Swatch, String)> = Vec::new();
+    let has = |k: NodeKind| layout.nodes.iter().any(|b| b.kind == k);
+    items.push((Swatch::Stage, words.legend_stage().to_string()));
+    if layout.nodes.iter().any(|b| b.decision) {
+        items.push((Swatch::Decision, words.legend_decision().to_string()));
+    }
+    if has(NodeKind::WonMilestone) {
+        items.push((Swatch::WonMilestone, words.won_milestone().to_string()));
+    }
+    for o in Outcome::ALL {
+        if has(NodeKind::Outcome(o)) {
+            items.push((Swatch::Outcome(o), words.outcome(o).to_string()));
+        }
+    }
+    let style_used = |f: &dyn Fn(EdgeStyle) -> bool| layout.edges.iter().any(|e| f(e.style));
+    if style_used(&|s| s == EdgeStyle::Main) {
+        items.push((
+            Swatch::Edge(EdgeStyleSample::Main),
+            words.legend_main_path().to_string(),
+        ));
+    }
+    if style_used(&|s| matches!(s, EdgeStyle::Branch | EdgeStyle::Exit(_))) {
+        items.push((
+            Swatch::Edge(EdgeStyleSample::Branch),
+            words.legend_branch().to_string(),
+        ));
+    }
+    if style_used(&|s| s == EdgeStyle::Loop) {
+        items.push((
+            Swatch::Edge(EdgeStyleSample::Loop),
+            words.legend_loop().to_string(),
+        ));
+    }
+    if diagram.has_figures {
+        items.push((Swatch::Figure, words.legend_figures().to_string()));
+    }
+    if diagram.lanes != Lanes::Phase {
+        for (p, name) in diagram.phases.iter().enumerate() {
+            if layout.nodes.iter().any(|b| b.phase == Some(p)) {
+                items.push((Swatch::Phase(p), name.clone()));
+            }
+        }
+    }
+    let title_width = text_width(words.legend(), 13.0, Weight::Bold);
+    let title = TextRun {
+        text: words.legend().to_string(),
+        x: x + 12.0,
+        baseline: y + 12.0 + ASCENT_EM * 13.0,
+        size: 13.0,
+        weight: Weight::Bold,
+        width: title_width,
+        role: TextRole::LegendTitle,
+    };
+    let mut entries = Vec::new();
+    let mut row_y = y + 36.0;
+    let mut widest = title_width;
+    for (swatch, text) in items {
+        let width = text_width(&text, 11.5, Weight::Regular);
+        widest = widest.max(40.0 + width);
+        entries.push(LegendEntry {
+            swatch,
+            swatch_rect: Rect {
+                x: x + 12.0,
+                y: row_y + 2.0,
+                w: 30.0,
+                h: 16.0,
+            },
+            text: TextRun {
+                text,
+                x: x + 52.0,
+                baseline: row_y + 10.0 + 0.3 * 11.5,
+                size: 11.5,
+                weight: Weight::Regular,
+                width,
+                role: TextRole::LegendText,
+            },
+        });
+        row_y += 22.0;
+    }
+    Legend {
+        rect: Rect {
+            x,
+            y,
+            w: widest + 24.0 + 12.0,
+            h: row_y - y + 10.0,
+        },
+        title,
+        entries,
+    }
+}
