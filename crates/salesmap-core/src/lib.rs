@@ -41,8 +41,6 @@ pub mod journey;
 pub mod kpi;
 pub mod map;
 pub mod overlay;
-#[cfg(test)]
-mod properties;
 pub mod plan;
 #[cfg(test)]
 mod properties;
