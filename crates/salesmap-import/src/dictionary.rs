@@ -2,8 +2,8 @@
 //! value already seen.
 //!
 //! Readers hand raw CSV/XML field bytes to the collector; a value seen before costs one hash
-//! lookup (a small multiplicative hash, not SipHash: keys are file contents, and the history's
-//! size is bounded by the file anyway), and UTF-8 is only validated the first time a value is
+//! lookup (a multiplicative hash with a final mix, not SipHash: keys are file contents, and
+//! the history's size is bounded by the file anyway), and UTF-8 is only validated the first time a value is
 //! seen. [`Recent`] adds a one-entry cache in front, because exports repeat a value on
 //! consecutive rows (a deal's id, its amount, a case attribute) far more often than not.
 
@@ -119,7 +119,12 @@ impl Hasher for WordHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply only carries entropy upwards; hash tables index by the low bits, so
+        // fold the high bits down (splitmix64's finalizer).
+        let mut z = self.hash;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
