@@ -30,6 +30,8 @@ enum Command {
     Check(commands::check::Args),
     /// Rewrite a map in canonical layout, keeping comments.
     Fmt(commands::fmt::Args),
+    /// Draw a map as a flowchart: SVG, PNG, Mermaid or Graphviz DOT.
+    Render(commands::render::Args),
     /// Import CRM exports, CSV or XES into a normalized history (CSV or XES).
     Import(commands::import::Args),
     /// Discover the as-is process from a history alone (PM4Py semantics).
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
+        Command::Render(args) => commands::render::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Discover(args) => commands::discover::run(args),
         Command::Analyze(args) => commands::analyze::run(args),
