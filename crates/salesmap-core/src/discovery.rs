@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
@@ -238,12 +239,12 @@ impl SortedLog {
         cases: Vec<CaseRange>,
         k: usize,
     ) -> Vec<CaseRange> {
-        let mut counts: HashMap<&[u32], u64> = HashMap::new();
+        let mut counts: FastMap<&[u32], u64> = FastMap::default();
         for &(s, e) in &cases {
             *counts.entry(&self.activity[s..e]).or_default() += 1;
         }
         let ranked = rank_variants(history, counts);
-        let kept: HashSet<&[u32]> = ranked.into_iter().take(k).map(|(v, _)| v).collect();
+        let kept: HashSet<&[u32], FastHash> = ranked.into_iter().take(k).map(|(v, _)| v).collect();
         cases
             .into_iter()
             .filter(|&(s, e)| kept.contains(&self.activity[s..e]))
@@ -312,7 +313,7 @@ fn split_balanced(cases: &[CaseRange], parts: usize) -> Vec<&[CaseRange]> {
 
 /// Variants ranked most frequent first, ties by activity names (compared through each code's
 /// rank in name order, which orders sequences exactly as comparing the names would).
-fn rank_variants<'a>(history: &History, counts: HashMap<&'a [u32], u64>) -> Vec<(&'a [u32], u64)> {
+fn rank_variants<'a>(history: &History, counts: FastMap<&'a [u32], u64>) -> Vec<(&'a [u32], u64)> {
     let rank = name_ranks(history);
     let mut ranked: Vec<(&[u32], u64)> = counts.into_iter().collect();
     ranked.sort_unstable_by(|(a, ca), (b, cb)| {
@@ -336,11 +337,56 @@ fn name_ranks(history: &History) -> Vec<u32> {
     rank
 }
 
+/// The multiply-rotate hash rustc uses for integer keys: far cheaper than SipHash on the
+/// activity-code sequences and edge pairs hashed per deal. Inputs come from one history in a
+/// batch run, so flooding resistance buys nothing here.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FastHash = BuildHasherDefault<FxHasher>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, FastHash>;
+
 /// Directly-follows edge slots: a dense table for the usual few dozen activities, a hash map
 /// beyond that.
 enum EdgeSlots {
     Dense { n: usize, slot: Vec<u32> },
-    Sparse(HashMap<(u32, u32), u32>),
+    Sparse(FastMap<(u32, u32), u32>),
 }
 
 const DENSE_EDGE_LIMIT: usize = 1024;
@@ -353,7 +399,7 @@ impl EdgeSlots {
                 slot: vec![u32::MAX; n_activities * n_activities],
             }
         } else {
-            EdgeSlots::Sparse(HashMap::new())
+            EdgeSlots::Sparse(FastMap::default())
         }
     }
 
@@ -393,7 +439,7 @@ struct Tally<'a> {
     to_next: Vec<Vec<Micros>>,
     last: Vec<u64>,
     case_durations: Vec<Micros>,
-    variants: HashMap<&'a [u32], u64>,
+    variants: FastMap<&'a [u32], u64>,
     case_start_min: Micros,
     case_start_max: Micros,
     first_event: Micros,
@@ -417,7 +463,7 @@ impl<'a> Tally<'a> {
             to_next: vec![Vec::new(); n],
             last: vec![0; n],
             case_durations: Vec::new(),
-            variants: HashMap::new(),
+            variants: FastMap::default(),
             case_start_min: Micros::MAX,
             case_start_max: Micros::MIN,
             first_event: Micros::MAX,
@@ -460,11 +506,21 @@ impl<'a> Tally<'a> {
             if i + 1 < n {
                 let b = acts[i + 1];
                 let d = times[i + 1] - times[i];
-                self.push_edge(a, b, vec![d]);
+                self.push_one(a, b, d);
                 self.to_next[ai].push(d);
             }
         }
         *self.variants.entry(acts).or_default() += 1;
+    }
+
+    fn push_one(&mut self, a: u32, b: u32, duration: Micros) {
+        let (slot, fresh) = self.edge_slots.slot(a, b, self.edges.len() as u32);
+        if fresh {
+            self.edges.push((a, b));
+            self.edge_durations.push(vec![duration]);
+        } else {
+            self.edge_durations[slot as usize].push(duration);
+        }
     }
 
     fn push_edge(&mut self, a: u32, b: u32, mut durations: Vec<Micros>) {

@@ -164,9 +164,24 @@ impl History {
         for (r, &d) in by_name.iter().enumerate() {
             rank[d as usize] = r as u32;
         }
-        let mut rows: Vec<u32> = (0..self.len() as u32).collect();
-        rows.sort_by_key(|&r| (rank[self.deal[r as usize] as usize], self.time[r as usize], r));
-        rows
+        let key = |r: u32| (rank[self.deal[r as usize] as usize], self.time[r as usize]);
+        let rows: Vec<u32> = (0..self.len() as u32).collect();
+        // Exports are usually written deal by deal in time order already: check in one pass.
+        if rows.windows(2).all(|w| key(w[0]) <= key(w[1])) {
+            return rows;
+        }
+        // Pack (deal rank, time, row) into one integer so the sort compares plain numbers in
+        // contiguous memory; the row makes keys unique, so an unstable sort is exact.
+        let mut keys: Vec<u128> = rows
+            .iter()
+            .map(|&r| {
+                let (rank, time) = key(r);
+                let time = (time as u64) ^ (1 << 63); // order-preserving for negative times
+                (rank as u128) << 96 | (time as u128) << 32 | r as u128
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k as u32).collect()
     }
 
     /// Splits rows ordered by [`History::deal_order`] into one slice per deal.

@@ -79,7 +79,9 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
         }
         let mut decided = 0u64;
         let mut advanced = 0u64;
-        let mut by_feature: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        // Features as integer pairs: (0, touch activity) or (attribute column + 1, value code).
+        let mut by_feature: BTreeMap<(u32, u32), (u64, u64)> = BTreeMap::new();
+        let mut features: Vec<(u32, u32)> = Vec::new();
         for j in &journeys.deals {
             let Some(k) = j.entries.iter().position(|e| e.stage == Some(path[p])) else {
                 continue;
@@ -95,20 +97,22 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
             decided += 1;
             advanced += went_on as u64;
             let until: Micros = j.entries.get(k + 1).map_or(Micros::MAX, |e| e.time);
-            let mut features: Vec<String> = j
-                .touches
-                .iter()
-                .filter(|&&(_, t)| t >= entered && t < until)
-                .map(|&(a, _)| format!("touch: {}", history.activities.name(a)))
-                .collect();
-            for col in &attrs {
-                if let Some(v) = col.get(j.deal as usize) {
-                    features.push(format!("{} = {v}", col.name));
+            features.clear();
+            features.extend(
+                j.touches
+                    .iter()
+                    .filter(|&&(_, t)| t >= entered && t < until)
+                    .map(|&(a, _)| (0, a)),
+            );
+            for (c, col) in attrs.iter().enumerate() {
+                match col.codes.get(j.deal as usize).copied().unwrap_or(0) {
+                    0 => {}
+                    code => features.push((c as u32 + 1, code)),
                 }
             }
             features.sort();
             features.dedup();
-            for f in features {
+            for &f in &features {
                 let c = by_feature.entry(f).or_default();
                 c.0 += 1;
                 c.1 += went_on as u64;
@@ -117,8 +121,15 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
         let rate = (decided > 0).then(|| advanced as f64 / decided as f64);
         let mut features: Vec<Lift> = by_feature
             .into_iter()
-            .filter_map(|(feature, (n, adv))| {
+            .filter_map(|((kind, code), (n, adv))| {
                 let base = rate.filter(|&r| r > 0.0)?;
+                let feature = match kind {
+                    0 => format!("touch: {}", history.activities.name(code)),
+                    c => {
+                        let col = attrs[c as usize - 1];
+                        format!("{} = {}", col.name, col.dict.name(code - 1))
+                    }
+                };
                 let r = adv as f64 / n as f64;
                 Some(Lift {
                     feature,
