@@ -322,7 +322,9 @@ impl Map {
 
     /// Whether the map allows a direct move `from → to`.
     pub fn allows(&self, from: StageIx, to: StageIx) -> bool {
-        self.transitions.iter().any(|t| t.from == from && t.to == to)
+        self.transitions
+            .iter()
+            .any(|t| t.from == from && t.to == to)
     }
 
     /// The main path: from the start stage, follow `next` transitions until a stage has none
@@ -330,10 +332,7 @@ impl Map {
     pub fn main_path(&self) -> Vec<StageIx> {
         let mut path = vec![self.start];
         let mut at = self.start;
-        while let Some(t) = self
-            .outgoing(at)
-            .find(|t| t.kind == TransitionKind::Next)
-        {
+        while let Some(t) = self.outgoing(at).find(|t| t.kind == TransitionKind::Next) {
             if path.contains(&t.to) {
                 break;
             }
