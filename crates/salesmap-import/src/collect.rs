@@ -408,28 +408,70 @@ impl Collector {
         keep: &mut [bool],
         final_activity: impl Fn(usize, &[EventKind], &[u32]) -> u32,
     ) -> (usize, usize, usize) {
-        let mut first: HashMap<(u32, u32, i64, u8), u32, FastHash> =
-            HashMap::with_capacity_and_hasher(self.len(), FastHash::default());
-        let (mut dropped, mut across, mut kept) = (0, 0, 0);
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        for (row, keep_row) in keep.iter_mut().enumerate() {
-            if !*keep_row {
-                continue;
-            }
-            let key = (
-                self.deal[row],
+        // Copies share a deal: group rows by deal (stable, so earlier rows come first) and
+        // compare within each deal, which keeps the work in cache.
+        let mut start = vec![0usize; self.deals.len() + 1];
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            start[self.deal[row] as usize + 1] += 1;
+        }
+        for d in 0..self.deals.len() {
+            start[d + 1] += start[d];
+        }
+        let mut next = start.clone();
+        let mut grouped = vec![0u32; start[self.deals.len()]];
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            let d = self.deal[row] as usize;
+            grouped[next[d]] = row as u32;
+            next[d] += 1;
+        }
+        let key = |row: usize| {
+            (
                 final_activity(row, &self.kind, &self.activity),
                 self.time[row],
-                self.kind[row] as u8,
-            );
-            let Some(&earlier) = first.get(&key) else {
-                first.insert(key, row as u32);
-                continue;
-            };
-            let earlier = earlier as usize;
-            if !self.compatible(earlier, row) {
+                self.kind[row],
+            )
+        };
+        let mut copies: Vec<(usize, usize)> = Vec::new();
+        let mut seen: HashMap<(u32, i64, u8), Vec<u32>, FastHash> = HashMap::default();
+        for d in 0..self.deals.len() {
+            let group = &grouped[start[d]..start[d + 1]];
+            if group.len() < 2 {
                 continue;
             }
+            let mut dropped_here: Vec<bool> = vec![false; group.len()];
+            if group.len() <= 64 {
+                for i in 1..group.len() {
+                    let row = group[i] as usize;
+                    let k = key(row);
+                    let earlier = (0..i).find(|&j| {
+                        let e = group[j] as usize;
+                        !dropped_here[j] && key(e) == k && self.compatible(e, row)
+                    });
+                    if let Some(j) = earlier {
+                        copies.push((group[j] as usize, row));
+                        dropped_here[i] = true;
+                    }
+                }
+            } else {
+                seen.clear();
+                for (i, &row) in group.iter().enumerate() {
+                    let row = row as usize;
+                    let (a, t, k) = key(row);
+                    let earlier = seen.entry((a, t, k as u8)).or_default();
+                    match earlier.iter().find(|&&e| self.compatible(e as usize, row)) {
+                        Some(&e) => {
+                            copies.push((e as usize, row));
+                            dropped_here[i] = true;
+                        }
+                        None => earlier.push(row as u32),
+                    }
+                }
+            }
+        }
+        copies.sort_unstable_by_key(|&(_, row)| row);
+        let (mut dropped, mut across, mut kept) = (0, 0, 0);
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (earlier, row) in copies {
             let file = (self.origin[row] >> LINE_BITS) as usize;
             let policy = self.duplicates.unwrap_or(if self.keeps_duplicates[file] {
                 Duplicates::KeepAll
@@ -440,7 +482,7 @@ impl Collector {
                 kept += 1;
                 continue;
             }
-            *keep_row = false;
+            keep[row] = false;
             dropped += 1;
             for column in &mut self.event_attrs {
                 let code = column.codes.get(row).copied().unwrap_or(0);
