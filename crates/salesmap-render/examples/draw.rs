@@ -1,6 +1,8 @@
 //! Draws a bundled template or a map file to every format, for looking at the result:
-//! `cargo run -p salesmap-render --example draw -- <en|ko|path> <out-dir> [phase|owner|none]`.
+//! `cargo run -p salesmap-render --example draw -- <en|ko|path> <out-dir> [phase|owner|none]
+//! [figures]`; `figures` overlays made-up measured figures to show where they go.
 
+use salesmap_core::overlay::{Overlay, StageFigures, TransitionFigures};
 use salesmap_render::{Format, Lanes, RenderOptions, render};
 
 fn main() {
@@ -21,13 +23,37 @@ fn main() {
         detail: true,
         ..RenderOptions::default()
     };
+    let mut overlay = Overlay {
+        caption: "sample figures, not measured".into(),
+        ..Overlay::default()
+    };
+    for (k, t) in map.transitions.iter().enumerate() {
+        let share = 0.9 - (k % 7) as f64 * 0.1;
+        let label = format!("{:.0}% (n={})", share * 100.0, 100 + k);
+        let figures = TransitionFigures {
+            count: 100 + k as u64,
+            conversion: Some(share),
+            label,
+        };
+        overlay.transitions.insert((t.from, t.to), figures);
+    }
+    for ix in map.top_level() {
+        let label = format!("n={} · median 6.5 d", 400 + ix.0);
+        let figures = StageFigures {
+            reached: Some(400),
+            median_days: Some(6.5),
+            label,
+        };
+        overlay.stages.insert(ix, figures);
+    }
+    let overlay = (args.get(4).map(String::as_str) == Some("figures")).then_some(&overlay);
     for (format, ext) in [
         (Format::Svg, "svg"),
         (Format::Png, "png"),
         (Format::Mermaid, "mmd"),
         (Format::Dot, "dot"),
     ] {
-        let bytes = render(&map, &options, None, format).expect("renders");
+        let bytes = render(&map, &options, overlay, format).expect("renders");
         std::fs::write(format!("{out}/map.{ext}"), bytes).expect("writable");
     }
 }

@@ -1227,8 +1227,10 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
         });
     }
 
+    // The title block may be wider than a small map.
+    let title_right = title.iter().map(|t| t.x + t.width).fold(0.0f32, f32::max);
     let mut layout = Layout {
-        width,
+        width: width.max(title_right + MARGIN),
         height,
         title,
         lanes: lane_boxes,

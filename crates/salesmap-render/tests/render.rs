@@ -154,6 +154,11 @@ fn violations(map: &Map, layout: &Layout) -> Vec<String> {
             }
         }
     }
+    for t in &layout.title {
+        if t.x + t.width > layout.width {
+            problems.push(format!("title line {:?} runs off the canvas", t.text));
+        }
+    }
     for lane in &layout.lanes {
         for t in &lane.texts {
             if !lane.header.contains(&t.bounds()) {
