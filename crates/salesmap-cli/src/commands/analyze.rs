@@ -115,6 +115,27 @@ pub fn run(args: Args) -> u8 {
     problems
 }
 
+/// The measured overlay for drawing `map` (`salesmap render --history`): deals and median days
+/// per stage, cohort conversion per transition, as of the latest event in the history.
+/// Returns the exit code to use when the history cannot be read.
+pub(crate) fn measured_overlay(
+    map: &Map,
+    history_path: &std::path::Path,
+) -> Result<salesmap_core::overlay::Overlay, u8> {
+    let (history, _) = load_history(history_path)?;
+    let as_of = history.time.iter().copied().max().unwrap_or(0);
+    let analysis = analyze(map, &history, &AnalyzeOptions::as_of(as_of)).map_err(|e| {
+        eprintln!("error: {e}");
+        2u8
+    })?;
+    let name = history_path.file_name().map_or_else(
+        || history_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let caption = format!("{name} · {} deals", num(analysis.deals as f64));
+    Ok(salesmap_core::analysis::overlay(map, &analysis, &caption))
+}
+
 /// Loads and checks a map, printing its diagnostics. `Ok(None)` when it has errors.
 pub(crate) fn load_map(path: &std::path::Path) -> Result<Option<Map>, u8> {
     let source = read_map_source(path)?;
@@ -784,6 +805,44 @@ mod tests {
         );
         assert!(show("2024-Q5").starts_with("expected 2024"));
         assert!(show("spring").starts_with("expected 2024"));
+    }
+
+    #[test]
+    fn overlay_from_a_history_file() {
+        let source = salesmap_mapfile::templates::b2b("en");
+        let map = salesmap_mapfile::load(source, "sales.map.toml")
+            .map
+            .unwrap();
+        let history = salesmap_core::generate::generate(
+            &map,
+            &salesmap_core::generate::GenerateOptions {
+                deals: 300,
+                seed: 5,
+                start: 0,
+                days: 365,
+            },
+        );
+        let path =
+            std::env::temp_dir().join(format!("salesmap-overlay-{}.csv", std::process::id()));
+        let mut bytes = Vec::new();
+        salesmap_import::write_csv(&history, &mut bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        let overlay = measured_overlay(&map, &path).unwrap();
+        let start = map.find("brand-awareness").unwrap();
+        assert!(
+            overlay.caption.ends_with("· 300 deals"),
+            "{}",
+            overlay.caption
+        );
+        assert_eq!(overlay.stages[&start].reached, Some(300));
+        assert!(overlay.stages[&start].label.starts_with("n=300 · median "));
+        let next = map.find("brand-engagement").unwrap();
+        assert!(
+            overlay.transitions[&(start, next)]
+                .label
+                .ends_with("(n=300)")
+        );
+        let _ = std::fs::remove_file(path);
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct Args {
     /// PNG pixels per drawing unit (2 prints sharply on A3).
     #[arg(long, default_value_t = 2.0, value_name = "FACTOR")]
     scale: f32,
+    /// Overlay measured figures from this history: conversion on each transition, deals and
+    /// median days in each stage.
+    #[arg(long, value_name = "HISTORY")]
+    history: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -110,7 +114,14 @@ pub fn run(args: Args) -> u8 {
         legend: !args.no_legend,
         scale: args.scale,
     };
-    let bytes = match render(&map, &options, None, format) {
+    let overlay = match &args.history {
+        Some(path) => match super::analyze::measured_overlay(&map, path) {
+            Ok(overlay) => Some(overlay),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let bytes = match render(&map, &options, overlay.as_ref(), format) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: {e}");
