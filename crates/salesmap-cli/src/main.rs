@@ -42,6 +42,8 @@ enum Command {
     Generate(commands::generate::Args),
     /// Plan backwards from the quota: deals, leads and touches needed per stage and period.
     Plan(commands::plan::Args),
+    /// Write the HTML report: map, charts, tables and plan in one file to e-mail.
+    Report(commands::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::Plan(args) => commands::plan::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     ExitCode::from(code)
 }

@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod plan;
 pub mod render;
+pub mod report;
 
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {

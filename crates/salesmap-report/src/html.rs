@@ -1,0 +1,136 @@
+//! Writing HTML safely: [`escape`] for every piece of user or data text, and [`Table`], the
+//! one table shape the report uses (a header row, body rows, numeric columns aligned right).
+//!
+//! Text reaches the page only through [`escape`] (or [`Table`], which escapes each cell), so a
+//! stage named `<img src=x onerror=alert(1)>` stays text. Markup the report writes itself
+//! (pills, bars, inline charts) goes in as [`Cell::Html`], built from escaped parts.
+
+use std::fmt::Write as _;
+
+/// Escapes text for HTML element content and double-quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One table cell.
+#[derive(Clone, Debug)]
+pub enum Cell {
+    /// Text, escaped when written, left aligned.
+    Text(String),
+    /// A number or figure, escaped, right aligned in tabular digits.
+    Num(String),
+    /// Markup already built from escaped parts.
+    Html(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn num(s: impl Into<String>) -> Cell {
+        Cell::Num(s.into())
+    }
+}
+
+/// A table: header cells (numeric columns marked) and rows.
+#[derive(Debug, Default)]
+pub struct Table {
+    class: String,
+    header: Vec<(String, bool)>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// A table whose `numeric` header flags say which columns hold numbers.
+    pub fn new(header: &[(&str, bool)]) -> Table {
+        Table {
+            class: String::new(),
+            header: header.iter().map(|&(h, n)| (h.to_string(), n)).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a CSS class to the table (`wide`, `compact`).
+    pub fn class(mut self, class: &str) -> Table {
+        self.class = class.to_string();
+        self
+    }
+
+    pub fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn write(&self, out: &mut String) {
+        let _ = write!(out, "<div class=\"scroll\"><table");
+        if !self.class.is_empty() {
+            let _ = write!(out, " class=\"{}\"", escape(&self.class));
+        }
+        out.push_str("><thead><tr>");
+        for (h, numeric) in &self.header {
+            let class = if *numeric { " class=\"n\"" } else { "" };
+            let _ = write!(out, "<th{class}>{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for cell in row {
+                match cell {
+                    Cell::Text(t) => {
+                        let _ = write!(out, "<td>{}</td>", escape(t));
+                    }
+                    Cell::Num(t) => {
+                        let _ = write!(out, "<td class=\"n\">{}</td>", escape(t));
+                    }
+                    Cell::Html(h) => {
+                        let _ = write!(out, "<td>{h}</td>");
+                    }
+                }
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<img src=x onerror=alert(1)> & "q" 'a'"#),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;"
+        );
+        assert_eq!(escape("데모 단계"), "데모 단계");
+    }
+
+    #[test]
+    fn table_escapes_text_cells() {
+        let mut t = Table::new(&[("Stage", false), ("n", true)]);
+        t.row(vec![Cell::text("<b>"), Cell::num("1,234")]);
+        let mut out = String::new();
+        t.write(&mut out);
+        assert_eq!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>Stage</th><th class=\"n\">n</th></tr></thead>\
+             <tbody><tr><td>&lt;b&gt;</td><td class=\"n\">1,234</td></tr></tbody></table></div>\n"
+        );
+    }
+}

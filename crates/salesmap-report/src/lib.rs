@@ -1,0 +1,242 @@
+//! The salesmap HTML report: one self-contained file a sales manager can e-mail, with the map
+//! drawn under its measured figures, the charts, the tables and the reverse-funnel plan, in
+//! English or Korean.
+//!
+//! - [`build_report`]: measures a history against a map ([`Measurements`]: the analysis, the
+//!   distributions behind it, the trend by month, the plan) and writes the [`Report`].
+//! - [`Report`]: the HTML page and its [`Chart`]s. Every chart is a standalone SVG document that
+//!   the page inlines; [`Chart::png`] rasterizes one with the renderer's bundled font, for
+//!   `--assets`.
+//! - [`locale::Lang`]: the edition; labels, numbers and dates follow it.
+//!
+//! Architecture invariants: the page needs no network (styles, charts and the one small
+//! script are inline, no fonts or images are fetched); every user or data string is escaped
+//! on its way in (`html::escape`, or plotters' own escaping inside charts); the same inputs
+//! give byte-identical output (the analysis instant is an argument, nothing reads a clock).
+
+pub mod charts;
+pub mod html;
+pub mod locale;
+mod page;
+pub mod sentences;
+
+use std::fmt;
+use std::sync::Arc;
+
+use salesmap_core::analysis::{Analysis, AnalyzeError, AnalyzeOptions, analyze};
+use salesmap_core::calendar::{Day, DayRange, Period, civil_from_days, day_of, days_from_civil};
+use salesmap_core::history::{History, Micros};
+use salesmap_core::journey::Journeys;
+use salesmap_core::map::Map;
+use salesmap_core::plan::{
+    Overrides, Plan, PlanInputs, PlanRequest, goal_quota, measure_inputs, plan,
+};
+use salesmap_core::spread::{StageSpread, cycle_days, stage_spreads};
+use salesmap_core::trend::{MonthFigures, by_close_month};
+
+pub use charts::Chart;
+pub use locale::Lang;
+
+/// Fewest deals a measured plan rate must rest on (as `salesmap plan`'s default); thinner
+/// rates fall back to the map's probabilities.
+pub const PLAN_MIN_N: u64 = 20;
+
+/// What to report and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportOptions {
+    pub lang: Lang,
+    /// The analysis instant: later events are ignored, open deals are aged up to it.
+    pub as_of: Micros,
+    /// What the footer calls the map (its file name).
+    pub map_label: String,
+    /// What the header calls the history (its file name).
+    pub history_label: String,
+    /// The quota to plan for; `None` uses the map's goal.
+    pub quota: Option<f64>,
+    /// First day of the plan; `None` is the first day of the month after `as_of`.
+    pub plan_start: Option<Day>,
+    /// Last day of the plan; `None` is the goal's deadline when it falls after the start,
+    /// else the day before the start's anniversary.
+    pub plan_deadline: Option<Day>,
+    pub plan_period: Period,
+}
+
+impl ReportOptions {
+    pub fn new(lang: Lang, as_of: Micros, map_label: &str, history_label: &str) -> ReportOptions {
+        ReportOptions {
+            lang,
+            as_of,
+            map_label: map_label.to_string(),
+            history_label: history_label.to_string(),
+            quota: None,
+            plan_start: None,
+            plan_deadline: None,
+            plan_period: Period::Month,
+        }
+    }
+}
+
+/// A made plan with what it was made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedQuota {
+    pub request: PlanRequest,
+    pub inputs: PlanInputs,
+    pub plan: Plan,
+}
+
+/// Everything the report shows, measured once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measurements {
+    pub analysis: Analysis,
+    pub spreads: Vec<StageSpread>,
+    pub cycle_days: Vec<f64>,
+    pub months: Vec<MonthFigures>,
+    /// The plan, or why none could be made (shown in its section).
+    pub plan: Result<PlannedQuota, String>,
+}
+
+impl Measurements {
+    pub fn measure(
+        map: &Map,
+        history: &History,
+        options: &ReportOptions,
+    ) -> Result<Measurements, AnalyzeError> {
+        let analysis = analyze(map, history, &AnalyzeOptions::as_of(options.as_of))?;
+        let journeys = Journeys::build(map, history, options.as_of);
+        let plan = plan_quota(map, &journeys, &analysis, options);
+        Ok(Measurements {
+            spreads: stage_spreads(map, &journeys),
+            cycle_days: cycle_days(map, &journeys),
+            months: by_close_month(map, &journeys),
+            analysis,
+            plan,
+        })
+    }
+}
+
+fn plan_quota(
+    map: &Map,
+    journeys: &Journeys,
+    analysis: &Analysis,
+    options: &ReportOptions,
+) -> Result<PlannedQuota, String> {
+    let (quota, quota_in_deals) = options
+        .quota
+        .map(|q| (q, false))
+        .or_else(|| goal_quota(map))
+        .ok_or_else(|| match options.lang {
+            Lang::En => "the map's goal is not won revenue or won deals, and no quota was given; pass --quota 1200000".to_string(),
+            Lang::Ko => "맵의 목표가 수주 매출이나 수주 건수가 아니고 할당량도 주어지지 않았습니다. --quota 1200000 처럼 지정하세요".to_string(),
+        })?;
+    let overrides = Overrides {
+        min_n: PLAN_MIN_N,
+        ..Overrides::default()
+    };
+    let inputs = measure_inputs(
+        map,
+        Some((journeys, &analysis.funnel_implied, &analysis.win_rate)),
+        &overrides,
+    )
+    .map_err(|e| e.to_string())?;
+    let start = options
+        .plan_start
+        .unwrap_or_else(|| Period::Month.next(Period::Month.start(day_of(options.as_of))));
+    let goal_deadline = map
+        .goal
+        .as_ref()
+        .and_then(|g| g.deadline.as_deref())
+        .and_then(salesmap_core::calendar::parse_date)
+        .filter(|&d| d >= start);
+    let deadline = options.plan_deadline.or(goal_deadline).unwrap_or_else(|| {
+        let (y, m, d) = civil_from_days(start);
+        days_from_civil(y + 1, m, d) - 1
+    });
+    let request = PlanRequest {
+        quota,
+        quota_in_deals,
+        range: DayRange {
+            start,
+            end: deadline + 1,
+        },
+        period: options.plan_period,
+    };
+    let plan = plan(map, &inputs, &request).map_err(|e| e.to_string())?;
+    Ok(PlannedQuota {
+        request,
+        inputs,
+        plan,
+    })
+}
+
+/// The written report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub html: String,
+    /// The map drawing and every chart, in page order.
+    pub charts: Vec<Chart>,
+}
+
+/// Why a report could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReportError {
+    Analyze(AnalyzeError),
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReportError::Analyze(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+/// Measures `history` against `map` and writes the report.
+pub fn build_report(
+    map: &Map,
+    history: &History,
+    options: &ReportOptions,
+) -> Result<Report, ReportError> {
+    let m = Measurements::measure(map, history, options).map_err(ReportError::Analyze)?;
+    Ok(write_report(map, &m, options))
+}
+
+/// Writes the report from measurements already made.
+pub fn write_report(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
+    page::write(map, m, options)
+}
+
+impl Chart {
+    /// The chart as a PNG at `scale` pixels per SVG unit, drawn with the renderer's bundled
+    /// NanumSquare faces (no system font is read, so Korean labels render anywhere).
+    pub fn png(&self, scale: f32) -> Result<Vec<u8>, String> {
+        use resvg::{tiny_skia, usvg};
+        use salesmap_render::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
+        let mut opt = usvg::Options {
+            font_family: FAMILY.to_string(),
+            ..usvg::Options::default()
+        };
+        {
+            let db = opt.fontdb_mut();
+            db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(REGULAR_TTF)));
+            db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(BOLD_TTF)));
+            db.set_sans_serif_family(FAMILY);
+        }
+        let tree = usvg::Tree::from_str(&self.svg, &opt)
+            .map_err(|e| format!("{}: cannot read the SVG: {e}", self.name))?;
+        let size = tree.size();
+        let width = (size.width() * scale).ceil() as u32;
+        let height = (size.height() * scale).ceil() as u32;
+        let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height.max(1))
+            .ok_or_else(|| format!("{}: {width}×{height} pixels is too large", self.name))?;
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        pixmap
+            .encode_png()
+            .map_err(|e| format!("{}: cannot encode the PNG: {e}", self.name))
+    }
+}

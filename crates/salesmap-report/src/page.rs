@@ -1,0 +1,1191 @@
+//! The page: the measurements laid out as one HTML document, section by section, in the order a
+//! manager reads them: at a glance (tiles and what to fix first), the measured map, goal and
+//! KPIs, funnel, times, trends, as-is against designed, conformance, fast vs slow, triggers and
+//! friction, the plan, and how to read it all.
+//!
+//! Sections write into one `String`; every text passes through [`escape`] or a [`Table`] cell.
+//! Charts are drawn by [`crate::charts`] and inlined with their fixed size dropped so they
+//! scale to the column; a chart that cannot be drawn leaves a note in its place rather than
+//! failing the report.
+
+use std::fmt::Write as _;
+
+use salesmap_core::analysis::{days_label, overlay};
+use salesmap_core::findings::findings;
+use salesmap_core::history::MICROS_PER_DAY;
+use salesmap_core::map::{Map, Metric};
+use salesmap_core::plan::{Figure, Source};
+use salesmap_render::{RenderOptions, render_svg};
+
+use crate::charts::{self, BoxRow, Chart, FunnelBar, Marker, MonthPoint};
+use crate::html::{Cell, Table, escape};
+use crate::locale::{Lang, Words};
+use crate::sentences::Namer;
+use crate::{Measurements, Report, ReportOptions};
+
+const STYLE: &str = include_str!("report.css");
+
+/// Fewest closed deals a month needs for its win rate and velocity to be drawn.
+const MIN_CLOSED: u64 = 5;
+
+struct Page<'a> {
+    map: &'a Map,
+    m: &'a Measurements,
+    lang: Lang,
+    w: &'static Words,
+    names: Namer<'a>,
+    unit: Option<String>,
+    out: String,
+    charts: Vec<Chart>,
+}
+
+pub fn write(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
+    let lang = options.lang;
+    let mut p = Page {
+        map,
+        m,
+        lang,
+        w: lang.words(),
+        names: Namer { map, lang },
+        unit: map.goal.as_ref().and_then(|g| g.unit.clone()),
+        out: String::with_capacity(256 * 1024),
+        charts: Vec::new(),
+    };
+    p.head(options);
+    p.glance();
+    p.map_drawing();
+    p.kpis();
+    p.funnel();
+    p.times();
+    p.trends();
+    p.as_is();
+    p.conformance();
+    p.fast_slow();
+    p.triggers();
+    p.plan();
+    p.foot(options);
+    Report {
+        html: p.out,
+        charts: p.charts,
+    }
+}
+
+/// The sections, with their anchors, in page order.
+fn sections(w: &Words) -> [(&'static str, &'static str); 11] {
+    [
+        ("glance", w.glance),
+        ("map", w.map_title),
+        ("kpis", w.kpis_title),
+        ("funnel", w.funnel_title),
+        ("times", w.times_title),
+        ("trends", w.trend_title),
+        ("as-is", w.asis_title),
+        ("conformance", w.conformance_title),
+        ("fast-slow", w.fastslow_title),
+        ("triggers", w.triggers_title),
+        ("plan", w.plan_title),
+    ]
+}
+
+/// `<svg width=… height=…>` → `<svg class="chart" role="img" aria-label=…>`: the page sizes
+/// charts by their `viewBox`.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let Some(end) = svg.find('>') else {
+        return String::new();
+    };
+    let mut tag = svg[..end].to_string();
+    for attr in [" width=\"", " height=\""] {
+        if let Some(at) = tag.find(attr)
+            && let Some(close) = tag[at + attr.len()..].find('"')
+        {
+            tag.replace_range(at..at + attr.len() + close + 1, "");
+        }
+    }
+    format!(
+        "{tag} class=\"chart\" role=\"img\" aria-label=\"{}\"{}",
+        escape(title),
+        &svg[end..]
+    )
+}
+
+impl Page<'_> {
+    fn h2(&mut self, id: &str, title: &str, note: Option<&str>) {
+        let _ = write!(self.out, "<section id=\"{id}\"><h2>{}</h2>", escape(title));
+        if let Some(n) = note {
+            let _ = write!(self.out, "<p class=\"note\">{}</p>", escape(n));
+        }
+    }
+
+    fn end_section(&mut self) {
+        self.out.push_str("</section>\n");
+    }
+
+    fn p(&mut self, class: &str, text: &str) {
+        let _ = write!(self.out, "<p class=\"{class}\">{}</p>", escape(text));
+    }
+
+    fn chart(&mut self, drawn: Result<Chart, String>, legend: &[(&str, &str)]) {
+        match drawn {
+            Ok(c) => {
+                self.out.push_str("<figure class=\"plot\">");
+                if !legend.is_empty() {
+                    self.out.push_str("<div class=\"legend\">");
+                    for (colour, label) in legend {
+                        let _ = write!(
+                            self.out,
+                            "<span><i style=\"background:{colour}\"></i>{}</span>",
+                            escape(label)
+                        );
+                    }
+                    self.out.push_str("</div>");
+                }
+                self.out.push_str(&inline_svg(&c.svg, &c.title));
+                let _ = writeln!(
+                    self.out,
+                    "<figcaption>{}</figcaption></figure>",
+                    escape(&c.title)
+                );
+                self.charts.push(c);
+            }
+            Err(e) => self.p("empty", &e),
+        }
+    }
+
+    fn head(&mut self, o: &ReportOptions) {
+        let (map, w, l) = (self.map, self.w, self.lang);
+        let name = map.name.get(l.tag(), &map.language).to_string();
+        let _ = write!(
+            self.out,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{} — {}</title><style>{STYLE}</style></head>\n<body class=\"lang-{}\">\n",
+            l.tag(),
+            escape(&name),
+            escape(w.kicker),
+            l.tag()
+        );
+        let mut meta = vec![
+            o.history_label.clone(),
+            format!("{} {}", l.int(self.m.analysis.deals), w.deals),
+            format!("{} {}", w.as_of, l.date(o.as_of.div_euclid(MICROS_PER_DAY))),
+        ];
+        if l == Lang::Ko {
+            meta[1] = format!("거래 {}건", l.int(self.m.analysis.deals));
+        }
+        if let Some(v) = &map.version {
+            meta.push(format!("{} {v}", w.map_version));
+        }
+        let _ = writeln!(
+            self.out,
+            "<header class=\"hero\"><div class=\"wrap\"><p class=\"kicker\">{}</p><h1>{}</h1>\
+             <p class=\"meta\">{}</p></div></header>",
+            escape(w.kicker),
+            escape(&name),
+            escape(&meta.join(" · "))
+        );
+        self.out.push_str("<nav class=\"toc wrap\" aria-label=\"");
+        self.out.push_str(&escape(w.contents));
+        self.out.push_str("\">");
+        for (id, title) in sections(w) {
+            let _ = write!(self.out, "<a href=\"#{id}\">{}</a>", escape(title));
+        }
+        self.out.push_str("</nav>\n<main class=\"wrap\">\n");
+    }
+
+    fn tile(&mut self, label: &str, value: &str, sub: &str, status: Option<(bool, String)>) {
+        let _ = write!(
+            self.out,
+            "<div class=\"tile\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
+             <div class=\"sub\">{}</div>",
+            escape(label),
+            escape(value),
+            escape(sub)
+        );
+        if let Some((ok, text)) = status {
+            let _ = write!(
+                self.out,
+                "<div class=\"pill {}\">{}</div>",
+                if ok { "ok" } else { "bad" },
+                escape(&text)
+            );
+        }
+        self.out.push_str("</div>");
+    }
+
+    /// The KPI of `metric` on the map, as `(met, "target ≥ 25%")`.
+    fn kpi_status(&self, metric: Metric) -> Option<(bool, String)> {
+        let k = self.m.analysis.kpis.iter().find(|k| k.metric == metric)?;
+        let met = k.met?;
+        let dir = if k.higher_is_better { "≥" } else { "≤" };
+        Some((
+            met,
+            format!(
+                "{} {dir} {}",
+                self.w.target,
+                self.names
+                    .metric_value(k.metric, Some(k.target), self.unit.as_deref())
+            ),
+        ))
+    }
+
+    fn glance(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        let unit = self.unit.clone();
+        self.h2("glance", w.glance, None);
+        self.out.push_str("<div class=\"tiles\">");
+        let won = l.money_short(a.win_rate.won_value, unit.as_deref());
+        match &a.goal {
+            Some(g) if g.metric == Metric::WonRevenue => {
+                let target = l.money_short(g.target, unit.as_deref());
+                let sub = match l {
+                    Lang::En => format!("{} of the {target} goal", l.pct(g.progress)),
+                    Lang::Ko => format!("목표 {target}의 {}", l.pct(g.progress)),
+                };
+                self.tile(w.won_revenue, &won, &sub, None);
+            }
+            _ => {
+                let sub = format!("n={}", l.int(a.win_rate.won_with_amount));
+                self.tile(w.won_revenue, &won, &sub, None);
+            }
+        }
+        let closed = a.win_rate.won + a.win_rate.lost;
+        let sub = match l {
+            Lang::En => format!("{} won of {} closed", l.int(a.win_rate.won), l.int(closed)),
+            Lang::Ko => format!(
+                "종결 {}건 중 수주 {}건",
+                l.int(closed),
+                l.int(a.win_rate.won)
+            ),
+        };
+        let status = self.kpi_status(Metric::WinRate);
+        self.tile(w.win_rate, &l.pct(a.win_rate.by_count), &sub, status);
+        let cycle = a.cycle.days.as_ref();
+        let sub = format!(
+            "p90 {} · n={}",
+            l.days(cycle.map(|d| d.p90)),
+            l.int(a.cycle.won)
+        );
+        let status = self.kpi_status(Metric::CycleDays);
+        self.tile(
+            w.median_cycle,
+            &l.days(cycle.map(|d| d.median)),
+            &sub,
+            status,
+        );
+        let v = &a.velocity;
+        let value = v.per_day.map_or(crate::locale::DASH.to_string(), |d| {
+            l.money_short(d, unit.as_deref())
+        });
+        let sub = match l {
+            Lang::En => format!("per day · {} open deals", l.int(v.open_deals)),
+            Lang::Ko => format!("하루당 · 진행 중 {}건", l.int(v.open_deals)),
+        };
+        self.tile(w.velocity, &value, &sub, None);
+        let sub = format!(
+            "{} {}",
+            l.money_short(a.forecast.open_pipeline, unit.as_deref()),
+            w.open_pipeline
+        );
+        self.tile(w.open_deals, &l.int(a.win_rate.open), &sub, None);
+        let c = &a.conformance;
+        let sub = match l {
+            Lang::En => format!("{} of {} deals", l.int(c.fitting), l.int(c.deals)),
+            Lang::Ko => format!("{}건 중 {}건", l.int(c.deals), l.int(c.fitting)),
+        };
+        self.tile(w.fit_map, &l.pct(c.fit_share), &sub, None);
+        self.out.push_str("</div>\n");
+
+        let found = findings(a);
+        let _ = write!(
+            self.out,
+            "<div class=\"card findings\"><h3>{}</h3><ol>",
+            escape(w.fix_first)
+        );
+        for f in &found {
+            let _ = write!(
+                self.out,
+                "<li>{}</li>",
+                escape(&self.names.finding(f, unit.as_deref()))
+            );
+        }
+        self.out.push_str("</ol></div>\n");
+        self.end_section();
+    }
+
+    fn map_drawing(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        self.h2("map", w.map_title, Some(w.map_note));
+        let caption = match l {
+            Lang::En => format!("{} deals", l.int(a.deals)),
+            Lang::Ko => format!("거래 {}건", l.int(a.deals)),
+        };
+        let mut o = overlay(self.map, a, &caption);
+        for figures in o.stages.values_mut() {
+            let n = figures.reached.unwrap_or(0);
+            figures.label = match (figures.median_days, l) {
+                (Some(m), Lang::En) => format!("n={} · median {} d", l.int(n), days_label(m)),
+                (Some(m), Lang::Ko) => format!("n={} · 중앙값 {}일", l.int(n), days_label(m)),
+                (None, _) => format!("n={}", l.int(n)),
+            };
+        }
+        let options = RenderOptions {
+            lang: Some(l.tag().to_string()),
+            ..RenderOptions::default()
+        };
+        let svg = render_svg(self.map, &options, Some(&o));
+        let title = self.map.name.get(l.tag(), &self.map.language).to_string();
+        let (width, height) = svg_size(&svg);
+        let chart = Chart {
+            name: "map",
+            title: title.clone(),
+            svg,
+            width,
+            height,
+        };
+        self.out.push_str("<figure class=\"drawing\">");
+        self.out.push_str(&inline_svg(&chart.svg, &title));
+        self.out.push_str("</figure>\n");
+        self.charts.push(chart);
+        self.end_section();
+    }
+
+    fn kpis(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        let unit = self.unit.clone();
+        self.h2("kpis", w.kpis_title, None);
+        match &a.goal {
+            Some(g) => {
+                let description = self
+                    .map
+                    .goal
+                    .as_ref()
+                    .map_or(g.description.clone(), |goal| {
+                        goal.description
+                            .get(l.tag(), &self.map.language)
+                            .to_string()
+                    });
+                let measured = self
+                    .names
+                    .metric_value(g.metric, g.measured, unit.as_deref());
+                let target = self
+                    .names
+                    .metric_value(g.metric, Some(g.target), unit.as_deref());
+                let progress = g.progress.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0;
+                let deadline = g
+                    .deadline
+                    .as_deref()
+                    .and_then(salesmap_core::calendar::parse_date)
+                    .map_or(String::new(), |d| {
+                        format!(" · {} {}", w.deadline, l.date(d))
+                    });
+                let _ = writeln!(
+                    self.out,
+                    "<div class=\"card goal\"><div class=\"label\">{}</div><div class=\"goal-text\">{}</div>\
+                     <div class=\"progress\"><span style=\"width:{progress:.1}%\"></span></div>\
+                     <div class=\"sub\">{} / {} · {} ({}){} · n={}</div></div>",
+                    escape(w.goal),
+                    escape(&description),
+                    escape(&measured),
+                    escape(&target),
+                    escape(w.progress),
+                    escape(&l.pct(g.progress)),
+                    escape(&deadline),
+                    escape(&l.int(g.n))
+                );
+            }
+            None => self.p("empty", w.no_goal),
+        }
+        if a.kpis.is_empty() {
+            self.p("empty", w.no_kpis);
+        } else {
+            let mut t = Table::new(&[
+                (w.kpi, false),
+                (w.measured, true),
+                (w.target, true),
+                ("n", true),
+                (w.status, false),
+            ]);
+            for (i, k) in a.kpis.iter().enumerate() {
+                let dir = if k.higher_is_better { "≥ " } else { "≤ " };
+                let (class, label) = match k.met {
+                    Some(true) => ("ok", w.met),
+                    Some(false) => ("bad", w.missed),
+                    None => ("none", w.no_data),
+                };
+                t.row(vec![
+                    Cell::text(self.names.kpi(i, k)),
+                    Cell::num(
+                        self.names
+                            .metric_value(k.metric, k.measured, unit.as_deref()),
+                    ),
+                    Cell::num(format!(
+                        "{dir}{}",
+                        self.names
+                            .metric_value(k.metric, Some(k.target), unit.as_deref())
+                    )),
+                    Cell::num(l.int(k.n)),
+                    Cell::Html(format!(
+                        "<span class=\"pill {class}\">{}</span>",
+                        escape(label)
+                    )),
+                ]);
+            }
+            t.write(&mut self.out);
+        }
+        // The measures behind the KPIs: first response, churn, hand-offs.
+        let mut facts = Vec::new();
+        if let Some(f) = &a.first_response
+            && let Some(h) = &f.hours
+        {
+            let mut s = format!(
+                "{}: {} {} · p90 {} · n={}",
+                w.first_response,
+                w.median,
+                l.hours(Some(h.median)),
+                l.hours(Some(h.p90)),
+                l.int(h.n)
+            );
+            if let (Some(sla), Some(share)) = (f.sla_hours, f.within_sla) {
+                let _ = write!(
+                    s,
+                    " · {} {} {}",
+                    l.pct(Some(share)),
+                    l.hours(Some(sla)),
+                    w.within
+                );
+            }
+            facts.push(s);
+        }
+        facts.push(format!(
+            "{}: {} ({} / n={})",
+            w.churn,
+            l.pct(a.churn.churn_rate),
+            l.int(a.churn.churned),
+            l.int(a.churn.customers)
+        ));
+        self.out.push_str("<ul class=\"facts\">");
+        for f in &facts {
+            let _ = write!(self.out, "<li>{}</li>", escape(f));
+        }
+        self.out.push_str("</ul>");
+        if !a.handoffs.pairs.is_empty() {
+            let _ = write!(self.out, "<h3>{}</h3>", escape(w.handoffs));
+            let mut t = Table::new(&[
+                (w.transition, false),
+                ("", false),
+                (w.median, true),
+                ("p90", true),
+                ("n", true),
+            ])
+            .class("compact");
+            for h in a.handoffs.pairs.iter().take(6) {
+                let owners = if h.from_owner.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} → {}", h.from_owner, h.to_owner)
+                };
+                t.row(vec![
+                    Cell::text(self.names.transition(&h.from, &h.to)),
+                    Cell::text(owners),
+                    Cell::num(l.hours(Some(h.hours.median))),
+                    Cell::num(l.hours(Some(h.hours.p90))),
+                    Cell::num(l.int(h.hours.n)),
+                ]);
+            }
+            t.write(&mut self.out);
+        }
+        self.end_section();
+    }
+
+    fn funnel(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        self.h2("funnel", w.funnel_title, Some(w.funnel_note));
+        let won = self.map.won_stage().map(|s| self.map.stage(s).id.clone());
+        let bars: Vec<FunnelBar> = a
+            .funnel_implied
+            .stages
+            .iter()
+            .map(|s| FunnelBar {
+                label: self.names.stage(&s.stage),
+                reached: s.reached,
+                moved_on: s.converted,
+                dropped: s.dropped,
+                open: s.open + s.skipped,
+                note: match s.conversion {
+                    Some(c) => format!("{} · {} →", l.int(s.reached), l.pct(Some(c))),
+                    None => l.int(s.reached),
+                },
+                won: won.as_deref() == Some(s.stage.as_str()),
+            })
+            .collect();
+        let title = match l {
+            Lang::En => "Deals reaching each stage of the main path",
+            Lang::Ko => "주 경로 단계별 도달 거래",
+        };
+        self.chart(
+            charts::funnel(title, &bars),
+            &[
+                ("#2563a7", w.moved_on),
+                ("#16805a", w.won_marker),
+                ("#c84b31", w.dropped),
+                ("#c4c9d1", w.still_open),
+            ],
+        );
+        let mut t = Table::new(&[
+            (w.stage, false),
+            (w.reached, true),
+            (w.moved_on, true),
+            (w.dropped, true),
+            (w.still_open, true),
+            (w.conversion, true),
+            (w.cumulative, true),
+            (w.open_now, true),
+            (w.stale, true),
+        ]);
+        for s in &a.funnel_implied.stages {
+            t.row(vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::num(l.int(s.reached)),
+                Cell::num(l.int(s.converted)),
+                Cell::num(l.int(s.dropped)),
+                Cell::num(l.int(s.open + s.skipped)),
+                Cell::num(l.pct(s.conversion)),
+                Cell::num(l.pct(s.cumulative)),
+                Cell::num(l.int(s.open_now)),
+                Cell::num(l.int(s.stale)),
+            ]);
+        }
+        t.write(&mut self.out);
+        self.end_section();
+    }
+
+    fn times(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        self.h2("times", w.times_title, Some(w.times_note));
+        let rows: Vec<BoxRow> = self
+            .m
+            .spreads
+            .iter()
+            .filter_map(|s| {
+                Some(BoxRow {
+                    label: self.names.stage(&s.stage),
+                    days: s.days.clone()?,
+                    target_days: s.target_days,
+                })
+            })
+            .collect();
+        if rows.is_empty() {
+            self.p("empty", w.no_won);
+        } else {
+            let title = match l {
+                Lang::En => "Days in each stage, completed stays",
+                Lang::Ko => "단계별 체류 일수(끝난 체류)",
+            };
+            self.chart(charts::stage_boxes(title, &rows, w.days_axis), &[]);
+        }
+        let mut t = Table::new(&[
+            (w.stage, false),
+            ("n", true),
+            (w.median, true),
+            ("p75", true),
+            ("p90", true),
+            (w.target, true),
+            (w.over_target, true),
+            (w.open_stays, true),
+        ]);
+        for s in a.stage_times.iter().filter(|s| s.deals > 0) {
+            let d = s.days.as_ref();
+            t.row(vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::num(l.int(d.map_or(0, |d| d.n))),
+                Cell::num(l.days(d.map(|d| d.median))),
+                Cell::num(l.days(d.map(|d| d.p75))),
+                Cell::num(l.days(d.map(|d| d.p90))),
+                Cell::num(l.days(s.target_days)),
+                Cell::num(l.int(s.over_target)),
+                Cell::num(l.int(s.open)),
+            ]);
+        }
+        t.write(&mut self.out);
+
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.cycle_title));
+        self.p("note", w.cycle_note);
+        match &a.cycle.days {
+            None => self.p("empty", w.no_won),
+            Some(d) => {
+                let mut markers = vec![
+                    Marker {
+                        at: d.median,
+                        label: format!("{} {}", w.median, l.days(Some(d.median))),
+                        target: false,
+                    },
+                    Marker {
+                        at: d.p90,
+                        label: format!("p90 {}", l.days(Some(d.p90))),
+                        target: false,
+                    },
+                ];
+                if let Some(k) = a.kpis.iter().find(|k| k.metric == Metric::CycleDays) {
+                    markers.push(Marker {
+                        at: k.target,
+                        label: format!("{} {}", w.target, l.days(Some(k.target))),
+                        target: true,
+                    });
+                }
+                let title = match l {
+                    Lang::En => format!(
+                        "Sales cycle of won deals: median {}, p75 {}, p90 {} (n={})",
+                        l.days(Some(d.median)),
+                        l.days(Some(d.p75)),
+                        l.days(Some(d.p90)),
+                        l.int(d.n)
+                    ),
+                    Lang::Ko => format!(
+                        "수주 거래의 영업 주기: 중앙값 {}, p75 {}, p90 {} (n={})",
+                        l.days(Some(d.median)),
+                        l.days(Some(d.p75)),
+                        l.days(Some(d.p90)),
+                        l.int(d.n)
+                    ),
+                };
+                self.chart(
+                    charts::cycle_histogram(
+                        &title,
+                        &self.m.cycle_days,
+                        &markers,
+                        w.days_axis,
+                        w.won_deals_axis,
+                    ),
+                    &[],
+                );
+            }
+        }
+        self.end_section();
+    }
+
+    fn trends(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        self.h2("trends", w.trend_title, Some(w.trend_note));
+        let months = &self.m.months;
+        if months.is_empty() {
+            self.p("empty", w.no_closes);
+            self.end_section();
+            return;
+        }
+        let label = |d| l.month_short(d);
+        let rates: Vec<MonthPoint> = months
+            .iter()
+            .map(|m| MonthPoint {
+                label: label(m.start),
+                value: m.win_rate.filter(|_| m.won + m.lost >= MIN_CLOSED),
+            })
+            .collect();
+        let target = self
+            .m
+            .analysis
+            .kpis
+            .iter()
+            .find(|k| k.metric == Metric::WinRate)
+            .map(|k| (k.target, format!("{} {}", w.target, l.pct(Some(k.target)))));
+        let pct = move |v: f64| l.pct(Some(v));
+        self.chart(
+            charts::monthly_line(
+                "win-rate",
+                w.win_rate_by_month,
+                &rates,
+                Some(1.0),
+                target,
+                &pct,
+            ),
+            &[],
+        );
+        let velocity: Vec<MonthPoint> = months
+            .iter()
+            .map(|m| MonthPoint {
+                label: label(m.start),
+                value: m.velocity_per_day.filter(|_| m.won + m.lost >= MIN_CLOSED),
+            })
+            .collect();
+        let unit = self.unit.clone();
+        let short = move |v: f64| l.money_short(v, unit.as_deref());
+        self.chart(
+            charts::monthly_line(
+                "velocity",
+                w.velocity_by_month,
+                &velocity,
+                None,
+                None,
+                &short,
+            ),
+            &[],
+        );
+        self.end_section();
+    }
+
+    fn as_is(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let asis = &self.m.analysis.conformance.as_is;
+        self.h2("as-is", w.asis_title, Some(w.asis_note));
+        self.out.push_str("<div class=\"columns\"><div>");
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.designed));
+        let mut t = Table::new(&[
+            (w.transition, false),
+            (w.deals_col, true),
+            (w.moves, true),
+            (w.conversion, true),
+        ])
+        .class("compact");
+        for u in &asis.designed {
+            let class = if u.deals == 0 { "unused" } else { "" };
+            t.row(vec![
+                Cell::Html(format!(
+                    "<span class=\"{class}\">{}</span>",
+                    escape(&self.names.transition(&u.from, &u.to))
+                )),
+                Cell::num(l.int(u.deals)),
+                Cell::num(l.int(u.moves)),
+                Cell::num(l.pct(u.conversion)),
+            ]);
+        }
+        t.write(&mut self.out);
+        self.out.push_str("</div><div>");
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.not_in_map));
+        if asis.not_in_map.is_empty() {
+            self.p("empty", w.none);
+        } else {
+            let mut t = Table::new(&[(w.transition, false), (w.deals_col, true), (w.moves, true)])
+                .class("compact");
+            for u in asis.not_in_map.iter().take(15) {
+                t.row(vec![
+                    Cell::text(self.names.transition(&u.from, &u.to)),
+                    Cell::num(l.int(u.deals)),
+                    Cell::num(l.int(u.moves)),
+                ]);
+            }
+            t.write(&mut self.out);
+        }
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.unused));
+        if asis.unused.is_empty() {
+            self.p("empty", w.none);
+        } else {
+            self.out.push_str("<ul class=\"facts\">");
+            for (a, b) in &asis.unused {
+                let _ = write!(
+                    self.out,
+                    "<li>{}</li>",
+                    escape(&self.names.transition(a, b))
+                );
+            }
+            self.out.push_str("</ul>");
+        }
+        if !asis.unknown_stages.is_empty() {
+            let list: Vec<String> = asis
+                .unknown_stages
+                .iter()
+                .map(|(k, v)| format!("\"{k}\" ({})", l.int(*v)))
+                .collect();
+            let label = match l {
+                Lang::En => "Stage names the map does not know (add them as aliases)",
+                Lang::Ko => "맵이 모르는 단계 이름(별칭으로 추가하세요)",
+            };
+            let _ = write!(self.out, "<h3>{}</h3>", escape(label));
+            self.p("facts", &list.join(", "));
+        }
+        self.out.push_str("</div></div>");
+        self.end_section();
+    }
+
+    fn conformance(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let c = &self.m.analysis.conformance;
+        self.h2("conformance", w.conformance_title, None);
+        let share = c.fit_share.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0;
+        let _ = write!(
+            self.out,
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
+             <div class=\"progress\"><span style=\"width:{share:.1}%\"></span></div><div class=\"sub\">{}</div>",
+            escape(w.fit_map),
+            escape(&l.pct(c.fit_share)),
+            escape(&format!(
+                "{} / {} {}",
+                l.int(c.fitting),
+                l.int(c.deals),
+                w.deals_fit
+            ))
+        );
+        self.out.push_str("<div class=\"chips\">");
+        for k in c.by_kind.iter().filter(|k| k.deals > 0) {
+            let _ = write!(
+                self.out,
+                "<span class=\"chip\">{} <b>{}</b></span>",
+                escape(self.names.deviation_kind(k.kind)),
+                escape(&l.int(k.deals))
+            );
+        }
+        self.out.push_str("</div></div>\n");
+        if c.deviations.is_empty() {
+            self.p("empty", w.no_deviations);
+        } else {
+            let mut t = Table::new(&[
+                (w.deviation, false),
+                (w.kind, false),
+                (w.deals_col, true),
+                (w.examples, false),
+            ]);
+            for d in c.deviations.iter().take(12) {
+                t.row(vec![
+                    Cell::text(self.names.deviation(&d.description)),
+                    Cell::text(self.names.deviation_kind(d.kind)),
+                    Cell::num(l.int(d.deals)),
+                    Cell::Html(format!(
+                        "<span class=\"ids\">{}</span>",
+                        escape(&d.examples.join(", "))
+                    )),
+                ]);
+            }
+            t.write(&mut self.out);
+        }
+        self.end_section();
+    }
+
+    fn fast_slow(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let fs = &self.m.analysis.fast_slow;
+        self.h2("fast-slow", w.fastslow_title, Some(w.fastslow_note));
+        if fs.group == 0 {
+            self.p("empty", w.too_few_won);
+            self.end_section();
+            return;
+        }
+        let summary = match l {
+            Lang::En => format!(
+                "The fastest {} won deals (cycle ≤ {}, median {}) against the slowest {} (cycle ≥ {}, median {}), of n={} won.",
+                l.int(fs.group),
+                l.days(fs.fast_max_days),
+                l.days(fs.fast_median_days),
+                l.int(fs.group),
+                l.days(fs.slow_min_days),
+                l.days(fs.slow_median_days),
+                l.int(fs.won)
+            ),
+            Lang::Ko => format!(
+                "수주 n={}건 중 가장 빠른 {}건(주기 {} 이하, 중앙값 {})과 가장 느린 {}건(주기 {} 이상, 중앙값 {}) 비교.",
+                l.int(fs.won),
+                l.int(fs.group),
+                l.days(fs.fast_max_days),
+                l.days(fs.fast_median_days),
+                l.int(fs.group),
+                l.days(fs.slow_min_days),
+                l.days(fs.slow_median_days)
+            ),
+        };
+        self.p("lead", &summary);
+        self.out.push_str("<div class=\"columns\"><div>");
+        let mut t = Table::new(&[
+            (w.feature, false),
+            (w.fast, true),
+            (w.slow, true),
+            ("×", true),
+        ])
+        .class("compact");
+        for d in fs.differences.iter().take(8) {
+            t.row(vec![
+                Cell::text(self.names.feature(&d.feature)),
+                Cell::num(format!("{} ({})", l.pct(Some(d.fast_share)), l.int(d.fast))),
+                Cell::num(format!("{} ({})", l.pct(Some(d.slow_share)), l.int(d.slow))),
+                Cell::num(
+                    d.ratio
+                        .map_or(crate::locale::DASH.to_string(), |r| l.num(r, 1)),
+                ),
+            ]);
+        }
+        t.write(&mut self.out);
+        self.out.push_str("</div><div>");
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.stage_medians));
+        let mut t =
+            Table::new(&[(w.stage, false), (w.fast, true), (w.slow, true)]).class("compact");
+        for s in &fs.stage_days {
+            if s.fast_n == 0 && s.slow_n == 0 {
+                continue;
+            }
+            t.row(vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::num(l.days(s.fast_median_days)),
+                Cell::num(l.days(s.slow_median_days)),
+            ]);
+        }
+        t.write(&mut self.out);
+        self.out.push_str("</div></div>");
+        let mut facts = Vec::new();
+        if let (Some(f), Some(s)) = (fs.fast_touches, fs.slow_touches) {
+            facts.push(format!(
+                "{}: {} {} · {} {}",
+                w.touches_before_win,
+                w.fast,
+                l.num(f, 1),
+                w.slow,
+                l.num(s, 1)
+            ));
+        }
+        if !fs.outliers.is_empty() {
+            let list: Vec<String> = fs
+                .outliers
+                .iter()
+                .map(|o| format!("{} ({})", o.deal, l.days(Some(o.days))))
+                .collect();
+            facts.push(format!("{}: {}", w.outliers, list.join(", ")));
+        }
+        self.out.push_str("<ul class=\"facts\">");
+        for f in &facts {
+            let _ = write!(self.out, "<li>{}</li>", escape(f));
+        }
+        self.out.push_str("</ul>");
+        self.end_section();
+    }
+
+    fn triggers(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        self.h2("triggers", w.triggers_title, Some(w.triggers_note));
+        let mut t = Table::new(&[(w.stage, false), (w.advance, true), (w.lifts, false)]);
+        for s in a.triggers.iter().filter(|s| s.decided > 0) {
+            let lifts: Vec<String> = s
+                .features
+                .iter()
+                .take(3)
+                .map(|f| {
+                    format!(
+                        "{} ×{} ({}/{})",
+                        self.names.feature(&f.feature),
+                        l.num(f.lift, 2),
+                        l.int(f.advanced),
+                        l.int(f.n)
+                    )
+                })
+                .collect();
+            t.row(vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::num(format!("{} (n={})", l.pct(s.rate), l.int(s.decided))),
+                Cell::text(if lifts.is_empty() {
+                    w.no_lift.to_string()
+                } else {
+                    lifts.join("; ")
+                }),
+            ]);
+        }
+        t.write(&mut self.out);
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.friction));
+        if a.friction.is_empty() {
+            self.p("empty", w.none);
+        } else {
+            let mut t = Table::new(&[
+                (w.stage, false),
+                (w.dropped, true),
+                (w.reached, true),
+                (w.drop_rate, true),
+                (w.reasons, false),
+            ]);
+            for f in &a.friction {
+                let reasons: Vec<String> = f
+                    .reasons
+                    .iter()
+                    .take(3)
+                    .map(|(r, n)| format!("{r} ({})", l.int(*n)))
+                    .collect();
+                t.row(vec![
+                    Cell::text(self.names.stage(&f.stage)),
+                    Cell::num(l.int(f.dropped)),
+                    Cell::num(l.int(f.entered)),
+                    Cell::num(l.pct(f.drop_rate)),
+                    Cell::text(reasons.join(", ")),
+                ]);
+            }
+            t.write(&mut self.out);
+        }
+        self.end_section();
+    }
+
+    fn source(&self, f: &Figure) -> String {
+        let w = self.w;
+        match &f.source {
+            Source::Measured { n } => format!("{} n={}", w.source_measured, self.lang.int(*n)),
+            Source::Assumed { .. } => w.source_map.to_string(),
+            Source::Given => w.source_given.to_string(),
+            Source::WhatIf { .. } => w.source_what_if.to_string(),
+        }
+    }
+
+    fn plan(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        self.h2("plan", w.plan_title, Some(w.plan_note));
+        let planned = match &self.m.plan {
+            Ok(p) => p,
+            Err(e) => {
+                let text = format!("{}: {e}", w.no_plan);
+                self.p("empty", &text);
+                self.end_section();
+                return;
+            }
+        };
+        let (p, r) = (&planned.plan, &planned.request);
+        let unit = self.unit.clone();
+        let quota = if r.quota_in_deals {
+            l.num(r.quota, 0)
+        } else {
+            l.money(p.quota, unit.as_deref())
+        };
+        let from = l.date(r.range.start);
+        let to = l.date(r.range.end - 1);
+        let new_wins = (p.wins_needed - p.wins_from_pipeline).max(0.0);
+        let deal_size = format!(
+            "{} ({})",
+            l.money(p.deal_size.value, unit.as_deref()),
+            self.source(&p.deal_size)
+        );
+        let win_from = self.names.stage(&p.win_rate_from);
+        let lines = match l {
+            Lang::En => vec![
+                format!("Quota: {quota} won from {from} to {to}."),
+                format!(
+                    "Average won deal {deal_size} → {} wins needed; {} expected from deals already open → {} new wins.",
+                    l.num(p.wins_needed, 1),
+                    l.num(p.wins_from_pipeline, 1),
+                    l.num(new_wins, 1)
+                ),
+                format!(
+                    "Opportunity win rate from {win_from} to won: {}.",
+                    l.pct(Some(p.win_rate))
+                ),
+            ],
+            Lang::Ko => vec![
+                format!("할당량: {from}부터 {to}까지 수주 {quota}."),
+                format!(
+                    "평균 수주 금액 {deal_size} → 필요한 수주 {}건, 진행 중인 거래에서 예상되는 수주 {}건 → 새로 필요한 수주 {}건.",
+                    l.num(p.wins_needed, 1),
+                    l.num(p.wins_from_pipeline, 1),
+                    l.num(new_wins, 1)
+                ),
+                format!(
+                    "{win_from}부터 수주까지의 기회 승률: {}.",
+                    l.pct(Some(p.win_rate))
+                ),
+            ],
+        };
+        self.out.push_str("<div class=\"card plan-summary\">");
+        for line in &lines {
+            self.p("", line);
+        }
+        self.out.push_str("</div>");
+        if new_wins <= 0.0 {
+            self.p("lead", w.plan_covered);
+        }
+        let mut t = Table::new(&[
+            (w.stage, false),
+            (w.rate_next, true),
+            (w.to_won, true),
+            (w.days_to_won, true),
+            (w.needed, true),
+            (w.late, true),
+            (w.touches, true),
+        ]);
+        for s in &p.stages {
+            let row = vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::Html(match &s.rate {
+                    Some(f) => format!(
+                        "{}<small>{}</small>",
+                        escape(&l.pct(Some(f.value))),
+                        escape(&self.source(f))
+                    ),
+                    None => escape(w.won_marker),
+                }),
+                Cell::num(l.pct(Some(s.to_won))),
+                Cell::Html(format!(
+                    "{}<small>{}</small>",
+                    escape(&l.num(s.days_to_won.value, 0)),
+                    escape(&self.source(&s.days_to_won))
+                )),
+                Cell::num(l.num(s.needed.ceil(), 0)),
+                Cell::num(l.num(s.needed_before_start.ceil(), 0)),
+                Cell::num(
+                    s.touches
+                        .map_or(crate::locale::DASH.to_string(), |t| l.num(t.ceil(), 0)),
+                ),
+            ];
+            t.row(row);
+        }
+        t.write(&mut self.out);
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.plan_by_period));
+        let mut header: Vec<(String, bool)> = vec![(w.stage.to_string(), false)];
+        for label in &p.periods {
+            header.push((l.period_short(label), true));
+        }
+        let header: Vec<(&str, bool)> = header.iter().map(|(h, n)| (h.as_str(), *n)).collect();
+        let mut t = Table::new(&header).class("plan");
+        for s in &p.stages {
+            let mut row = vec![Cell::text(self.names.stage(&s.stage))];
+            for v in &s.per_period {
+                row.push(Cell::num(l.num(v.ceil(), 0)));
+            }
+            t.row(row);
+        }
+        t.write(&mut self.out);
+        self.end_section();
+    }
+
+    fn foot(&mut self, o: &ReportOptions) {
+        let w = self.w;
+        self.out.push_str("</main>\n<footer class=\"wrap\">");
+        let _ = write!(self.out, "<h2>{}</h2><ul>", escape(w.definitions));
+        for line in w.definition_lines {
+            let _ = write!(self.out, "<li>{}</li>", escape(line));
+        }
+        let _ = write!(
+            self.out,
+            "</ul><p class=\"generated\">{} {} · {}</p></footer>\n</body></html>\n",
+            escape(w.generated),
+            escape(&o.map_label),
+            escape(&o.history_label)
+        );
+    }
+}
+
+/// The `width` and `height` of an SVG document's root, rounded up to pixels.
+fn svg_size(svg: &str) -> (u32, u32) {
+    let root = &svg[..svg.find('>').unwrap_or(0)];
+    let attr = |name: &str| -> u32 {
+        let key = format!(" {name}=\"");
+        root.find(&key)
+            .and_then(|at| {
+                let rest = &root[at + key.len()..];
+                rest[..rest.find('"')?].parse::<f64>().ok()
+            })
+            .map_or(0, |v| v.ceil() as u32)
+    };
+    (attr("width"), attr("height"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_svg_drops_the_fixed_size() {
+        assert_eq!(
+            inline_svg(
+                "<svg width=\"960\" height=\"300\" viewBox=\"0 0 960 300\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect/></svg>",
+                "A <b> title"
+            ),
+            "<svg viewBox=\"0 0 960 300\" xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"A &lt;b&gt; title\">\n<rect/></svg>"
+        );
+        assert_eq!(
+            svg_size("<svg xmlns=\"x\" width=\"1283.1\" height=\"2274.8\">"),
+            (1284, 2275)
+        );
+    }
+}
