@@ -27,7 +27,6 @@ const BUFFER: usize = 256 * 1024;
 /// Reads one file into the collector.
 pub(crate) fn read_file(
     path: &Path,
-    _index: usize,
     options: &ImportOptions,
     collector: &mut Collector,
 ) -> Result<(), ImportError> {

@@ -187,8 +187,8 @@ pub struct Imported {
 /// otherwise) into one history; files are joined on the deal id.
 pub fn import_files(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, ImportError> {
     let mut collector = collect::Collector::new(options)?;
-    for (index, path) in paths.iter().enumerate() {
-        input::read_file(path, index, options, &mut collector)?;
+    for path in paths {
+        input::read_file(path, options, &mut collector)?;
     }
     collector.finish()
 }
