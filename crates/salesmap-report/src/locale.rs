@@ -287,6 +287,7 @@ pub struct Words {
     pub fit_map: &'static str,
     pub deals_fit: &'static str,
     pub target: &'static str,
+    pub target_col: &'static str,
     pub fix_first: &'static str,
     // Map.
     pub map_title: &'static str,
@@ -418,6 +419,7 @@ pub static EN: Words = Words {
     fit_map: "Deals that follow the map",
     deals_fit: "deals fit",
     target: "target",
+    target_col: "Target",
     fix_first: "What to fix first",
     map_title: "The process map, measured",
     map_note: "The designed map with what the history shows: deals that reached each stage with their median days there, and the share of deals that went on along each transition.",
@@ -545,6 +547,7 @@ pub static KO: Words = Words {
     fit_map: "맵을 따르는 거래",
     deals_fit: "건 일치",
     target: "목표",
+    target_col: "목표",
     fix_first: "먼저 고칠 점",
     map_title: "측정값을 얹은 프로세스 맵",
     map_note: "설계된 맵 위에 이력이 보여 주는 값을 얹었습니다: 각 단계에 도달한 거래 수와 그 단계의 체류 일수 중앙값, 각 전환을 따라 다음으로 넘어간 거래의 비율.",

@@ -404,7 +404,7 @@ impl Page<'_> {
             let mut t = Table::new(&[
                 (w.kpi, false),
                 (w.measured, true),
-                (w.target, true),
+                (w.target_col, true),
                 ("n", true),
                 (w.status, false),
             ]);
@@ -594,7 +594,7 @@ impl Page<'_> {
             (w.median, true),
             ("p75", true),
             ("p90", true),
-            (w.target, true),
+            (w.target_col, true),
             (w.over_target, true),
             (w.open_stays, true),
         ]);
