@@ -789,3 +789,42 @@ fn never_panics_on_random_bytes() {
         import_bytes_as_every_source(&bytes, &format!("random-{round}"));
     }
 }
+
+#[test]
+fn lifecycle_filter_and_attribute_free_reading() {
+    let path = temp_file("lifecycle.xes");
+    std::fs::write(
+        &path,
+        r#"<log><trace><string key="concept:name" value="D1"/>
+<event><string key="concept:name" value="Demo"/><string key="lifecycle:transition" value="start"/><date key="time:timestamp" value="2023-04-03T09:00:00Z"/></event>
+<event><string key="concept:name" value="Demo"/><string key="lifecycle:transition" value="COMPLETE"/><date key="time:timestamp" value="2023-04-03T10:00:00Z"/></event>
+<event><string key="concept:name" value="Call"/><string key="salesmap:kind" value="touch"/><date key="time:timestamp" value="2023-04-04T10:00:00Z"/></event>
+</trace></log>"#,
+    )
+    .unwrap();
+    let every = read_history(&path).unwrap();
+    assert_eq!(every.history.len(), 3);
+    let options = ImportOptions {
+        lifecycle: Some(vec!["complete".into()]),
+        ..ImportOptions::default()
+    };
+    let imported = import_files(std::slice::from_ref(&path), &options).unwrap();
+    expect![[r#"
+        deal,stage,timestamp,kind,event:lifecycle:transition
+        D1,Demo,2023-04-03T10:00:00Z,stage,COMPLETE
+    "#]]
+    .assert_eq(&{
+        let mut csv = Vec::new();
+        write_csv(&imported.history, &mut csv).unwrap();
+        String::from_utf8(csv).unwrap()
+    });
+    assert_eq!(imported.summary.filtered_lifecycle, 2);
+    let bare = ImportOptions {
+        attributes: salesmap_import::Attributes::None,
+        ..ImportOptions::default()
+    };
+    let imported = import_files(std::slice::from_ref(&path), &bare).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(imported.history.event_attrs.is_empty());
+    assert_eq!(imported.summary.touches, 1);
+}
