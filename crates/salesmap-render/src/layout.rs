@@ -265,7 +265,7 @@ const OUTCOME_MIN_W: f32 = 104.0;
 const OUTCOME_MAX_W: f32 = 180.0;
 const PHASE_HEADER_W: f32 = 124.0;
 const OWNER_HEADER_H: f32 = 36.0;
-const LABEL_MAX_W: f32 = 150.0;
+const LABEL_MAX_W: f32 = 170.0;
 const LINE: f32 = 1.3;
 
 /// Lays out `map` as drawn with `options`.
@@ -1100,16 +1100,27 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             }
             let rect = nodes[v].rect;
             let horizontal_side = matches!(side, Side::Top | Side::Bottom);
+            // Order ports along the side by where the other end is, so routes fan out without
+            // crossing: first by position along the side; among ends level with each other,
+            // the farther end takes the outer port (the one away from where the ends lie).
             let other = |&(e, outgoing): &(usize, bool)| {
                 let edge = &diagram.edges[e];
                 let o = if outgoing { edge.to } else { edge.from };
                 let r = nodes[o].rect;
-                if horizontal_side {
-                    (r.cx(), r.cy(), e)
+                let (along, across, mid) = if horizontal_side {
+                    (r.cx(), r.cy(), rect.cx())
                 } else {
-                    // Sources above come in higher; the same row keeps the middle.
-                    (r.cy(), r.cx(), e)
-                }
+                    (r.cy(), r.cx(), rect.cy())
+                };
+                let depth = (across
+                    - if horizontal_side {
+                        rect.cy()
+                    } else {
+                        rect.cx()
+                    })
+                .abs();
+                let outer_first = if along > mid { -depth } else { depth };
+                (along, outer_first, e)
             };
             list.sort_by(|a, b| {
                 let (ka, kb) = (other(a), other(b));

@@ -226,6 +226,55 @@ fn generated_layouts_up_to_60_stages_hold_the_invariants() {
     }
 }
 
+/// Places where two different edges cross (segments meeting at a point inside both).
+fn crossings(layout: &Layout) -> usize {
+    let segments: Vec<(usize, [f32; 4])> = layout
+        .edges
+        .iter()
+        .flat_map(|e| {
+            e.points
+                .windows(2)
+                .map(move |s| (e.edge, [s[0].x, s[0].y, s[1].x, s[1].y]))
+        })
+        .collect();
+    let mut count = 0;
+    for (i, (ea, a)) in segments.iter().enumerate() {
+        for (eb, b) in &segments[i + 1..] {
+            if ea == eb {
+                continue;
+            }
+            let (a_vertical, b_vertical) = ((a[0] - a[2]).abs() < 0.01, (b[0] - b[2]).abs() < 0.01);
+            if a_vertical == b_vertical {
+                continue;
+            }
+            let (v, h) = if a_vertical { (a, b) } else { (b, a) };
+            let strictly = |x: f32, p: f32, q: f32| x > p.min(q) + 0.01 && x < p.max(q) - 0.01;
+            if strictly(v[0], h[0], h[2]) && strictly(h[1], v[1], v[3]) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+#[test]
+fn template_edges_do_not_cross_in_phase_and_plain_drawings() {
+    for lang in ["en", "ko"] {
+        let map = support::template(lang);
+        for lanes in [Lanes::Phase, Lanes::None] {
+            for depth in [0, 1] {
+                let opts = RenderOptions {
+                    lanes,
+                    depth,
+                    ..RenderOptions::default()
+                };
+                let layout = layout_map(&map, &opts, None);
+                assert_eq!(crossings(&layout), 0, "{lang} {lanes:?} depth {depth}");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_main_path_is_a_straight_spine_in_flow_order() {
     let map = support::template("en");
