@@ -53,6 +53,8 @@ pub struct ReportOptions {
     pub history_label: String,
     /// The quota to plan for; `None` uses the map's goal.
     pub quota: Option<f64>,
+    /// The average won deal size to plan with; `None` measures it from the history.
+    pub deal_size: Option<f64>,
     /// First day of the plan; `None` is the first day of the month after `as_of`.
     pub plan_start: Option<Day>,
     /// Last day of the plan; `None` is the goal's deadline when it falls after the start,
@@ -69,6 +71,7 @@ impl ReportOptions {
             map_label: map_label.to_string(),
             history_label: history_label.to_string(),
             quota: None,
+            deal_size: None,
             plan_start: None,
             plan_deadline: None,
             plan_period: Period::Month,
@@ -130,6 +133,7 @@ fn plan_quota(
         })?;
     let overrides = Overrides {
         min_n: PLAN_MIN_N,
+        deal_size: options.deal_size,
         ..Overrides::default()
     };
     let inputs = measure_inputs(

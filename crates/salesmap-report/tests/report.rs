@@ -146,7 +146,9 @@ fn check_outline(lang: Lang, expect: Expect) {
 
 #[test]
 fn outline_english() {
-    check_outline(Lang::En, expect![[r#"
+    check_outline(
+        Lang::En,
+        expect![[r#"
         section #glance
           h2 At a glance
             tiles: Won revenue · Win rate · Median sales cycle · Sales velocity · Open deals · Deals that follow the map
@@ -200,12 +202,15 @@ fn outline_english() {
           h3 Entries needed per period
             table [Stage | Jan &#39;27 | Feb &#39;27 | Mar &#39;27 | Apr &#39;27 | May &#39;27 | Jun &#39;27 | Jul &#39;27 | Aug &#39;27 | Sep &#39;27 | Oct &#39;27 | Nov &#39;27 | Dec &#39;27] × 10
           h2 How to read this report
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn outline_korean() {
-    check_outline(Lang::Ko, expect![[r#"
+    check_outline(
+        Lang::Ko,
+        expect![[r#"
         section #glance
           h2 한눈에 보기
             tiles: 수주 매출 · 승률 · 영업 주기 중앙값 · 영업 속도 · 진행 중 거래 · 맵을 따르는 거래
@@ -259,5 +264,412 @@ fn outline_korean() {
           h3 기간별 필요 진입 건수
             table [단계 | 27.1월 | 27.2월 | 27.3월 | 27.4월 | 27.5월 | 27.6월 | 27.7월 | 27.8월 | 27.9월 | 27.10월 | 27.11월 | 27.12월] × 10
           h2 보고서 읽는 법
-    "#]]);
+    "#]],
+    );
+}
+
+const XSS: &str = "<img src=x onerror=alert(1)>";
+
+/// The template with markup in the map name, a stage name and a KPI name, and a history with
+/// markup in an unknown CRM stage name and in lost reasons.
+fn hostile() -> (Map, History) {
+    let source = salesmap_mapfile::templates::b2b("en")
+        .replacen(
+            "name = \"B2B sales process\"",
+            "name = \"<script>alert('map')</script>\"",
+            1,
+        )
+        .replacen(
+            "name = \"Demo / solution presentation\"",
+            &format!("name = \"{XSS}\""),
+            1,
+        )
+        .replacen(
+            "name = \"Win rate (won / closed)\"",
+            "name = \"Win rate <b onmouseover=alert(2)>\"",
+            1,
+        );
+    let map = load(&source);
+    let mut h = history(&map, 300);
+    let t = h.time.iter().copied().max().unwrap();
+    h.push("D-00001", "<svg onload=alert(3)>", t, EventKind::StageEntry);
+    for deal in ["D-00002", "D-00003", "D-00004"] {
+        h.set_deal_attr(deal, "lost_reason", "<iframe src=javascript:alert(4)>");
+    }
+    (map, h)
+}
+
+#[test]
+fn user_text_is_escaped() {
+    let (map, h) = hostile();
+    for lang in [Lang::En, Lang::Ko] {
+        let r = report_of(&map, &h, lang, Some(2_000_000.0));
+        for tag in ["<img", "<script", "<iframe", "<b ", "<svg onload"] {
+            assert!(!r.html.contains(tag), "{tag} reached the page unescaped");
+        }
+        assert!(r.html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(&#39;map&#39;)&lt;/script&gt;")
+        );
+        assert!(r.html.contains("&lt;svg onload=alert(3)&gt;"));
+        // Every chart (and the map drawing) is well-formed XML, so no markup escaped it.
+        for chart in &r.charts {
+            let doc = roxmltree::Document::parse(&chart.svg)
+                .unwrap_or_else(|e| panic!("{} is not well-formed: {e}", chart.name));
+            for node in doc.descendants() {
+                assert!(
+                    !["img", "script", "iframe"].contains(&node.tag_name().name()),
+                    "{} holds a {} element",
+                    chart.name,
+                    node.tag_name().name()
+                );
+            }
+        }
+        let funnel = r.charts.iter().find(|c| c.name == "funnel").unwrap();
+        assert!(funnel.svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let a = demo(Lang::En, 200);
+    let b = demo(Lang::En, 200);
+    assert!(a == b, "two reports on the same inputs differ");
+}
+
+#[test]
+fn size_fits_an_email() {
+    // The demo history of the README: 2,000 deals over a year.
+    let r = demo(Lang::En, 2000);
+    let kb = r.html.len() / 1024;
+    assert!((60..400).contains(&kb), "the report is {kb} KB");
+}
+
+#[test]
+fn assets_are_standalone_svg_and_png() {
+    let r = demo(Lang::Ko, 200);
+    let names: Vec<&str> = r.charts.iter().map(|c| c.name).collect();
+    assert_eq!(
+        names,
+        [
+            "map",
+            "funnel",
+            "stage-times",
+            "cycle",
+            "win-rate",
+            "velocity"
+        ]
+    );
+    for chart in &r.charts {
+        assert!(chart.svg.starts_with("<svg"), "{}", chart.name);
+        assert!(chart.svg[..chart.svg.find('>').unwrap()].contains(" width=\""));
+        let png = chart.png(1.0).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        assert_eq!(
+            (pixmap.width(), pixmap.height()),
+            (chart.width, chart.height),
+            "{}",
+            chart.name
+        );
+        // Something is drawn: not every pixel is the background.
+        let first = pixmap.pixels()[0];
+        assert!(
+            pixmap.pixels().iter().any(|p| *p != first),
+            "{}",
+            chart.name
+        );
+    }
+}
+
+#[test]
+fn a_history_with_no_closed_deal_still_reports() {
+    let map = template("en");
+    let mut h = History::default();
+    let day = days_from_civil(2026, 3, 1) * MICROS_PER_DAY;
+    h.push("A-1", "brand-awareness", day, EventKind::StageEntry);
+    h.push(
+        "A-1",
+        "brand-engagement",
+        day + MICROS_PER_DAY,
+        EventKind::StageEntry,
+    );
+    let r = report_of(&map, &h, Lang::En, None);
+    assert!(r.html.contains("No deal has closed yet."));
+    assert!(r.html.contains("No deal has been won yet"));
+    let plan = |html: &str| html[html.find("id=\"plan\"").unwrap()..].to_string();
+    assert!(
+        plan(&r.html).contains("No plan could be made: no average deal size"),
+        "{}",
+        plan(&r.html)
+    );
+    // Given a deal size, the plan falls back to the map's probabilities and target days,
+    // and says so.
+    let mut options = ReportOptions::new(Lang::En, day + MICROS_PER_DAY, "m", "h");
+    options.deal_size = Some(24_000.0);
+    let r = build_report(&map, &h, &options).unwrap();
+    assert!(
+        plan(&r.html).contains("<small>map</small>"),
+        "{}",
+        plan(&r.html)
+    );
+}
+
+// --- In the browser -------------------------------------------------------------------------
+
+/// Headless Chromium, when installed.
+fn chromium() -> Option<PathBuf> {
+    let candidates = ["chromium", "chromium-browser", "google-chrome"];
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(candidates.iter().map(PathBuf::from))
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+fn chromium_args(profile: &Path) -> Vec<String> {
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
+}
+
+/// What the page reports about itself once loaded: errors, requests, charts and layout.
+const PROBE: &str = r#"<script>
+(function () {
+  var errors = [];
+  window.addEventListener('error', function (e) { errors.push('error: ' + e.message); });
+  window.addEventListener('unhandledrejection', function (e) { errors.push('rejection: ' + e.reason); });
+  var log = console.error;
+  console.error = function () { errors.push('console: ' + Array.prototype.join.call(arguments, ' ')); log.apply(console, arguments); };
+  window.__probe = function () {
+    var charts = Array.prototype.map.call(document.querySelectorAll('svg.chart'), function (svg) {
+      var box = svg.getBoundingClientRect();
+      var drawn = svg.querySelectorAll('rect, path, polyline, line, circle, polygon, text').length;
+      return { label: svg.getAttribute('aria-label'), width: Math.round(box.width), height: Math.round(box.height), drawn: drawn };
+    });
+    var sections = Array.prototype.map.call(document.querySelectorAll('main > section'), function (s) {
+      var h = s.querySelector('h2').getBoundingClientRect();
+      return { id: s.id, height: Math.round(s.getBoundingClientRect().height), heading: Math.round(h.height) };
+    });
+    var out = {
+      errors: errors,
+      requests: performance.getEntriesByType('resource').map(function (r) { return r.name; }),
+      charts: charts,
+      sections: sections,
+      width: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+      height: document.documentElement.scrollHeight,
+      scripts: document.scripts.length
+    };
+    var pre = document.createElement('pre');
+    pre.id = 'probe';
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+  };
+})();
+</script>"#;
+
+struct Probe {
+    json: String,
+    stderr: String,
+}
+
+/// Opens `html` (with the probe added around it) in Chromium and returns what it reported.
+fn probe(chromium: &Path, html: &str, dir: &Path) -> Probe {
+    let probed = html
+        .replacen("<head>", &format!("<head>{PROBE}"), 1)
+        .replacen("</body>", "<script>window.__probe();</script></body>", 1);
+    let page = dir.join("probed.html");
+    std::fs::write(&page, probed).unwrap();
+    let out = Command::new(chromium)
+        .args(chromium_args(&dir.join("profile")))
+        .arg("--window-size=1400,1000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = between(&dom, 0, "<pre id=\"probe\">", "</pre>")
+        .map(|(j, _)| {
+            j.replace("&quot;", "\"")
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the probe did not run; chromium said:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    Probe {
+        json,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn field<'a>(json: &'a str, name: &str) -> &'a str {
+    let key = format!("\"{name}\":");
+    let at = json
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {json}"))
+        + key.len();
+    let rest = &json[at..];
+    let end = rest
+        .char_indices()
+        .scan(0i32, |depth, (i, c)| {
+            match c {
+                '[' | '{' => *depth += 1,
+                ']' | '}' => *depth -= 1,
+                _ => {}
+            }
+            Some((i, c, *depth))
+        })
+        .find(|&(_, c, depth)| depth < 0 || (depth == 0 && c == ','))
+        .map_or(rest.len(), |(i, _, _)| i);
+    &rest[..end]
+}
+
+fn number(json: &str, name: &str) -> i64 {
+    field(json, name).parse().unwrap()
+}
+
+/// A number of the probe's top level (after the chart and section lists).
+fn top_number(json: &str, name: &str) -> i64 {
+    let key = format!("\"{name}\":");
+    let at = json
+        .rfind(&key)
+        .unwrap_or_else(|| panic!("no {name} in {json}"));
+    number(&json[at..], name)
+}
+
+fn opens_in_chromium(lang: Lang) {
+    let Some(chromium) = chromium() else {
+        println!("skipped: chromium absent (install it with .ci/report-deps.sh)");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "salesmap-report-browser-{}-{}",
+        lang.tag(),
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = demo(lang, 600);
+    assert!(
+        !r.html.contains("<script"),
+        "the report itself needs no script"
+    );
+    let p = probe(&chromium, &r.html, &dir);
+    let json = &p.json;
+
+    // No console errors, no network: the page is self-contained.
+    assert_eq!(field(json, "errors"), "[]", "{json}");
+    assert_eq!(field(json, "requests"), "[]", "{json}");
+    for line in p.stderr.lines() {
+        assert!(
+            !(line.contains(":CONSOLE") || line.contains("Uncaught")),
+            "console message: {line}"
+        );
+    }
+    // Every chart is drawn: sized on the page, with many drawn elements.
+    let charts = field(json, "charts");
+    let count = charts.matches("\"label\"").count();
+    assert_eq!(count, r.charts.len(), "{charts}");
+    for chart in charts.split("},{") {
+        let (w, h, drawn) = (
+            number(chart, "width"),
+            number(chart, "height"),
+            number(chart, "drawn"),
+        );
+        assert!(
+            w >= 800 && h >= 150 && drawn >= 20,
+            "a chart is not drawn: {chart}"
+        );
+    }
+    // Layout: nothing wider than the window, a long but bounded page, every section shown
+    // with its heading.
+    assert!(
+        top_number(json, "width") <= top_number(json, "viewport"),
+        "{json}"
+    );
+    let height = top_number(json, "height");
+    assert!(
+        (6_000..20_000).contains(&height),
+        "page height {height}: {json}"
+    );
+    let sections = field(json, "sections");
+    assert_eq!(sections.matches("\"id\"").count(), 11, "{sections}");
+    for s in sections.split("},{") {
+        assert!(number(s, "height") > 80 && number(s, "heading") > 15, "{s}");
+    }
+
+    // Screenshot: the report as a reader sees it, at its measured height.
+    let page = dir.join("report.html");
+    std::fs::write(&page, &r.html).unwrap();
+    let shot = dir.join("report.png");
+    let status = Command::new(&chromium)
+        .args(chromium_args(&dir.join("profile-shot")))
+        .arg(format!("--window-size=1400,{height}"))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let png = resvg::tiny_skia::Pixmap::load_png(&shot).unwrap();
+    assert_eq!((png.width(), png.height()), (1400, height as u32));
+    let at = |x: u32, y: u32| png.pixel(x, y).unwrap();
+    // The title band across the top is dark navy; the page below it is white.
+    let band = at(20, 20);
+    assert!(band.red() < 60 && band.blue() > band.red(), "{band:?}");
+    let page_bg = at(10, 400);
+    assert!(page_bg.red() > 240 && page_bg.green() > 240, "{page_bg:?}");
+    // Ink in the content column: the title, the tiles, a chart half-way down.
+    let inked = |y0: u32, y1: u32| {
+        (y0..y1).step_by(2).any(|y| {
+            (170..1230).step_by(3).any(|x| {
+                let p = at(x, y);
+                p.red() < 120 && p.green() < 140
+            })
+        })
+    };
+    assert!(inked(40, 110), "no title in the band");
+    assert!(inked(250, 600), "no tiles");
+    assert!(
+        inked(height as u32 / 2, height as u32 / 2 + 600),
+        "nothing half-way down"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn opens_in_chromium_english() {
+    opens_in_chromium(Lang::En);
+}
+
+#[test]
+fn opens_in_chromium_korean() {
+    opens_in_chromium(Lang::Ko);
 }

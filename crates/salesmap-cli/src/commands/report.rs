@@ -36,6 +36,9 @@ pub struct Args {
     /// The quota the plan works back from. Default: the map's goal.
     #[arg(long)]
     quota: Option<f64>,
+    /// The average won deal size to plan with. Default: measured from the history.
+    #[arg(long)]
+    deal_size: Option<f64>,
     /// First day of the plan (`2027-01-01`). Default: the first of the month after the
     /// analysis date.
     #[arg(long)]
@@ -90,6 +93,7 @@ pub fn run(args: Args) -> u8 {
         &file_name(&args.history),
     );
     options.quota = args.quota;
+    options.deal_size = args.deal_size;
     options.plan_period = Period::from_name(&args.period).unwrap_or(Period::Month);
     match (
         day("--plan-start", &args.plan_start),
@@ -101,12 +105,14 @@ pub fn run(args: Args) -> u8 {
         }
         (Err(e), _) | (_, Err(e)) => return fail(e),
     }
-    if let Some(q) = args.quota
-        && !(q.is_finite() && q > 0.0)
-    {
-        return fail(format!(
-            "--quota {q}: the quota must be a positive amount, e.g. --quota 1200000"
-        ));
+    for (flag, value) in [("--quota", args.quota), ("--deal-size", args.deal_size)] {
+        if let Some(v) = value
+            && !(v.is_finite() && v > 0.0)
+        {
+            return fail(format!(
+                "{flag} {v}: must be a positive amount, e.g. {flag} 1200000"
+            ));
+        }
     }
     let report = match build_report(&map, &history, &options) {
         Ok(r) => r,
