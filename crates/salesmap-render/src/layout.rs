@@ -950,7 +950,7 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     // Lanes.
     let mut lane_boxes = Vec::new();
     if phase_bands {
-        let row_phase: Vec<Option<usize>> = (0..row_count)
+        let mut row_phase: Vec<Option<usize>> = (0..row_count)
             .map(|r| match diagram.spine.iter().find(|&&v| rows[v] == r) {
                 Some(&v) => diagram.nodes[v].phase,
                 None => (0..n)
@@ -958,6 +958,17 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
                     .find_map(|v| diagram.nodes[v].phase),
             })
             .collect();
+        // A row without a phase (an outcome closing the spine) joins the band before it.
+        for r in 1..row_count {
+            if row_phase[r].is_none() {
+                row_phase[r] = row_phase[r - 1];
+            }
+        }
+        for r in (0..row_count.saturating_sub(1)).rev() {
+            if row_phase[r].is_none() {
+                row_phase[r] = row_phase[r + 1];
+            }
+        }
         let mut r = 0;
         while r < row_count {
             let phase = row_phase[r];

@@ -319,6 +319,55 @@ fn the_main_path_is_a_straight_spine_in_flow_order() {
     assert!(x_of("nurture") < spine_x, "nurture left of the spine");
 }
 
+#[test]
+fn odd_maps_still_draw_cleanly() {
+    // Shapes the map language may warn about but the model allows: a stage that loops on
+    // itself, a stage nothing reaches, a very long unbroken name, many sub-stages.
+    let mut map = support::bilingual();
+    let lead = map.find("lead").unwrap();
+    let deal = map.find("deal").unwrap();
+    map.transitions.push(salesmap_core::map::Transition {
+        from: lead,
+        to: lead,
+        kind: salesmap_core::map::TransitionKind::Branch,
+        when: Some(salesmap_core::text::Text::new("en", "call again")),
+        answer: None,
+    });
+    let mut island = map.stage(deal).clone();
+    island.id = "island".into();
+    island.name = salesmap_core::text::Text::new("en", &"Verylongunbrokenname".repeat(8));
+    island.kind = salesmap_core::map::StageKind::Step;
+    map.stages.push(island);
+    let island = map.find("island").unwrap();
+    map.transitions.push(salesmap_core::map::Transition {
+        from: island,
+        to: deal,
+        kind: salesmap_core::map::TransitionKind::Next,
+        when: None,
+        answer: None,
+    });
+    for k in 0..12 {
+        let mut sub = map.stage(deal).clone();
+        sub.id = format!("deal-{k}");
+        sub.name = salesmap_core::text::Text::new("en", format!("계약 검토 단계 {k}"));
+        sub.parent = Some(deal);
+        map.stages.push(sub);
+    }
+    for opts in all_option_sets() {
+        let layout = layout_map(&map, &opts, None);
+        let problems = violations(&map, &layout);
+        assert!(problems.is_empty(), "{opts:?}: {problems:#?}");
+        for format in [Format::Svg, Format::Mermaid, Format::Dot] {
+            assert!(render(&map, &opts, None, format).is_ok());
+        }
+    }
+    let opts = RenderOptions {
+        scale: 1.0,
+        ..RenderOptions::default()
+    };
+    assert!(render_png(&map, &opts, None).is_ok());
+}
+
 // ---------------------------------------------------------------- PNG
 
 #[test]
