@@ -335,7 +335,7 @@ fn odd_maps_still_draw_cleanly() {
     });
     let mut island = map.stage(deal).clone();
     island.id = "island".into();
-    island.name = salesmap_core::text::Text::new("en", &"Verylongunbrokenname".repeat(8));
+    island.name = salesmap_core::text::Text::new("en", "Verylongunbrokenname".repeat(8));
     island.kind = salesmap_core::map::StageKind::Step;
     map.stages.push(island);
     let island = map.find("island").unwrap();
