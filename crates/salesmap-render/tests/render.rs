@@ -39,7 +39,9 @@ fn golden_template_en() {
         detail: true,
         ..options(Lanes::Phase)
     };
-    expect_file!["../test_data/b2b.en.svg"].assert_eq(&render_svg(&map, &opts, None));
+    let svg = render_svg(&map, &opts, None);
+    roxmltree::Document::parse(&svg).expect("well-formed XML");
+    expect_file!["../test_data/b2b.en.svg"].assert_eq(&svg);
     expect_file!["../test_data/b2b.en.mmd"].assert_eq(&render_mermaid(&map, &opts, None));
     expect_file!["../test_data/b2b.en.dot"].assert_eq(&render_dot(&map, &opts, None));
     let owners = options(Lanes::Owner);
@@ -53,7 +55,9 @@ fn golden_template_ko() {
         detail: true,
         ..options(Lanes::Phase)
     };
-    expect_file!["../test_data/b2b.ko.svg"].assert_eq(&render_svg(&map, &opts, None));
+    let svg = render_svg(&map, &opts, None);
+    roxmltree::Document::parse(&svg).expect("well-formed XML");
+    expect_file!["../test_data/b2b.ko.svg"].assert_eq(&svg);
     expect_file!["../test_data/b2b.ko.mmd"].assert_eq(&render_mermaid(&map, &opts, None));
     expect_file!["../test_data/b2b.ko.dot"].assert_eq(&render_dot(&map, &opts, None));
 }
