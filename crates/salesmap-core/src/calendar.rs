@@ -150,8 +150,22 @@ impl DayRange {
     }
 }
 
-/// Parses a period name such as `2024-Q1`, `2024-03` or `2024` into its day range.
+/// Parses a period name such as `2024-Q1`, `2024-H2`, `2024-03` or `2024` into its day range.
 pub fn parse_period(s: &str) -> Option<DayRange> {
+    if let Some((y, h)) = s.split_once("-H").or_else(|| s.split_once("-h")) {
+        let y: i64 = y.parse().ok()?;
+        let h: u32 = h.parse().ok()?;
+        if !(1..=2).contains(&h) || y < 1 {
+            return None;
+        }
+        let start = days_from_civil(y, (h - 1) * 6 + 1, 1);
+        let end = if h == 1 {
+            days_from_civil(y, 7, 1)
+        } else {
+            days_from_civil(y + 1, 1, 1)
+        };
+        return Some(DayRange { start, end });
+    }
     if let Some((y, q)) = s.split_once("-Q").or_else(|| s.split_once("-q")) {
         let y: i64 = y.parse().ok()?;
         let q: u32 = q.parse().ok()?;
@@ -262,7 +276,13 @@ mod tests {
         );
         let m = parse_period("2024-12").unwrap();
         assert_eq!(format_date(m.end), "2025-01-01");
+        let h = parse_period("2024-H2").unwrap();
+        assert_eq!(
+            (format_date(h.start), format_date(h.end)),
+            ("2024-07-01".into(), "2025-01-01".into())
+        );
         assert_eq!(parse_period("2024-Q5"), None);
+        assert_eq!(parse_period("2024-H3"), None);
         assert_eq!(parse_period("Q1"), None);
     }
 }

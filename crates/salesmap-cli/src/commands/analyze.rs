@@ -17,10 +17,9 @@ use salesmap_core::findings::Finding;
 use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
-use salesmap_mapfile::diagnostic::render_human;
 
-use super::discover::{load_history, parse_instant, truncate};
-use super::read_map_source;
+use super::discover::{load_history, parse_instant};
+use super::{fit, grouped, load_map};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,11 +54,9 @@ enum Format {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(map) = (match load_map(&args.map) {
+    let map = match load_map(&args.map) {
         Ok(m) => m,
         Err(code) => return code,
-    }) else {
-        return 1;
     };
     let (history, problems) = match load_history(&args.history) {
         Ok(h) => h,
@@ -132,30 +129,13 @@ pub(crate) fn measured_overlay(
         || history_path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let caption = format!("{name} · {} deals", num(analysis.deals as f64));
+    let caption = format!("{name} · {} deals", grouped(analysis.deals as f64));
     Ok(salesmap_core::analysis::overlay(map, &analysis, &caption))
 }
 
-/// Loads and checks a map, printing its diagnostics. `Ok(None)` when it has errors.
-pub(crate) fn load_map(path: &std::path::Path) -> Result<Option<Map>, u8> {
-    let source = read_map_source(path)?;
-    let shown = path.display().to_string();
-    let checked = salesmap_mapfile::load(&source, &shown);
-    if checked.map.is_none() {
-        eprint!("{}", render_human(&source, &shown, &checked.diagnostics));
-        eprintln!("error: the map has errors; fix them (see `salesmap check`) and run again");
-    }
-    Ok(checked.map)
-}
-
-/// Parses `2024`, `2024-Q1`, `2024-H2`, `2024-03` or `FROM..TO` into a period.
+/// Parses `2024`, `2024-Q1`, `2024-H2`, `2024-03` or `FROM..TO` (dates or RFC 3339 instants)
+/// into a period.
 pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
-    let day = |y: i16, m: i8| -> Result<Micros, String> {
-        let (y, m) = if m > 12 { (y + 1, m - 12) } else { (y, m) };
-        parse_instant(&format!("{y:04}-{m:02}-01"))
-    };
-    let bad =
-        || format!("expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `{s}`");
     if let Some((a, b)) = s.split_once("..") {
         let (start, end) = (parse_instant(a)?, parse_instant(b)?);
         return Ok(Period {
@@ -164,57 +144,18 @@ pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
             end,
         });
     }
-    let (year, rest) = match s.split_once('-') {
-        Some((y, r)) => (y, Some(r)),
-        None => (s, None),
-    };
-    let year: i16 = year.parse().map_err(|_| bad())?;
-    let (first, months) = match rest {
-        None => (1, 12),
-        Some(r) if r.len() == 2 && (r.starts_with('Q') || r.starts_with('q')) => {
-            let q: i8 = r[1..].parse().map_err(|_| bad())?;
-            if !(1..=4).contains(&q) {
-                return Err(bad());
-            }
-            (3 * q - 2, 3)
-        }
-        Some(r) if r.len() == 2 && (r.starts_with('H') || r.starts_with('h')) => {
-            let h: i8 = r[1..].parse().map_err(|_| bad())?;
-            if !(1..=2).contains(&h) {
-                return Err(bad());
-            }
-            (6 * h - 5, 6)
-        }
-        Some(r) => {
-            let m: i8 = r.parse().map_err(|_| bad())?;
-            if !(1..=12).contains(&m) {
-                return Err(bad());
-            }
-            (m, 1)
-        }
-    };
+    let range = salesmap_core::calendar::parse_period(s).ok_or_else(|| {
+        format!("expected 2024, 2024-Q1, 2024-H2, 2024-03 or 2024-01-01..2024-04-01, got `{s}`")
+    })?;
     Ok(Period {
         label: s.to_string(),
-        start: day(year, first)?,
-        end: day(year, first + months)?,
+        start: salesmap_core::calendar::start_of(range.start),
+        end: salesmap_core::calendar::start_of(range.end),
     })
 }
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
-}
-
-fn num(v: f64) -> String {
-    let rounded = v.round() as i64;
-    let s = rounded.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0 { format!("-{out}") } else { out }
 }
 
 fn days(v: Option<f64>) -> String {
@@ -231,9 +172,9 @@ fn metric_value(metric: Metric, v: Option<f64>) -> String {
         }
         Metric::CycleDays => format!("{} d", days_label(v)),
         Metric::FirstResponseHours | Metric::HandoffHours => format!("{v:.1} h"),
-        Metric::WonDeals => num(v),
-        Metric::WonRevenue | Metric::AverageDealSize => num(v),
-        Metric::SalesVelocity => format!("{}/day", num(v)),
+        Metric::WonDeals => grouped(v),
+        Metric::WonRevenue | Metric::AverageDealSize => grouped(v),
+        Metric::SalesVelocity => format!("{}/day", grouped(v)),
     }
 }
 
@@ -272,7 +213,7 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             "  goal: {} — {} {unit} of {} {unit} ({}, n={} deals){}",
             g.description,
             metric_value(g.metric, g.measured),
-            num(g.target),
+            grouped(g.target),
             pct(g.progress),
             g.n,
             g.deadline
@@ -289,9 +230,9 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         let dir = if k.higher_is_better { "≥" } else { "≤" };
         let _ = writeln!(
             w,
-            "  {:<7} {:<48} {} (target {dir} {}, n={})",
+            "  {:<7} {} {} (target {dir} {}, n={})",
             status,
-            truncate(&k.name, 48),
+            fit(&k.name, 48),
             metric_value(k.metric, k.measured),
             metric_value(k.metric, Some(k.target)),
             k.n
@@ -320,8 +261,8 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     for (s, i) in a.funnel_strict.stages.iter().zip(&a.funnel_implied.stages) {
         let _ = writeln!(
             w,
-            "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
-            truncate(&s.stage, 22),
+            "  {} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
+            fit(&s.stage, 22),
             s.reached,
             i.reached,
             s.converted,
@@ -345,8 +286,8 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         let d = t.days.as_ref();
         let _ = writeln!(
             w,
-            "  {:<22} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
-            truncate(&t.stage, 22),
+            "  {} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
+            fit(&t.stage, 22),
             d.map_or(0, |d| d.n),
             days(d.map(|d| d.median)),
             days(d.map(|d| d.p75)),
@@ -389,9 +330,9 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     let _ = writeln!(
         w,
         "  sales velocity: {} per day = {} open × {} average won × {} win rate / {} median cycle",
-        v.per_day.map_or("-".into(), num),
+        v.per_day.map_or("-".into(), grouped),
         v.open_deals,
-        v.average_won_amount.map_or("-".into(), num),
+        v.average_won_amount.map_or("-".into(), grouped),
         pct(v.win_rate),
         days(v.median_cycle_days)
     );
@@ -565,8 +506,8 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             .collect();
         let _ = writeln!(
             w,
-            "  {:<22} {} advance (n={}): {}",
-            truncate(&t.stage, 22),
+            "  {} {} advance (n={}): {}",
+            fit(&t.stage, 22),
             pct(t.rate),
             t.decided,
             if best.is_empty() {
@@ -591,8 +532,8 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             .collect();
         let _ = writeln!(
             w,
-            "  {:<22} {} of n={} entered ({}); reasons: {}",
-            truncate(&f.stage, 22),
+            "  {} {} of n={} entered ({}); reasons: {}",
+            fit(&f.stage, 22),
             f.dropped,
             f.entered,
             pct(f.drop_rate),
@@ -608,20 +549,20 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     for s in fc.stages.iter().filter(|s| s.closed > 0 || s.open > 0) {
         let _ = writeln!(
             w,
-            "  {:<22} {:>5} (n={} closed) [{}]  open now {} worth {}",
-            truncate(&s.stage, 22),
+            "  {} {:>5} (n={} closed) [{}]  open now {} worth {}",
+            fit(&s.stage, 22),
             pct(s.measured),
             s.closed,
             pct(s.designed),
             s.open,
-            num(s.open_amount)
+            grouped(s.open_amount)
         );
     }
     let _ = writeln!(
         w,
         "  weighted open pipeline: {} of {} open (n={} deals; expected wins {:.1}; {} without amount, {} without probability)",
-        num(fc.weighted_pipeline),
-        num(fc.open_pipeline),
+        grouped(fc.weighted_pipeline),
+        grouped(fc.open_pipeline),
         fc.open_deals,
         fc.expected_wins,
         fc.without_amount,
@@ -659,14 +600,14 @@ fn group_header(w: &mut String) {
 fn group_row(w: &mut String, g: &GroupFigures) {
     let _ = writeln!(
         w,
-        "  {:<24} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
-        truncate(&g.group, 24),
+        "  {} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
+        fit(&g.group, 24),
         g.deals,
         g.won,
         g.lost,
         g.open,
         pct(g.win_rate),
-        num(g.won_value),
+        grouped(g.won_value),
         days(g.median_cycle_days),
         pct(g.start_to_won)
     );
@@ -848,7 +789,7 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(
-            (num(1234567.4), num(-999.0), num(12.0)),
+            (grouped(1234567.4), grouped(-999.0), grouped(12.0)),
             ("1,234,567".into(), "-999".into(), "12".into())
         );
     }

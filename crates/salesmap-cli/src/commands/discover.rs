@@ -12,6 +12,8 @@ use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
 use salesmap_core::history::{History, Micros};
 use salesmap_import::{format_timestamp, read_history, render_problems};
 
+use super::{fit, truncate};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The history: a normalized history, a CRM export, a generic CSV or an XES file.
@@ -233,8 +235,8 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
         let name = format!("{} → {}", e.from, e.to);
         let _ = writeln!(
             o,
-            "  {:<52} {:>7} {:>10} {:>10} {:>10} {:>10}",
-            truncate(&name, 52),
+            "  {} {:>7} {:>10} {:>10} {:>10} {:>10}",
+            fit(&name, 52),
             e.count,
             duration(e.median),
             duration(e.mean),
@@ -271,16 +273,6 @@ fn more(o: &mut String, total: usize, shown: usize) {
             "  … {} more (--rows to show more, --format json lists all)",
             total - shown
         );
-    }
-}
-
-pub(crate) fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
     }
 }
 

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use salesmap_core::generate::{GenerateOptions, generate};
 use salesmap_import::{write_csv, write_xes};
 
-use super::analyze::load_map;
 use super::discover::parse_instant;
+use super::load_map;
 use super::write_output;
 
 #[derive(clap::Args)]
@@ -35,11 +35,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let Some(map) = (match load_map(&args.map) {
+    let map = match load_map(&args.map) {
         Ok(m) => m,
         Err(code) => return code,
-    }) else {
-        return 1;
     };
     let start = match parse_instant(&args.start) {
         Ok(t) => t,

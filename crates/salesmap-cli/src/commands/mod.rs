@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use unicode_width::UnicodeWidthChar;
+
 pub mod analyze;
 pub mod check;
 pub mod demo;
@@ -60,6 +62,47 @@ pub fn load_map(path: &Path) -> Result<salesmap_core::map::Map, u8> {
             Err(1)
         }
     }
+}
+
+/// A number rounded to a whole and written with thousands separators: `1,234,567`.
+pub fn grouped(v: f64) -> String {
+    let rounded = v.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
+}
+
+/// `s` cut to at most `width` display columns (Hangul counts two), ending in `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` cut or padded to exactly `width` display columns, for table cells.
+pub fn fit(s: &str, width: usize) -> String {
+    let cut = truncate(s, width);
+    let used: usize = cut.chars().map(|c| c.width().unwrap_or(0)).sum();
+    format!("{cut}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 /// Writes `bytes` to `path`, or to standard output when `path` is `-`.

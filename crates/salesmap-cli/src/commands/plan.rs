@@ -4,9 +4,7 @@
 //! JSON, with what-if plans side by side and plan-vs-actual where history covers the plan.
 
 use std::fmt::Write as _;
-
 use std::path::PathBuf;
-use unicode_width::UnicodeWidthChar;
 
 use salesmap_core::calendar::{DayRange, Period, day_of, format_date, parse_date};
 use salesmap_core::funnel::{FunnelMode, funnel};
@@ -19,7 +17,7 @@ use salesmap_core::plan::{
 };
 
 use super::discover::{load_history, parse_instant};
-use super::load_map;
+use super::{fit, grouped, load_map};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -243,21 +241,8 @@ fn short(v: f64) -> String {
     if v.abs() < 1.0 {
         format!("{:.1}%", v * 100.0)
     } else {
-        group(v.round())
+        grouped(v.round())
     }
-}
-
-/// A whole number with thousands separators.
-fn group(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
 }
 
 fn table(
@@ -282,7 +267,7 @@ fn table(
     let _ = writeln!(
         out,
         "Reverse-funnel plan: {} {unit} won from {} to {} (per {})",
-        group(p.quota),
+        grouped(p.quota),
         format_date(request.range.start),
         format_date(request.range.end - 1),
         match request.period {
@@ -294,7 +279,7 @@ fn table(
     let _ = writeln!(
         out,
         "  deal size {} {unit} ({}) → {:.1} wins needed; {:.1} expected from deals already open → {:.1} new wins",
-        group(p.deal_size.value),
+        grouped(p.deal_size.value),
         source(&p.deal_size),
         p.wins_needed,
         p.wins_from_pipeline,
@@ -309,7 +294,7 @@ fn table(
     out.push('\n');
     let mut header = format!(
         "{} {:>7} {:<8} {:>7} {:>5} {:<8} {:>8} {:>7}",
-        pad("stage", 30),
+        fit("stage", 30),
         "rate",
         "(source)",
         "to won",
@@ -330,21 +315,21 @@ fn table(
         };
         let mut line = format!(
             "{} {:>7} {:<8} {:>6.1}% {:>5.0} {:<8} {:>8} {:>7}",
-            pad(&name(&s.stage), 30),
+            fit(&name(&s.stage), 30),
             rate,
             rate_source,
             s.to_won * 100.0,
             s.days_to_won.value,
             source(&s.days_to_won),
-            group(s.needed.ceil()),
-            group(s.needed_before_start.ceil()),
+            grouped(s.needed.ceil()),
+            grouped(s.needed_before_start.ceil()),
         );
         for v in &s.per_period {
-            let _ = write!(line, " {:>8}", group(v.ceil()));
+            let _ = write!(line, " {:>8}", grouped(v.ceil()));
         }
         match s.touches {
             Some(t) => {
-                let _ = write!(line, "  {}", group(t.ceil()));
+                let _ = write!(line, "  {}", grouped(t.ceil()));
             }
             None => line.push_str("  -"),
         }
@@ -368,7 +353,7 @@ fn table(
         let _ = writeln!(
             out,
             "  {} {:>9} {:>9} {:>8} {:>9} {:>9}",
-            pad("stage", 30),
+            fit("stage", 30),
             "needed",
             "what-if",
             "change",
@@ -379,12 +364,12 @@ fn table(
             let _ = writeln!(
                 out,
                 "  {} {:>9} {:>9} {:>8} {:>9} {:>9}",
-                pad(&name(&b.stage), 30),
-                group(b.needed.ceil()),
-                group(a.needed.ceil()),
+                fit(&name(&b.stage), 30),
+                grouped(b.needed.ceil()),
+                grouped(a.needed.ceil()),
                 format!("{:+}", a.needed.ceil() - b.needed.ceil()),
-                group(b.needed_before_start.ceil()),
-                group(a.needed_before_start.ceil()),
+                grouped(b.needed_before_start.ceil()),
+                grouped(a.needed_before_start.ceil()),
             );
         }
     }
@@ -394,38 +379,17 @@ fn table(
             "\nPlan vs actual (entries per period; planned / actual):"
         );
         for (s, row) in p.stages.iter().zip(actual) {
-            let mut line = format!("  {}", pad(&name(&s.stage), 30));
+            let mut line = format!("  {}", fit(&name(&s.stage), 30));
             for (planned, got) in s.per_period.iter().zip(row) {
                 let _ = write!(
                     line,
                     " {:>13}",
-                    format!("{} / {}", group(planned.ceil()), group(*got as f64))
+                    format!("{} / {}", grouped(planned.ceil()), grouped(*got as f64))
                 );
             }
             let _ = writeln!(out, "{line}");
         }
     }
-    out
-}
-
-/// `s` cut or padded to `width` display columns (Hangul counts two).
-fn pad(s: &str, width: usize) -> String {
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return format!("{s}{}", " ".repeat(width - total));
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out.push_str(&" ".repeat(width - used - 1));
     out
 }
 
