@@ -385,13 +385,13 @@ impl Page<'_> {
                     self.out,
                     "<div class=\"card goal\"><div class=\"label\">{}</div><div class=\"goal-text\">{}</div>\
                      <div class=\"progress\"><span style=\"width:{progress:.1}%\"></span></div>\
-                     <div class=\"sub\">{} / {} · {} ({}){} · n={}</div></div>",
+                     <div class=\"sub\">{}{} · n={}</div></div>",
                     escape(w.goal),
                     escape(&description),
-                    escape(&measured),
-                    escape(&target),
-                    escape(w.progress),
-                    escape(&l.pct(g.progress)),
+                    escape(&match l {
+                        Lang::En => format!("{measured} of {target} ({})", l.pct(g.progress)),
+                        Lang::Ko => format!("{target} 중 {measured} ({})", l.pct(g.progress)),
+                    }),
                     escape(&deadline),
                     escape(&l.int(g.n))
                 );
@@ -443,19 +443,17 @@ impl Page<'_> {
             let mut s = format!(
                 "{}: {} {} · p90 {} · n={}",
                 w.first_response,
-                w.median,
+                w.median.to_lowercase(),
                 l.hours(Some(h.median)),
                 l.hours(Some(h.p90)),
                 l.int(h.n)
             );
             if let (Some(sla), Some(share)) = (f.sla_hours, f.within_sla) {
-                let _ = write!(
-                    s,
-                    " · {} {} {}",
-                    l.pct(Some(share)),
-                    l.hours(Some(sla)),
-                    w.within
-                );
+                let (share, sla) = (l.pct(Some(share)), l.hours(Some(sla)));
+                let _ = match l {
+                    Lang::En => write!(s, " · {share} within {sla}"),
+                    Lang::Ko => write!(s, " · {sla} 이내 {share}"),
+                };
             }
             facts.push(s);
         }
@@ -1102,7 +1100,7 @@ impl Page<'_> {
                         escape(&l.pct(Some(f.value))),
                         escape(&self.source(f))
                     ),
-                    None => escape(w.won_marker),
+                    None => format!("<small>{}</small>", escape(w.won_marker)),
                 }),
                 Cell::num(l.pct(Some(s.to_won))),
                 Cell::Html(format!(
