@@ -779,6 +779,21 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     for v in 0..n {
         col_w[columns[v]] = col_w[columns[v]].max(contents[v].width);
     }
+    if diagram.lanes == Lanes::Owner {
+        // A swimlane is at least as wide as its name, so the name is never cut.
+        for (lane, name) in lane_names.iter().enumerate() {
+            let cols: Vec<usize> = (0..col_count).filter(|&c| column_lane[c] == lane).collect();
+            let inner = cols.iter().map(|&c| col_w[c]).sum::<f32>()
+                + COL_GAP * cols.len().saturating_sub(1) as f32;
+            let needed = text_width(name, 13.0, Weight::Bold) + 24.0 - COL_GAP;
+            if needed > inner && !cols.is_empty() {
+                let extra = (needed - inner) / cols.len() as f32;
+                for &c in &cols {
+                    col_w[c] += extra;
+                }
+            }
+        }
+    }
     let mut widths: Vec<f32> = contents.iter().map(|c| c.width).collect();
     for v in 0..n {
         if !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_)) {
@@ -1061,10 +1076,9 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
                 w: x1 - x0,
                 h: OWNER_HEADER_H,
             };
-            let lines = wrapped(name, rect.w - 16.0, 13.0, Weight::Bold, TextRole::LaneName);
-            let texts = lines
+            let line = LineSpec::new(name.clone(), 13.0, Weight::Bold, TextRole::LaneName);
+            let texts = [line]
                 .into_iter()
-                .take(1)
                 .map(|line| TextRun {
                     x: rect.cx() - line.width / 2.0,
                     baseline: lane_top + OWNER_HEADER_H / 2.0 + 4.5,

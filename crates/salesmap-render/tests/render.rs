@@ -561,6 +561,28 @@ fn owner_lanes_follow_the_first_owner_along_the_flow() {
     }
 }
 
+#[test]
+fn a_long_owner_name_widens_its_lane_instead_of_being_cut() {
+    let mut map = support::bilingual();
+    let lead = map.find("lead").unwrap();
+    map.stages[lead.index()].owners =
+        vec!["Marketing operations and demand generation (EMEA, APAC)".into()];
+    let layout = layout_map(&map, &options(Lanes::Owner), None);
+    let names: Vec<&str> = layout
+        .lanes
+        .iter()
+        .map(|l| l.texts[0].text.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Marketing operations and demand generation (EMEA, APAC)",
+            "Sales"
+        ]
+    );
+    assert_eq!(violations(&map, &layout), Vec::<String>::new());
+}
+
 // ---------------------------------------------------------------- safety
 
 #[test]
