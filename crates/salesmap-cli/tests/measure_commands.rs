@@ -175,7 +175,7 @@ fn analyze_report_on_a_generated_history() {
           5. Fast deals differ most in this: segment = smb: 100% of fast deals (n=15) vs 33% of slow (n=5), 3.0× more often among fast deals.
 
         Goal and KPIs
-          goal: Close 1.2 M USD of new annual contract value in 2027 — 1,173,200 USD of 1,200,000 USD (98%, n=62 deals), deadline 2027-12-31
+          goal: Close 1.2 M USD of new annual contract value in 2027 — 0 USD of 1,200,000 USD (0%, n=0 deals), won 2027-01-01 to 2027-12-31
           met     Win rate (won / closed)                          41% (target ≥ 25%, n=152)
           met     Median sales cycle, first touch to signed contr… 67 d (target ≤ 75 d, n=62)
           met     MQL to SQL conversion                            63% (target ≥ 30%, n=343)

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::calendar::{civil_from_days, days_from_civil, format_date, parse_date, start_of};
 use crate::journey::{Journeys, Status};
 use crate::map::{Map, Metric, StageIx};
 use crate::timing::{Cycle, FirstResponse, Handoffs};
@@ -266,6 +267,9 @@ pub struct GoalProgress {
     pub target: f64,
     pub unit: Option<String>,
     pub deadline: Option<String>,
+    /// For `won-revenue` and `won-deals` goals with a deadline: the year up to the deadline
+    /// (`YYYY-MM-DD`, both days included) whose wins count toward the goal.
+    pub window: Option<(String, String)>,
     pub measured: Option<f64>,
     pub n: u64,
     /// `measured / target`.
@@ -275,13 +279,46 @@ pub struct GoalProgress {
 pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
     let map = figures.map;
     let g = map.goal.as_ref()?;
-    let (measured, n) = figures.measure(g.metric, None, None);
+    // Revenue and deal-count goals count the wins of the year that ends on the deadline;
+    // rate goals are measured over the whole analysis like the KPIs.
+    let window = match g.metric {
+        Metric::WonRevenue | Metric::WonDeals => {
+            g.deadline.as_deref().and_then(parse_date).map(|end| {
+                let (y, m, d) = civil_from_days(end);
+                (days_from_civil(y - 1, m, d) + 1, end + 1)
+            })
+        }
+        _ => None,
+    };
+    let (measured, n) = match window {
+        Some((first, after)) => {
+            let range = start_of(first)..start_of(after);
+            let won = figures
+                .journeys
+                .deals
+                .iter()
+                .filter(|j| j.won_at.is_some_and(|t| range.contains(&t)));
+            if g.metric == Metric::WonDeals {
+                let n = won.count() as u64;
+                (Some(n as f64), n)
+            } else {
+                let amounts: Vec<f64> = won.filter_map(|j| j.amount).collect();
+                // `+ 0.0` turns the empty sum's -0.0 into 0.
+                (
+                    Some(amounts.iter().sum::<f64>() + 0.0),
+                    amounts.len() as u64,
+                )
+            }
+        }
+        None => figures.measure(g.metric, None, None),
+    };
     Some(GoalProgress {
         description: g.description.get(&map.language, &map.language).to_string(),
         metric: g.metric,
         target: g.target,
         unit: g.unit.clone(),
         deadline: g.deadline.clone(),
+        window: window.map(|(first, after)| (format_date(first), format_date(after - 1))),
         measured,
         n,
         progress: measured.and_then(|m| ratio(m, g.target)),
@@ -383,5 +420,24 @@ mod tests {
         );
         let g = goal(&figures).unwrap();
         assert_eq!((g.measured, g.n, g.progress), (Some(400.0), 2, Some(0.4)));
+
+        // With a deadline, only the wins of the year ending on it count: `a` (won on day 5,
+        // 100) is inside a year ending 1970-01-10; `b` (day 12) is after it.
+        let mut dated = map.clone();
+        dated.goal.as_mut().unwrap().deadline = Some("1970-01-10".into());
+        let g = goal(&Figures {
+            map: &dated,
+            ..figures
+        })
+        .unwrap();
+        assert_eq!((g.measured, g.n), (Some(100.0), 1));
+        assert_eq!(g.window, Some(("1969-01-11".into(), "1970-01-10".into())));
+        dated.goal.as_mut().unwrap().deadline = Some("1969-06-30".into());
+        let g = goal(&Figures {
+            map: &dated,
+            ..figures
+        })
+        .unwrap();
+        assert_eq!((g.measured, g.n, g.progress), (Some(0.0), 0, Some(0.0)));
     }
 }

@@ -216,9 +216,11 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             grouped(g.target),
             pct(g.progress),
             g.n,
-            g.deadline
-                .as_ref()
-                .map_or(String::new(), |d| format!(", deadline {d}"))
+            match (&g.window, &g.deadline) {
+                (Some((first, last)), _) => format!(", won {first} to {last}"),
+                (None, Some(d)) => format!(", deadline {d}"),
+                (None, None) => String::new(),
+            }
         );
     }
     for k in &a.kpis {
