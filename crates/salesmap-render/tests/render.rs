@@ -279,6 +279,23 @@ fn template_edges_do_not_cross_in_phase_and_plain_drawings() {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+    #[test]
+    fn any_generated_map_holds_the_invariants(
+        stages in 2usize..=60,
+        seed in proptest::prelude::any::<u64>(),
+        lanes in proptest::sample::select(vec![Lanes::Phase, Lanes::Owner, Lanes::None]),
+        depth in 0u32..=1,
+    ) {
+        let map = support::generated(stages, seed);
+        let opts = RenderOptions { lanes, depth, detail: seed % 2 == 0, ..RenderOptions::default() };
+        let layout = layout_map(&map, &opts, None);
+        let problems = violations(&map, &layout);
+        proptest::prop_assert!(problems.is_empty(), "{stages}/{seed} {opts:?}: {problems:#?}");
+    }
+}
+
 #[test]
 fn the_main_path_is_a_straight_spine_in_flow_order() {
     let map = support::template("en");
