@@ -48,7 +48,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    ExitCode::from(dispatch(cli.command))
+}
+
+/// Runs one subcommand and returns its exit code. `demo` calls it too, so the demo's steps
+/// are exactly the commands a user would type.
+fn dispatch(command: Command) -> u8 {
+    match command {
         Command::Demo(args) => commands::demo::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Check(args) => commands::check::run(args),
@@ -60,6 +66,19 @@ fn main() -> ExitCode {
         Command::Generate(args) => commands::generate::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Report(args) => commands::report::run(args),
-    };
-    ExitCode::from(code)
+    }
+}
+
+/// Parses a command line (without the program name) and runs it, as `demo` does for each step.
+pub(crate) fn run_command_line(words: &[&str]) -> u8 {
+    match Cli::try_parse_from(std::iter::once("salesmap").chain(words.iter().copied())) {
+        Ok(cli) => dispatch(cli.command),
+        Err(e) => {
+            eprintln!(
+                "error: demo step `salesmap {}` is not a valid command line: {e}",
+                words.join(" ")
+            );
+            2
+        }
+    }
 }

@@ -403,7 +403,16 @@ pub fn overlay(map: &Map, analysis: &Analysis, caption: &str) -> Overlay {
         .iter()
         .zip(&analysis.conformance.as_is.designed)
     {
-        let label = match u.conversion {
+        // Main-path moves show the cohort conversion (reached `to` later, directly or not). A
+        // branch shows the share that took it directly: "lost later from any stage" would
+        // otherwise be drawn on every branch to `lost`.
+        let conversion = match t.kind {
+            crate::map::TransitionKind::Next => u.conversion,
+            crate::map::TransitionKind::Branch => {
+                (u.reached_from > 0).then(|| u.deals as f64 / u.reached_from as f64)
+            }
+        };
+        let label = match conversion {
             Some(c) => format!("{:.0}% (n={})", c * 100.0, u.reached_from),
             None => format!("n={}", u.reached_from),
         };
@@ -411,7 +420,7 @@ pub fn overlay(map: &Map, analysis: &Analysis, caption: &str) -> Overlay {
             (t.from, t.to),
             TransitionFigures {
                 count: u.deals,
-                conversion: u.conversion,
+                conversion,
                 label,
             },
         );
@@ -527,5 +536,24 @@ mod tests {
         let t = &o.transitions[&(map.find("lead").unwrap(), map.find("qualify").unwrap())];
         assert_eq!((t.count, t.label.as_str()), (3, "75% (n=4)"));
         assert_eq!(a.deals, 4);
+    }
+
+    #[test]
+    fn overlay_branches_count_direct_moves_only() {
+        // `e` is lost from demo, after qualify: the qualify → lost branch was not taken by
+        // anyone, though every deal that reached qualify and then lost did reach `lost`.
+        let map = test_map();
+        let h =
+            history("e lead 0; e qualify 1; e demo 2; e lost 3; f lead 0; f qualify 1; f lost 2");
+        let a = analyze(&map, &h, &AnalyzeOptions::as_of(day(10.0))).unwrap();
+        let o = overlay(&map, &a, "");
+        let label = |from: &str, to: &str| {
+            o.transitions[&(map.find(from).unwrap(), map.find(to).unwrap())]
+                .label
+                .clone()
+        };
+        assert_eq!(label("qualify", "lost"), "50% (n=2)");
+        assert_eq!(label("demo", "lost"), "100% (n=1)");
+        assert_eq!(label("qualify", "demo"), "50% (n=2)");
     }
 }

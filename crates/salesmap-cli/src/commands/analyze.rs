@@ -19,7 +19,7 @@ use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
 
 use super::discover::{load_history, parse_instant};
-use super::{fit, grouped, load_map};
+use super::{fit, grouped, load_map, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,6 +31,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Where to write the result (`-` for standard output).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
     /// The analysis date (`2024-06-30` or RFC 3339): later events are ignored and open deals
     /// are aged up to it. Default: the latest event in the history.
     #[arg(long)]
@@ -95,19 +98,22 @@ pub fn run(args: Args) -> u8 {
             return 2;
         }
     };
-    match args.format {
+    let out = match args.format {
         Format::Json => {
             let mut v = serde_json::to_value(&analysis).expect("analysis serializes");
             let obj = v.as_object_mut().expect("an object");
             obj.insert("map".into(), args.map.display().to_string().into());
             obj.insert("history".into(), args.history.display().to_string().into());
             obj.insert("as_of".into(), format_timestamp(as_of).into());
-            println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+            format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
         }
         Format::Table => {
             let title = format!("{} against {}", args.history.display(), args.map.display());
-            print!("{}", report(&map, &analysis, &title, as_of));
+            report(&map, &analysis, &title, as_of)
         }
+    };
+    if let Err(code) = write_output(&args.output, out.as_bytes()) {
+        return code;
     }
     problems
 }

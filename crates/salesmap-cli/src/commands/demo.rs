@@ -1,20 +1,25 @@
-//! `salesmap demo`: the main job on the embedded default. Writes the bundled template map into a
-//! folder, checks it and prints what a new user should look at next. Every step uses the same
-//! library calls as the individual commands.
+//! `salesmap demo`: the main job on the embedded default. In one folder it writes the bundled
+//! template map, checks it, generates a year of synthetic history for it (with planted effects),
+//! measures the history against the map, draws the map with measured figures, plans the next
+//! year backwards from the goal and writes the HTML report. Each step is the very command line a
+//! user would type (printed as it runs), so the demo doubles as a tour of the tool.
 
 use std::path::PathBuf;
-
-use salesmap_mapfile::diagnostic::{render_human, summary};
-use salesmap_mapfile::{load, templates};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Folder to write the demo files into (created if missing).
     #[arg(long, default_value = "salesmap-demo")]
     out: PathBuf,
-    /// Language of the template and the output: `en` or `ko`.
-    #[arg(long, default_value = "en")]
+    /// Language of the template and the report: `en` or `ko`.
+    #[arg(long, default_value = "en", value_parser = ["en", "ko"])]
     lang: String,
+    /// Deals in the generated history (about 400 make a year for the template's 1.2 M goal).
+    #[arg(long, default_value_t = 400)]
+    deals: u32,
+    /// Seed of the generated history: the same seed gives the same files.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -22,35 +27,155 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return 2;
     }
-    let source = templates::b2b(&args.lang);
-    let map_path = args.out.join("sales.map.toml");
-    if let Err(e) = std::fs::write(&map_path, source) {
-        eprintln!("error: cannot write {}: {e}", map_path.display());
-        return 2;
+    let file = |name: &str| args.out.join(name).display().to_string();
+    let (map, history) = (file("sales.map.toml"), file("history.csv"));
+    let (deals, seed) = (args.deals.to_string(), args.seed.to_string());
+    let steps: Vec<(&str, Vec<String>)> = vec![
+        (
+            "the template map",
+            vec![
+                "init".into(),
+                "--lang".into(),
+                args.lang.clone(),
+                "--force".into(),
+                "-o".into(),
+                map.clone(),
+            ],
+        ),
+        (
+            "check it",
+            vec![
+                "check".into(),
+                "--deny".into(),
+                "warnings".into(),
+                map.clone(),
+            ],
+        ),
+        (
+            "a year of history",
+            vec![
+                "generate".into(),
+                "--map".into(),
+                map.clone(),
+                "--deals".into(),
+                deals,
+                "--seed".into(),
+                seed,
+                "-o".into(),
+                history.clone(),
+            ],
+        ),
+        (
+            "measure it",
+            vec![
+                "analyze".into(),
+                "--map".into(),
+                map.clone(),
+                history.clone(),
+                "-o".into(),
+                file("analysis.txt"),
+            ],
+        ),
+        (
+            "draw the map with measured figures",
+            vec![
+                "render".into(),
+                map.clone(),
+                "--history".into(),
+                history.clone(),
+                "--lang".into(),
+                args.lang.clone(),
+                "-o".into(),
+                file("map.svg"),
+            ],
+        ),
+        (
+            "the same as PNG",
+            vec![
+                "render".into(),
+                map.clone(),
+                "--history".into(),
+                history.clone(),
+                "--lang".into(),
+                args.lang.clone(),
+                "-o".into(),
+                file("map.png"),
+            ],
+        ),
+        (
+            "plan next year from the goal",
+            vec![
+                "plan".into(),
+                "--map".into(),
+                map.clone(),
+                "--history".into(),
+                history.clone(),
+                "--period".into(),
+                "quarter".into(),
+                "--what-if".into(),
+                "win-rate=+5pp".into(),
+                "-o".into(),
+                file("plan.txt"),
+            ],
+        ),
+        (
+            "the report to forward",
+            vec![
+                "report".into(),
+                "--map".into(),
+                map.clone(),
+                history.clone(),
+                "--lang".into(),
+                args.lang.clone(),
+                "--assets".into(),
+                file("assets"),
+                "-o".into(),
+                file("report.html"),
+            ],
+        ),
+    ];
+    for (what, words) in &steps {
+        eprintln!("==> {what}: salesmap {}", words.join(" "));
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let code = crate::run_command_line(&words);
+        if code != 0 {
+            eprintln!(
+                "error: the demo stopped at `{what}` (exit code {code}); the files so far are in {}",
+                args.out.display()
+            );
+            return code;
+        }
     }
-    let shown = map_path.display().to_string();
-    let checked = load(source, &shown);
-    print!("{}", render_human(source, &shown, &checked.diagnostics));
-    let Some(map) = checked.map else {
-        eprintln!("error: the bundled template has errors; this is a bug in salesmap");
-        return 1;
-    };
-    let lang = map.language.clone();
-    let top = map.top_level().count();
-    println!(
-        "Map: {} ({top} stages, {} sub-stages)",
-        map.name.get(&lang, &lang),
-        map.stages.len() - top
-    );
-    println!(
-        "  written to {shown}; check: {}",
-        summary(&checked.diagnostics)
-    );
-    let path: Vec<&str> = map
-        .main_path()
-        .into_iter()
-        .map(|ix| map.stage(ix).name.get(&lang, &lang))
-        .collect();
-    println!("  main path: {}", path.join(" → "));
+    // The analysis opens with what to fix first: show that part.
+    if let Ok(text) = std::fs::read_to_string(file("analysis.txt")) {
+        let head: Vec<&str> = text
+            .lines()
+            .take_while(|l| !l.starts_with("Goal and KPIs"))
+            .collect();
+        println!("{}", head.join("\n").trim_end());
+    }
+    println!("\nWritten to {}:", args.out.display());
+    for (name, what) in [
+        ("sales.map.toml", "the map (edit it, then `salesmap check`)"),
+        ("history.csv", "the generated history (normalized CSV)"),
+        (
+            "analysis.txt",
+            "funnel, times, KPIs, conformance, fast vs slow, triggers, forecast",
+        ),
+        (
+            "map.svg, map.png",
+            "the flowchart with measured conversion and stage times",
+        ),
+        (
+            "plan.txt",
+            "the reverse funnel from the goal, per quarter, with a what-if",
+        ),
+        (
+            "report.html",
+            "everything in one page to e-mail (charts in assets/)",
+        ),
+    ] {
+        println!("  {name:<18} {what}");
+    }
     0
 }

@@ -17,7 +17,7 @@ use salesmap_core::plan::{
 };
 
 use super::discover::{load_history, parse_instant};
-use super::{fit, grouped, load_map};
+use super::{fit, grouped, load_map, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,7 +33,8 @@ pub struct Args {
     /// Planning period.
     #[arg(long, value_enum, default_value = "month")]
     period: PeriodArg,
-    /// First day of the plan (`2027-01-01`). Default: today (UTC).
+    /// First day of the plan (`2027-01-01`). Default: the first of the month after the
+    /// history's last event (or after today, without a history).
     #[arg(long)]
     start: Option<String>,
     /// Last day by which the quota must be won. Default: the goal's deadline, else a year on.
@@ -60,6 +61,9 @@ pub struct Args {
     as_of: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Where to write the plan (`-` for standard output).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -150,7 +154,8 @@ pub fn run(args: Args) -> u8 {
             Some(d) => d,
             None => return fail(format!("--start {s}: expected a date like 2027-01-01")),
         },
-        None => today,
+        // As the report does: the first of the month after the analysis date (or today).
+        None => Period::Month.next(Period::Month.start(today)),
     };
     let deadline = match args
         .deadline
@@ -217,7 +222,9 @@ pub fn run(args: Args) -> u8 {
         ),
         Format::Table => table(&map, &request, &baseline, &alternatives, actual.as_deref()),
     };
-    print!("{out}");
+    if let Err(code) = write_output(&args.output, out.as_bytes()) {
+        return code;
+    }
     history_code
 }
 
