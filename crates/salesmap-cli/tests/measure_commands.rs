@@ -372,3 +372,29 @@ fn analyze_rejects_bad_options_clearly() {
     assert_eq!(code, 1);
     assert!(err.contains("error"), "{err}");
 }
+
+#[test]
+fn discover_draws_the_as_is_process() {
+    let dir = demo("asis", "60");
+    let (code, out, err) = salesmap(
+        &dir,
+        &[
+            "discover",
+            "history.csv",
+            "--format",
+            "svg",
+            "--edges",
+            "12",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("<svg") || out.starts_with("<?xml"),
+        "{}",
+        &out[..80.min(out.len())]
+    );
+    assert!(out.contains("As-is process: history.csv"));
+    assert!(out.contains("brand-awareness"), "every activity is a stage");
+    assert!(out.trim_end().ends_with("</svg>"));
+    assert!(err.contains("drew the 12 most frequent of"), "{err}");
+}

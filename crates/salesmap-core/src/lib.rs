@@ -3,6 +3,7 @@
 //! - [`map::Map`]: the designed process (stages, transitions, goal, KPIs), resolved and indexed.
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
+//! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
 //! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
 //! - [`funnel::funnel`]: reached, converted, dropped and open per main-path stage (strict/implied).
@@ -27,6 +28,7 @@
 //! order is always deterministic.
 
 pub mod analysis;
+pub mod as_is;
 pub mod attributes;
 pub mod calendar;
 pub mod conformance;

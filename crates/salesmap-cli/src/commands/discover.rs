@@ -12,7 +12,10 @@ use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
 use salesmap_core::history::{History, Micros};
 use salesmap_import::{format_timestamp, read_history, render_problems};
 
-use super::{fit, truncate};
+use salesmap_core::as_is::as_is_map;
+use salesmap_render::{Lanes, RenderOptions, render_svg};
+
+use super::{fit, truncate, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,12 +39,20 @@ pub struct Args {
     /// Rows of edges and variants in the table.
     #[arg(long, default_value_t = 20)]
     rows: usize,
+    /// Most frequent directly-follows edges drawn with `--format svg`.
+    #[arg(long, default_value_t = 30)]
+    edges: usize,
+    /// Where to write the result (`-` for standard output).
+    #[arg(short, long, default_value = "-")]
+    output: PathBuf,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
     Table,
     Json,
+    /// The as-is process drawn as a flowchart (the renderer's SVG).
+    Svg,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -77,8 +88,31 @@ pub fn run(args: Args) -> u8 {
     let out = match args.format {
         Format::Json => to_json(&d, &args.history),
         Format::Table => table(&d, &args.history, args.rows),
+        Format::Svg => {
+            let title = args.history.file_name().map_or_else(
+                || args.history.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let Some(as_is) = as_is_map(&d, &title, args.edges) else {
+                eprintln!("error: no events to draw in {}", args.history.display());
+                return 1;
+            };
+            let options = RenderOptions {
+                lanes: Lanes::None,
+                ..RenderOptions::default()
+            };
+            if as_is.edges_kept < as_is.edges_total {
+                eprintln!(
+                    "drew the {} most frequent of {} directly-follows edges (--edges to change)",
+                    as_is.edges_kept, as_is.edges_total
+                );
+            }
+            render_svg(&as_is.map, &options, Some(&as_is.overlay))
+        }
     };
-    print!("{out}");
+    if let Err(code) = write_output(&args.output, out.as_bytes()) {
+        return code;
+    }
     problems
 }
 
