@@ -3,6 +3,9 @@
 //!
 //! - `salesmap-bench workloads [--dir DIR] [--smoke] [NAME...]` writes the full set (or the
 //!   smoke set, or the named files) and `DIR/workloads.tsv`; files already there are kept.
+//! - `salesmap-bench phases FILE` times the phases of `salesmap discover` on FILE (import
+//!   without attributes, then discovery on every core) and prints them to stderr: the
+//!   profile to read before and after a change on the hot path.
 //! - `salesmap-bench replicate LOG COPIES OUT` copies any event log salesmap reads `COPIES`
 //!   times with renamed cases, as a `case_id,activity,timestamp` CSV (or XES for `.xes` and
 //!   `.xes.gz`).
@@ -14,6 +17,7 @@ use salesmap_bench::{Made, Workload, replicate, shared_data, write_event_csv, wr
 
 const USAGE: &str = "usage:
   salesmap-bench workloads [--dir DIR] [--smoke] [NAME...]
+  salesmap-bench phases FILE
   salesmap-bench replicate LOG COPIES OUT";
 
 fn main() -> ExitCode {
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("workloads") => workloads(&args[1..]),
         Some("replicate") => replicate_file(&args[1..]),
+        Some("phases") => phases(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -141,6 +146,38 @@ fn replicate_file(args: &[String]) -> Result<(), String> {
         "wrote {out}: {} events, {} deals ({copies} copies of {log})",
         history.len(),
         history.deals.len()
+    );
+    Ok(())
+}
+
+fn phases(args: &[String]) -> Result<(), String> {
+    let [file] = args else {
+        return Err(USAGE.to_string());
+    };
+    let start = std::time::Instant::now();
+    let options = salesmap_import::ImportOptions {
+        attributes: salesmap_import::Attributes::None,
+        ..Default::default()
+    };
+    let imported = salesmap_import::import_files(&[PathBuf::from(file)], &options)
+        .map_err(|e| e.to_string())?;
+    let read = start.elapsed();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let options = salesmap_core::discovery::DiscoverOptions {
+        threads,
+        ..Default::default()
+    };
+    let d = salesmap_core::discovery::discover(&imported.history, &options)
+        .map_err(|e| e.to_string())?;
+    let discovered = start.elapsed();
+    eprintln!(
+        "{file}: {} events, {} deals, {} edges, {} variants; import {:.3} s, discover {:.3} s",
+        d.events,
+        d.cases,
+        d.dfg.len(),
+        d.variant_count,
+        read.as_secs_f64(),
+        (discovered - read).as_secs_f64()
     );
     Ok(())
 }

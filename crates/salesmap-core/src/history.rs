@@ -7,8 +7,6 @@
 //! Attributes are string columns, per event (owner, lifecycle, channel) or per deal (amount,
 //! source, segment, lost reason), with an interned dictionary each.
 
-use std::collections::HashMap;
-
 /// Microseconds since 1970-01-01T00:00:00Z.
 pub type Micros = i64;
 
@@ -16,25 +14,51 @@ pub const MICROS_PER_SECOND: i64 = 1_000_000;
 pub const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 
 /// A string interner: each distinct string gets a dense `u32` code in order of first sight.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Each name is stored once; the lookup index is an open-addressing table of (hash, code)
+/// words with linear probing, so a lookup of a known name compares one string and allocates
+/// nothing. Histories hold hundreds of thousands of deal ids: SipHash and a second copy of
+/// every id as a map key cost more than the rest of an import.
+#[derive(Clone, Debug, Default)]
 pub struct Interner {
     names: Vec<String>,
-    codes: HashMap<String, u32>,
+    /// `hash << 32 | (code + 1)`, 0 for an empty slot; the length is a power of two, at least
+    /// twice the number of names.
+    slots: Vec<u64>,
 }
+
+impl PartialEq for Interner {
+    fn eq(&self, other: &Interner) -> bool {
+        self.names == other.names
+    }
+}
+
+impl Eq for Interner {}
 
 impl Interner {
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&code) = self.codes.get(name) {
-            return code;
+        let hash = hash_bytes(name.as_bytes());
+        match self.find(name.as_bytes(), hash) {
+            Ok(code) => code,
+            Err(slot) => self.insert(slot, hash, name.to_string()),
         }
-        let code = self.names.len() as u32;
-        self.names.push(name.to_string());
-        self.codes.insert(name.to_string(), code);
-        code
+    }
+
+    /// The code of `bytes`, adding them when new; fails (adding nothing) when new bytes are
+    /// not UTF-8. Importers intern raw field bytes: known values are never validated again.
+    pub fn intern_utf8(&mut self, bytes: &[u8]) -> Result<u32, std::str::Utf8Error> {
+        let hash = hash_bytes(bytes);
+        match self.find(bytes, hash) {
+            Ok(code) => Ok(code),
+            Err(slot) => {
+                let name = std::str::from_utf8(bytes)?;
+                Ok(self.insert(slot, hash, name.to_string()))
+            }
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.codes.get(name).copied()
+        self.find(name.as_bytes(), hash_bytes(name.as_bytes())).ok()
     }
 
     pub fn name(&self, code: u32) -> &str {
@@ -52,6 +76,75 @@ impl Interner {
     pub fn names(&self) -> &[String] {
         &self.names
     }
+
+    /// The code of `bytes`, or the empty slot where it would go.
+    fn find(&self, bytes: &[u8], hash: u32) -> Result<u32, usize> {
+        if self.slots.is_empty() {
+            return Err(usize::MAX);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return Err(i);
+            }
+            if (slot >> 32) as u32 == hash {
+                let code = (slot as u32) - 1;
+                if self.names[code as usize].as_bytes() == bytes {
+                    return Ok(code);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, slot: usize, hash: u32, name: String) -> u32 {
+        let code = self.names.len() as u32;
+        self.names.push(name);
+        if self.names.len() * 2 > self.slots.len() {
+            self.grow();
+        } else {
+            self.slots[slot] = (hash as u64) << 32 | (code as u64 + 1);
+        }
+        code
+    }
+
+    fn grow(&mut self) {
+        let len = (self.names.len() * 4).next_power_of_two().max(16);
+        let mut slots = vec![0u64; len];
+        let mask = len - 1;
+        for (code, name) in self.names.iter().enumerate() {
+            let hash = hash_bytes(name.as_bytes());
+            let mut i = hash as usize & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (hash as u64) << 32 | (code as u64 + 1);
+        }
+        self.slots = slots;
+    }
+}
+
+/// A multiply-rotate hash over 8-byte words (FxHash's step) with splitmix64's finalizer, so
+/// ids that differ only in their last characters still spread over the table's low bits.
+fn hash_bytes(bytes: &[u8]) -> u32 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (h ^ (h >> 31)) as u32
 }
 
 /// Whether an event is a stage entry or a touch (a sales activity that is not a stage change).
@@ -156,32 +249,69 @@ impl History {
     }
 
     /// Event rows ordered by (deal id as a string, timestamp, input row): PM4Py's ordering.
+    ///
+    /// Deals are ranked by their id once; rows are then placed by a counting sort on the
+    /// deal's rank (stable, so each deal's rows keep input order) and each deal's rows are
+    /// sorted by time only when they are not in time order already. Linear in the events
+    /// plus one sort of the deal ids, against a sort of every event.
     pub fn deal_order(&self) -> Vec<u32> {
-        // Rank deals by their id string once, then sort rows by integer keys.
-        let mut by_name: Vec<u32> = (0..self.deals.len() as u32).collect();
-        by_name.sort_by(|&a, &b| self.deals.name(a).cmp(self.deals.name(b)));
-        let mut rank = vec![0u32; self.deals.len()];
-        for (r, &d) in by_name.iter().enumerate() {
-            rank[d as usize] = r as u32;
+        let rank = self.deal_ranks();
+        let n = self.len();
+        let rows_in_order = (1..n).all(|r| {
+            let (a, b) = (self.deal[r - 1] as usize, self.deal[r] as usize);
+            rank[a] < rank[b] || (a == b && self.time[r - 1] <= self.time[r])
+        });
+        if rows_in_order {
+            return (0..n as u32).collect();
         }
-        let key = |r: u32| (rank[self.deal[r as usize] as usize], self.time[r as usize]);
-        let rows: Vec<u32> = (0..self.len() as u32).collect();
-        // Exports are usually written deal by deal in time order already: check in one pass.
-        if rows.windows(2).all(|w| key(w[0]) <= key(w[1])) {
-            return rows;
+        let mut next = vec![0u32; self.deals.len() + 1];
+        for &d in &self.deal {
+            next[rank[d as usize] as usize + 1] += 1;
         }
-        // Pack (deal rank, time, row) into one integer so the sort compares plain numbers in
-        // contiguous memory; the row makes keys unique, so an unstable sort is exact.
-        let mut keys: Vec<u128> = rows
+        for r in 0..self.deals.len() {
+            next[r + 1] += next[r];
+        }
+        let start = next.clone();
+        let mut order = vec![0u32; n];
+        for (row, &d) in self.deal.iter().enumerate() {
+            let slot = &mut next[rank[d as usize] as usize];
+            order[*slot as usize] = row as u32;
+            *slot += 1;
+        }
+        for r in 0..self.deals.len() {
+            let rows = &mut order[start[r] as usize..start[r + 1] as usize];
+            if !rows.is_sorted_by_key(|&row| self.time[row as usize]) {
+                // Stable: rows at the same time keep input order.
+                rows.sort_by_key(|&row| self.time[row as usize]);
+            }
+        }
+        order
+    }
+
+    /// Each deal code's position among the deal ids sorted as strings. The ids are sorted by
+    /// their first 16 bytes as one integer, comparing whole strings only on a tie.
+    fn deal_ranks(&self) -> Vec<u32> {
+        let names = self.deals.names();
+        let prefix = |name: &str| {
+            let mut word = [0u8; 16];
+            let len = name.len().min(16);
+            word[..len].copy_from_slice(&name.as_bytes()[..len]);
+            u128::from_be_bytes(word)
+        };
+        let mut keyed: Vec<(u128, u32)> = names
             .iter()
-            .map(|&r| {
-                let (rank, time) = key(r);
-                let time = (time as u64) ^ (1 << 63); // order-preserving for negative times
-                (rank as u128) << 96 | (time as u128) << 32 | r as u128
-            })
+            .enumerate()
+            .map(|(code, name)| (prefix(name), code as u32))
             .collect();
-        keys.sort_unstable();
-        keys.into_iter().map(|k| k as u32).collect()
+        keyed.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
+        });
+        let mut rank = vec![0u32; names.len()];
+        for (r, &(_, code)) in keyed.iter().enumerate() {
+            rank[code as usize] = r as u32;
+        }
+        rank
     }
 
     /// Splits rows ordered by [`History::deal_order`] into one slice per deal.
@@ -218,6 +348,54 @@ mod tests {
         assert_eq!(order, vec![3, 1, 4, 0, 2]);
         let cases = h.cases(&order);
         assert_eq!(cases, vec![&[3u32, 1][..], &[4, 0, 2][..]]);
+    }
+
+    #[test]
+    fn deal_order_matches_a_sort_of_every_event() {
+        // Ids sharing a 16-byte prefix, equal times, deals interleaved.
+        let mut h = History::default();
+        let ids = [
+            "deal-0000000000000-b",
+            "deal-0000000000000-a",
+            "z",
+            "deal-0000000000000",
+            "10",
+            "9",
+        ];
+        for i in 0..200u32 {
+            let deal = ids[(i * 7 % 6) as usize];
+            h.push(deal, "x", (i % 5) as i64, EventKind::StageEntry);
+        }
+        let mut want: Vec<u32> = (0..h.len() as u32).collect();
+        want.sort_by(|&a, &b| {
+            let key = |r: u32| (h.deals.name(h.deal[r as usize]), h.time[r as usize], r);
+            key(a).cmp(&key(b))
+        });
+        assert_eq!(h.deal_order(), want);
+    }
+
+    #[test]
+    fn interner_codes_follow_first_sight() {
+        let mut names = Interner::default();
+        for i in 0..1000 {
+            assert_eq!(names.intern(&format!("deal-{i}")), i);
+        }
+        assert_eq!(names.intern("deal-7"), 7);
+        assert_eq!(names.intern_utf8(b"deal-999"), Ok(999));
+        assert_eq!(names.intern_utf8("계약".as_bytes()), Ok(1000));
+        assert!(names.intern_utf8(b"\xff").is_err());
+        assert_eq!(
+            (names.len(), names.get("deal-500"), names.get("nope")),
+            (1001, Some(500), None)
+        );
+        assert_eq!(names.name(1000), "계약");
+        // Equal when the names are, however the index grew.
+        let mut a = Interner::default();
+        a.intern("x");
+        let mut b = Interner::default();
+        b.intern("x");
+        b.intern_utf8(b"\xfe").unwrap_err();
+        assert_eq!(a, b);
     }
 
     #[test]
