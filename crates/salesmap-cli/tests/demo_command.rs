@@ -27,7 +27,9 @@ fn demo_writes_every_file_in_both_languages() {
             "report.html",
             "assets/funnel.svg",
         ] {
-            let len = std::fs::metadata(dir.join(file)).map(|m| m.len()).unwrap_or(0);
+            let len = std::fs::metadata(dir.join(file))
+                .map(|m| m.len())
+                .unwrap_or(0);
             assert!(len > 0, "{lang}: {file} missing or empty");
         }
         let report = std::fs::read_to_string(dir.join("report.html")).unwrap();

@@ -1,10 +1,12 @@
 //! `salesmap import` as a user runs it: summary on stdout, problems on stderr, the history
 //! written as CSV or XES, and the exit codes (0 clean, 1 input problems, 2 unusable files).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::Path;
 
 use expect_test::expect;
+use support::temp_dir;
 
 fn fixture(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,26 +16,11 @@ fn fixture(path: &str) -> String {
         .to_string()
 }
 
+/// Runs salesmap, with the fixture folder's path taken out of what it prints.
 fn salesmap(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesmap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run salesmap");
+    let (code, out, err) = support::salesmap(dir, args);
     let prefix = format!("{}/", fixture("").trim_end_matches('/'));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).replace(&prefix, ""),
-        String::from_utf8_lossy(&out.stderr).replace(&prefix, ""),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("salesmap-import-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    (code, out.replace(&prefix, ""), err.replace(&prefix, ""))
 }
 
 #[test]

@@ -2,30 +2,12 @@
 //! (table and JSON) and `analyze` (report, JSON, `--by`, `--period`, and clear errors on bad
 //! options). Each test works in its own temporary directory.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::PathBuf;
 
 use expect_test::expect;
-
-fn salesmap(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesmap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run salesmap");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("salesmap-measure-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{salesmap, temp_dir};
 
 /// A template map and a generated history of `deals` deals in a fresh directory.
 fn demo(name: &str, deals: &str) -> PathBuf {

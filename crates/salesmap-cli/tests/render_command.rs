@@ -1,28 +1,15 @@
 //! `salesmap render` as a user runs it on the bundled templates: every format from the file
 //! name or `--format`, the options reaching the drawing, and clear errors for what cannot work.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::PathBuf;
 
 use expect_test::expect;
-
-fn salesmap(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salesmap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run salesmap");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::{salesmap, temp_dir};
 
 fn with_templates(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("salesmap-render-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir(name);
     for (lang, file) in [("en", "sales.map.toml"), ("ko", "ko.map.toml")] {
         let (code, _, err) = salesmap(&dir, &["init", "--lang", lang, "-o", file]);
         assert_eq!(code, 0, "{err}");

@@ -19,6 +19,7 @@ use std::io::{self, BufRead, Read, Write};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use salesmap_core::history::{EventKind, History};
+use salesmap_core::text::escape_markup;
 
 use crate::collect::Collector;
 use crate::long_csv::TIME_HELP;
@@ -432,25 +433,7 @@ fn write_string(out: &mut impl Write, indent: &str, key: &str, value: &str) -> i
     writeln!(
         out,
         "{indent}<string key=\"{}\" value=\"{}\"/>",
-        escape(key),
-        escape(value)
+        escape_markup(key),
+        escape_markup(value)
     )
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -31,7 +31,7 @@ use salesmap_core::overlay::Overlay;
 
 pub use dot::render_dot;
 pub use mermaid::render_mermaid;
-pub use png::render_png;
+pub use png::{rasterize, render_png};
 pub use svg::render_svg;
 
 /// How stages are grouped on the drawing.

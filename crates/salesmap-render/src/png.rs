@@ -27,7 +27,8 @@ pub fn render_png(
     rasterize(&svg, options.scale)
 }
 
-/// Rasterizes an SVG document written by this crate.
+/// Rasterizes an SVG document (this crate's, or any chart drawn in the same font) at `scale`
+/// pixels per SVG unit.
 pub fn rasterize(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     let mut opt = usvg::Options {
         font_family: FAMILY.to_string(),

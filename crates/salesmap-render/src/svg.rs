@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use salesmap_core::map::{Map, Outcome};
 use salesmap_core::overlay::Overlay;
+pub(crate) use salesmap_core::text::escape_markup as escape;
 
 use crate::RenderOptions;
 use crate::diagram::NodeKind;
@@ -87,24 +88,6 @@ fn edge_color(style: EdgeStyle) -> &'static str {
         EdgeStyle::Exit(o) => outcome_color(o).0,
         EdgeStyle::Loop => LOOP_EDGE,
     }
-}
-
-/// Escapes text for XML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0; show them as a replacement mark.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A number with at most one decimal, without a trailing `.0`.

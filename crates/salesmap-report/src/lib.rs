@@ -21,7 +21,6 @@ mod page;
 pub mod sentences;
 
 use std::fmt;
-use std::sync::Arc;
 
 use salesmap_core::analysis::{Analysis, AnalyzeError, AnalyzeOptions, analyze};
 use salesmap_core::calendar::{Day, DayRange, Period, civil_from_days, day_of, days_from_civil};
@@ -215,32 +214,6 @@ impl Chart {
     /// The chart as a PNG at `scale` pixels per SVG unit, drawn with the renderer's bundled
     /// NanumSquare faces (no system font is read, so Korean labels render anywhere).
     pub fn png(&self, scale: f32) -> Result<Vec<u8>, String> {
-        use resvg::{tiny_skia, usvg};
-        use salesmap_render::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
-        let mut opt = usvg::Options {
-            font_family: FAMILY.to_string(),
-            ..usvg::Options::default()
-        };
-        {
-            let db = opt.fontdb_mut();
-            db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(REGULAR_TTF)));
-            db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(BOLD_TTF)));
-            db.set_sans_serif_family(FAMILY);
-        }
-        let tree = usvg::Tree::from_str(&self.svg, &opt)
-            .map_err(|e| format!("{}: cannot read the SVG: {e}", self.name))?;
-        let size = tree.size();
-        let width = (size.width() * scale).ceil() as u32;
-        let height = (size.height() * scale).ceil() as u32;
-        let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height.max(1))
-            .ok_or_else(|| format!("{}: {width}×{height} pixels is too large", self.name))?;
-        resvg::render(
-            &tree,
-            tiny_skia::Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
-        pixmap
-            .encode_png()
-            .map_err(|e| format!("{}: cannot encode the PNG: {e}", self.name))
+        salesmap_render::rasterize(&self.svg, scale).map_err(|e| format!("{}: {e}", self.name))
     }
 }
