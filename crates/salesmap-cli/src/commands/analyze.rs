@@ -18,7 +18,7 @@ use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
 
-use super::discover::{load_history, parse_instant};
+use super::discover::{load_history, parse_instant, resolve_as_of};
 use super::{fit, grouped, load_map, write_output};
 
 #[derive(clap::Args)]
@@ -65,15 +65,9 @@ pub fn run(args: Args) -> u8 {
         Ok(h) => h,
         Err(code) => return code,
     };
-    let as_of = match &args.as_of {
-        Some(s) => match parse_instant(s) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: --as-of {s}: {e}");
-                return 2;
-            }
-        },
-        None => history.time.iter().copied().max().unwrap_or(0),
+    let as_of = match resolve_as_of(args.as_of.as_deref(), &history) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let period = match args.period.as_deref().map(parse_period).transpose() {
         Ok(p) => p,

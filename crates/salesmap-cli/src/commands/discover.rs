@@ -143,6 +143,19 @@ pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
     }
 }
 
+/// The analysis instant: `--as-of` when given (printing a clear error, exit code 2, when it
+/// cannot be read), else the history's latest event, so the same files give the same result on
+/// any day.
+pub(crate) fn resolve_as_of(flag: Option<&str>, history: &History) -> Result<Micros, u8> {
+    match flag {
+        Some(s) => parse_instant(s).map_err(|e| {
+            eprintln!("error: --as-of {s}: {e}");
+            2
+        }),
+        None => Ok(history.time.iter().copied().max().unwrap_or(0)),
+    }
+}
+
 /// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 timestamp.
 pub(crate) fn parse_instant(s: &str) -> Result<Micros, String> {
     if s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok() {

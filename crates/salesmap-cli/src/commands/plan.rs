@@ -16,7 +16,7 @@ use salesmap_core::plan::{
     measure_inputs, parse_what_if, plan, what_if,
 };
 
-use super::discover::{load_history, parse_instant};
+use super::discover::{load_history, resolve_as_of};
 use super::{fit, grouped, load_map, write_output};
 
 #[derive(clap::Args)]
@@ -134,12 +134,9 @@ pub fn run(args: Args) -> u8 {
             Err(c) => return c,
         };
         history_code = code;
-        let as_of = match &args.as_of {
-            Some(s) => match parse_instant(s) {
-                Ok(t) => t,
-                Err(e) => return fail(format!("--as-of {s}: {e}")),
-            },
-            None => history.time.iter().copied().max().unwrap_or(0),
+        let as_of = match resolve_as_of(args.as_of.as_deref(), &history) {
+            Ok(t) => t,
+            Err(code) => return code,
         };
         let journeys = Journeys::build(&map, &history, as_of);
         measured = Some(journeys);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use salesmap_core::calendar::{Period, parse_date};
 use salesmap_report::{Lang, ReportOptions, build_report};
 
-use super::discover::{load_history, parse_instant};
+use super::discover::{load_history, resolve_as_of};
 use super::{load_map, write_output};
 
 #[derive(clap::Args)]
@@ -73,12 +73,9 @@ pub fn run(args: Args) -> u8 {
         Ok(h) => h,
         Err(code) => return code,
     };
-    let as_of = match &args.as_of {
-        Some(s) => match parse_instant(s) {
-            Ok(t) => t,
-            Err(e) => return fail(format!("--as-of {s}: {e}")),
-        },
-        None => history.time.iter().copied().max().unwrap_or(0),
+    let as_of = match resolve_as_of(args.as_of.as_deref(), &history) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let day = |flag: &str, v: &Option<String>| match v {
         None => Ok(None),
