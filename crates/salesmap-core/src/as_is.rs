@@ -80,23 +80,7 @@ pub fn as_is_map(d: &Discovery, title: &str, max_edges: usize) -> Option<AsIsMap
 
     let stages = names
         .iter()
-        .map(|&name| Stage {
-            id: name.to_string(),
-            name: Text::new(lang, name),
-            kind: StageKind::Step,
-            parent: None,
-            phase: None,
-            owners: Vec::new(),
-            entry: None,
-            what_happens: Vec::new(),
-            exit_checklist: Vec::new(),
-            customer_value: None,
-            target_days: None,
-            probability: None,
-            aliases: Vec::new(),
-            decision: None,
-            triggers: Vec::new(),
-        })
+        .map(|&name| Stage::new(name, Text::new(lang, name), StageKind::Step))
         .collect();
     let mut overlay = Overlay {
         caption: format!(

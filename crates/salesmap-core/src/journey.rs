@@ -267,21 +267,9 @@ pub(crate) mod tests {
     pub(crate) fn test_map() -> Map {
         let stage =
             |id: &str, kind: StageKind, target: Option<f64>, owner: &str| crate::map::Stage {
-                id: id.into(),
-                name: Text::new("en", id.to_uppercase()),
-                kind,
-                parent: None,
-                phase: None,
-                owners: vec![owner.into()],
-                entry: None,
-                what_happens: vec![],
-                exit_checklist: vec![],
-                customer_value: None,
                 target_days: target,
-                probability: None,
-                aliases: vec![],
-                decision: None,
-                triggers: vec![],
+                owners: vec![owner.into()],
+                ..crate::map::Stage::new(id, Text::new("en", id.to_uppercase()), kind)
             };
         let mut stages = vec![
             stage("lead", StageKind::Step, Some(2.0), "marketing"),

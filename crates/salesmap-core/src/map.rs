@@ -174,6 +174,29 @@ pub struct Stage {
     pub triggers: Vec<Trigger>,
 }
 
+impl Stage {
+    /// A stage with only an id, a name and a kind; every other field empty.
+    pub fn new(id: &str, name: Text, kind: StageKind) -> Stage {
+        Stage {
+            id: id.to_string(),
+            name,
+            kind,
+            parent: None,
+            phase: None,
+            owners: Vec::new(),
+            entry: None,
+            what_happens: Vec::new(),
+            exit_checklist: Vec::new(),
+            customer_value: None,
+            target_days: None,
+            probability: None,
+            aliases: Vec::new(),
+            decision: None,
+            triggers: Vec::new(),
+        }
+    }
+}
+
 /// What kind of node a stage is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

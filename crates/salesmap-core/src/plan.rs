@@ -624,21 +624,9 @@ mod tests {
 
     fn stage(id: &str, kind: StageKind, p: Option<f64>, days: Option<f64>) -> Stage {
         Stage {
-            id: id.into(),
-            name: Text::new("en", id),
-            kind,
-            parent: None,
-            phase: None,
-            owners: vec![],
-            entry: None,
-            what_happens: vec![],
-            exit_checklist: vec![],
-            customer_value: None,
             target_days: days,
             probability: p,
-            aliases: vec![],
-            decision: None,
-            triggers: vec![],
+            ..Stage::new(id, Text::new("en", id), kind)
         }
     }
 
