@@ -4,19 +4,20 @@
 //! bounded by the history being built, not by the file.
 //!
 //! [`Table`] is the CSV side: the delimiter is sniffed from the header line (`,`, `;` or tab,
-//! as localized Excel writes them), records are reused [`csv::ByteRecord`]s, and headers are
-//! matched case-insensitively ignoring spaces and punctuation (`Deal - ID` is `dealid`).
+//! as localized Excel writes them), records come from [`Records`] (fields are slices of one
+//! reused buffer), and headers are matched case-insensitively ignoring spaces and
+//! punctuation (`Deal - ID` is `dealid`).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use csv::ByteRecord;
 use flate2::read::MultiGzDecoder;
 
 use crate::collect::{Collector, ENCODING_HELP};
 use crate::problem::{ImportError, ProblemKind};
+use crate::records::Records;
 use crate::timestamp::TimeParser;
 use crate::{
     ImportOptions, Progress, Source, hubspot, long_csv, pipedrive, salesforce, snapshot, xes,
@@ -105,27 +106,20 @@ fn read_table(
     collector: &mut Collector,
 ) -> Result<(), ImportError> {
     let delimiter = sniff_delimiter(reader.fill_buf().unwrap_or(&[]));
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(BUFFER)
-        .from_reader(reader);
-    let mut header = ByteRecord::new();
-    let has_header = csv
-        .read_byte_record(&mut header)
-        .map_err(|e| ImportError::Io {
-            file: name.to_string(),
-            message: e.to_string(),
-        })?;
+    let mut records = Records::new(Box::new(reader), delimiter);
+    let has_header = records.next_record().map_err(|e| ImportError::Io {
+        file: name.to_string(),
+        message: e.to_string(),
+    })?;
     if !has_header {
         return Err(ImportError::UnknownFormat {
             file: name.to_string(),
             headers: Vec::new(),
         });
     }
+    let header: Vec<&[u8]> = records.iter().collect();
     let mut headers = Vec::with_capacity(header.len());
-    for field in header.iter() {
+    for field in header {
         match std::str::from_utf8(field) {
             Ok(text) => headers.push(text.trim().to_string()),
             Err(_) => {
@@ -139,8 +133,7 @@ fn read_table(
     let mut table = Table {
         folded: headers.iter().map(|h| fold(h)).collect(),
         headers,
-        reader: csv,
-        record: ByteRecord::new(),
+        records,
         rows: 0,
         empty_rows: 0,
     };
@@ -342,8 +335,7 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 pub(crate) struct Table {
     pub(crate) headers: Vec<String>,
     pub(crate) folded: Vec<String>,
-    reader: csv::Reader<Box<dyn BufRead>>,
-    record: ByteRecord,
+    records: Records,
     pub(crate) rows: u64,
     empty_rows: u64,
 }
@@ -381,28 +373,28 @@ impl Table {
     /// Moves to the next record; `false` at the end, or when the file is damaged (reported).
     pub(crate) fn next(&mut self, collector: &mut Collector) -> bool {
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
+            match self.records.next_record() {
                 Ok(false) => return false,
                 Ok(true) => {
-                    if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
+                    let record = &self.records;
+                    if record.iter().all(|f| f.trim_ascii().is_empty()) {
                         self.empty_rows += 1;
                         continue;
                     }
                     self.rows += 1;
-                    if self.record.len() > self.headers.len()
-                        && self
-                            .record
+                    if record.len() > self.headers.len()
+                        && record
                             .iter()
                             .skip(self.headers.len())
                             .any(|f| !f.trim_ascii().is_empty())
                     {
+                        let values = record.len();
                         collector.problem(
                             ProblemKind::BadValue,
                             Some(self.line()),
                             None,
                             format!(
-                                "the row has {} values but the header has {} columns; the extra values are ignored",
-                                self.record.len(),
+                                "the row has {values} values but the header has {} columns; the extra values are ignored",
                                 self.headers.len()
                             ),
                             Some("a value that contains the delimiter must be in double quotes"),
@@ -411,10 +403,9 @@ impl Table {
                     return true;
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(self.line());
                     collector.problem(
                         ProblemKind::Damaged,
-                        Some(line),
+                        Some(self.records.unread_line()),
                         None,
                         format!("the file cannot be read past this point: {e}"),
                         Some("the rows before were kept; export the file again if it was cut off"),
@@ -427,12 +418,12 @@ impl Table {
 
     /// The field of the current record, trimmed; empty when the row is short.
     pub(crate) fn field(&self, column: usize) -> &[u8] {
-        self.record.get(column).unwrap_or(&[]).trim_ascii()
+        self.records.get(column).unwrap_or(&[]).trim_ascii()
     }
 
     /// Line where the current record starts (the header is line 1).
     pub(crate) fn line(&self) -> u64 {
-        self.record.position().map(|p| p.line()).unwrap_or(0)
+        self.records.line()
     }
 
     /// The header of `column`.

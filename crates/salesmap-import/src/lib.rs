@@ -31,6 +31,7 @@ mod mapping;
 mod normalized;
 mod pipedrive;
 mod problem;
+mod records;
 mod salesforce;
 mod snapshot;
 mod stage_names;
