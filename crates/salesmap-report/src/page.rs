@@ -238,9 +238,16 @@ impl Page<'_> {
         match &a.goal {
             Some(g) if g.metric == Metric::WonRevenue => {
                 let target = l.money_short(g.target, unit.as_deref());
-                let sub = match l {
-                    Lang::En => format!("{} of the {target} goal", l.pct(g.progress)),
-                    Lang::Ko => format!("목표 {target}의 {}", l.pct(g.progress)),
+                // The tile shows all won revenue; the goal counts only its own window.
+                let sub = match (l, goal_window(l, g)) {
+                    (Lang::En, Some(win)) => {
+                        format!("{} of the {target} goal won {win}", l.pct(g.progress))
+                    }
+                    (Lang::Ko, Some(win)) => {
+                        format!("목표 기간({win}) 목표 {target}의 {}", l.pct(g.progress))
+                    }
+                    (Lang::En, None) => format!("{} of the {target} goal", l.pct(g.progress)),
+                    (Lang::Ko, None) => format!("목표 {target}의 {}", l.pct(g.progress)),
                 };
                 self.tile(w.won_revenue, &won, &sub, None);
             }
@@ -374,13 +381,16 @@ impl Page<'_> {
                     .names
                     .metric_value(g.metric, Some(g.target), unit.as_deref());
                 let progress = g.progress.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0;
-                let deadline = g
-                    .deadline
-                    .as_deref()
-                    .and_then(salesmap_core::calendar::parse_date)
-                    .map_or(String::new(), |d| {
-                        format!(" · {} {}", w.deadline, l.date(d))
-                    });
+                let deadline = match goal_window(l, g) {
+                    Some(win) => format!(" · {win}"),
+                    None => g
+                        .deadline
+                        .as_deref()
+                        .and_then(salesmap_core::calendar::parse_date)
+                        .map_or(String::new(), |d| {
+                            format!(" · {} {}", w.deadline, l.date(d))
+                        }),
+                };
                 let _ = writeln!(
                     self.out,
                     "<div class=\"card goal\"><div class=\"label\">{}</div><div class=\"goal-text\">{}</div>\
@@ -1186,4 +1196,15 @@ mod tests {
             (1284, 2275)
         );
     }
+}
+
+/// The days a revenue or deal-count goal counts wins in, as `Jan 1, 2027 – Dec 31, 2027`.
+fn goal_window(l: Lang, g: &salesmap_core::kpi::GoalProgress) -> Option<String> {
+    let (first, last) = g.window.as_ref()?;
+    let parse = salesmap_core::calendar::parse_date;
+    Some(format!(
+        "{} – {}",
+        l.date(parse(first)?),
+        l.date(parse(last)?)
+    ))
 }
