@@ -1178,6 +1178,17 @@ fn svg_size(svg: &str) -> (u32, u32) {
     (attr("width"), attr("height"))
 }
 
+/// The days a revenue or deal-count goal counts wins in, as `Jan 1, 2027 – Dec 31, 2027`.
+fn goal_window(l: Lang, g: &salesmap_core::kpi::GoalProgress) -> Option<String> {
+    let (first, last) = g.window.as_ref()?;
+    let parse = salesmap_core::calendar::parse_date;
+    Some(format!(
+        "{} – {}",
+        l.date(parse(first)?),
+        l.date(parse(last)?)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1196,15 +1207,4 @@ mod tests {
             (1284, 2275)
         );
     }
-}
-
-/// The days a revenue or deal-count goal counts wins in, as `Jan 1, 2027 – Dec 31, 2027`.
-fn goal_window(l: Lang, g: &salesmap_core::kpi::GoalProgress) -> Option<String> {
-    let (first, last) = g.window.as_ref()?;
-    let parse = salesmap_core::calendar::parse_date;
-    Some(format!(
-        "{} – {}",
-        l.date(parse(first)?),
-        l.date(parse(last)?)
-    ))
 }
