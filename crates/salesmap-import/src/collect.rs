@@ -9,13 +9,11 @@
 //! attribute values are interned in order of first use by the kept events, so reading the
 //! normalized CSV that [`crate::write_csv`] writes gives back an identical history.
 
-use std::collections::HashMap;
-
 use jiff::tz::TimeZone;
 use salesmap_core::history::{Column, EventKind, History, Interner};
 use salesmap_core::map::Map;
 
-use crate::dictionary::{Dictionary, FastHash, Recent};
+use crate::dictionary::{Dictionary, Recent};
 use crate::problem::{ImportError, Problem, ProblemKind};
 use crate::stage_names;
 use crate::summary::{FileSummary, StageCount, Summary, UnknownStage};
@@ -23,9 +21,6 @@ use crate::{Attributes, Duplicates, ImportOptions, Imported};
 
 /// Problems listed one by one per file; the rest are counted.
 const PROBLEMS_PER_FILE: usize = 10_000;
-
-/// Line numbers are packed with the file index into one `u64` per event.
-const LINE_BITS: u32 = 40;
 
 #[derive(Debug, Default)]
 pub(crate) struct AttrColumn {
@@ -54,7 +49,10 @@ pub(crate) struct Collector {
     activity: Vec<u32>,
     time: Vec<i64>,
     kind: Vec<EventKind>,
-    origin: Vec<u64>,
+    /// Per event: the line it came from (saturating); the file is found from `file_start`.
+    line: Vec<u32>,
+    /// Per file: the first event it contributed.
+    file_start: Vec<usize>,
     event_attrs: Vec<AttrColumn>,
     deal_attrs: Vec<AttrColumn>,
 
@@ -96,7 +94,8 @@ impl Collector {
             activity: Vec::new(),
             time: Vec::new(),
             kind: Vec::new(),
-            origin: Vec::new(),
+            line: Vec::new(),
+            file_start: Vec::new(),
             event_attrs: Vec::new(),
             deal_attrs: Vec::new(),
             problems: Vec::new(),
@@ -119,6 +118,7 @@ impl Collector {
             notes: Vec::new(),
         });
         self.keeps_duplicates.push(event_log);
+        self.file_start.push(self.len());
         self.listed_problems = 0;
         self.unlisted_problems = 0;
     }
@@ -186,9 +186,7 @@ impl Collector {
         self.activity.push(activity);
         self.time.push(time);
         self.kind.push(kind);
-        let line = line.min((1 << LINE_BITS) - 1);
-        self.origin
-            .push(((self.file_index() as u64) << LINE_BITS) | line);
+        self.line.push(line.min(u32::MAX as u64) as u32);
     }
 
     /// Corrects timestamps once a file's day/month order is known.
@@ -306,51 +304,72 @@ impl Collector {
             EventKind::Touch => touch_final[activity[row] as usize],
         };
 
+        let groups = DealGroups::new(&self.deal, &keep, self.deals.len());
         let (duplicates_dropped, duplicates_across_files, duplicates_kept) =
-            self.mark_duplicates(&mut keep, |row, k, a| final_activity(row, k, a));
+            self.mark_duplicates(&mut keep, &groups, |row, k, a| final_activity(row, k, a));
+        drop(groups);
 
         let unknown_stages = self.report_unknown_stages(&keep, &mut unknown);
 
-        // Build the history in first-use order.
+        // Build the history in first-use order, compacting the event columns in place and
+        // moving them (and the deal ids, when their codes do not change) into the history.
         let mut history = History::default();
+        for column in &self.event_attrs {
+            let kept_rows = keep.iter().enumerate().filter(|(_, k)| **k).map(|(r, _)| r);
+            if let Some(built) = rebuild_column(column, kept_rows) {
+                history.event_attrs.push(built);
+            }
+        }
         let mut deal_new = vec![u32::MAX; self.deals.len()];
         let mut deal_old: Vec<u32> = Vec::new();
         let mut activity_new = vec![u32::MAX; names.len()];
-        let kept = keep.iter().filter(|&&k| k).count();
-        history.deal.reserve(kept);
-        history.activity.reserve(kept);
-        history.time.reserve(kept);
-        history.kind.reserve(kept);
-        let mut kept_rows: Vec<usize> = Vec::with_capacity(kept);
-        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
-            kept_rows.push(row);
+        let mut kept = 0;
+        for row in 0..n {
+            if !keep[row] {
+                continue;
+            }
             let d = self.deal[row] as usize;
             if deal_new[d] == u32::MAX {
-                deal_new[d] = history.deals.intern(self.deals.name(d as u32));
+                deal_new[d] = deal_old.len() as u32;
                 deal_old.push(d as u32);
             }
             let a = final_activity(row, &self.kind, &self.activity) as usize;
             if activity_new[a] == u32::MAX {
                 activity_new[a] = history.activities.intern(names.name(a as u32));
             }
-            history.deal.push(deal_new[d]);
-            history.activity.push(activity_new[a]);
-            history.time.push(self.time[row]);
-            history.kind.push(self.kind[row]);
+            self.deal[kept] = deal_new[d];
+            self.activity[kept] = activity_new[a];
+            self.time[kept] = self.time[row];
+            self.kind[kept] = self.kind[row];
+            kept += 1;
         }
-        for column in &self.event_attrs {
-            if let Some(built) = rebuild_column(column, kept_rows.iter().copied()) {
-                history.event_attrs.push(built);
-            }
+        for column in [&mut self.deal, &mut self.activity] {
+            column.truncate(kept);
         }
+        self.time.truncate(kept);
+        self.kind.truncate(kept);
+        history.deal = std::mem::take(&mut self.deal);
+        history.activity = std::mem::take(&mut self.activity);
+        history.time = std::mem::take(&mut self.time);
+        history.kind = std::mem::take(&mut self.kind);
+        let deals_without_events = self.deals.len() - deal_old.len();
+        let same_codes =
+            deals_without_events == 0 && deal_old.iter().enumerate().all(|(i, &d)| i == d as usize);
         for column in &self.deal_attrs {
             if let Some(built) = rebuild_column(column, deal_old.iter().map(|&d| d as usize)) {
                 history.deal_attrs.push(built);
             }
         }
-        let deals_without_events = (0..self.deals.len())
-            .filter(|&d| deal_new[d] == u32::MAX)
-            .count();
+        let deals = std::mem::take(&mut self.deals);
+        history.deals = if same_codes {
+            deals.into_interner()
+        } else {
+            let mut interner = Interner::default();
+            for &d in &deal_old {
+                interner.intern(deals.name(d));
+            }
+            interner
+        };
 
         let summary = self.summarize(
             &history,
@@ -406,64 +425,43 @@ impl Collector {
     fn mark_duplicates(
         &mut self,
         keep: &mut [bool],
+        groups: &DealGroups,
         final_activity: impl Fn(usize, &[EventKind], &[u32]) -> u32,
     ) -> (usize, usize, usize) {
-        // Copies share a deal: group rows by deal (stable, so earlier rows come first) and
-        // compare within each deal, which keeps the work in cache.
-        let mut start = vec![0usize; self.deals.len() + 1];
-        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
-            start[self.deal[row] as usize + 1] += 1;
-        }
-        for d in 0..self.deals.len() {
-            start[d + 1] += start[d];
-        }
-        let mut next = start.clone();
-        let mut grouped = vec![0u32; start[self.deals.len()]];
-        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
-            let d = self.deal[row] as usize;
-            grouped[next[d]] = row as u32;
-            next[d] += 1;
-        }
-        let key = |row: usize| {
-            (
-                final_activity(row, &self.kind, &self.activity),
-                self.time[row],
-                self.kind[row],
-            )
-        };
+        // Copies share a deal and a time: look only within deals that have two events at the
+        // same time, comparing the events of each (time, stage, kind) run in input order.
         let mut copies: Vec<(usize, usize)> = Vec::new();
-        let mut seen: HashMap<(u32, i64, u8), Vec<u32>, FastHash> = HashMap::default();
+        let mut keys: Vec<(i64, u32, u8, u32)> = Vec::new();
+        let mut dropped: Vec<bool> = Vec::new();
         for d in 0..self.deals.len() {
-            let group = &grouped[start[d]..start[d + 1]];
-            if group.len() < 2 {
+            let group = groups.of(d);
+            if group
+                .windows(2)
+                .all(|w| self.time[w[0] as usize] < self.time[w[1] as usize])
+            {
                 continue;
             }
-            let mut dropped_here: Vec<bool> = vec![false; group.len()];
-            if group.len() <= 64 {
-                for i in 1..group.len() {
-                    let row = group[i] as usize;
-                    let k = key(row);
+            keys.clear();
+            keys.extend(group.iter().enumerate().map(|(i, &row)| {
+                let row = row as usize;
+                let activity = final_activity(row, &self.kind, &self.activity);
+                (self.time[row], activity, self.kind[row] as u8, i as u32)
+            }));
+            keys.sort_unstable();
+            for run in keys.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+                if run.len() < 2 {
+                    continue;
+                }
+                dropped.clear();
+                dropped.resize(run.len(), false);
+                for i in 1..run.len() {
+                    let row = group[run[i].3 as usize] as usize;
                     let earlier = (0..i).find(|&j| {
-                        let e = group[j] as usize;
-                        !dropped_here[j] && key(e) == k && self.compatible(e, row)
+                        !dropped[j] && self.compatible(group[run[j].3 as usize] as usize, row)
                     });
                     if let Some(j) = earlier {
-                        copies.push((group[j] as usize, row));
-                        dropped_here[i] = true;
-                    }
-                }
-            } else {
-                seen.clear();
-                for (i, &row) in group.iter().enumerate() {
-                    let row = row as usize;
-                    let (a, t, k) = key(row);
-                    let earlier = seen.entry((a, t, k as u8)).or_default();
-                    match earlier.iter().find(|&&e| self.compatible(e as usize, row)) {
-                        Some(&e) => {
-                            copies.push((e as usize, row));
-                            dropped_here[i] = true;
-                        }
-                        None => earlier.push(row as u32),
+                        copies.push((group[run[j].3 as usize] as usize, row));
+                        dropped[i] = true;
                     }
                 }
             }
@@ -472,7 +470,7 @@ impl Collector {
         let (mut dropped, mut across, mut kept) = (0, 0, 0);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (earlier, row) in copies {
-            let file = (self.origin[row] >> LINE_BITS) as usize;
+            let file = self.file_of(row);
             let policy = self.duplicates.unwrap_or(if self.keeps_duplicates[file] {
                 Duplicates::KeepAll
             } else {
@@ -493,7 +491,7 @@ impl Collector {
                     column.codes[earlier] = code;
                 }
             }
-            if (self.origin[earlier] >> LINE_BITS) as usize == file {
+            if self.file_of(earlier) == file {
                 found.push((earlier, row));
             } else {
                 across += 1;
@@ -530,11 +528,14 @@ impl Collector {
     }
 
     fn origin_of(&self, row: usize) -> (usize, u64) {
-        let origin = self.origin[row];
-        (
-            (origin >> LINE_BITS) as usize,
-            origin & ((1 << LINE_BITS) - 1),
-        )
+        (self.file_of(row), self.line[row] as u64)
+    }
+
+    /// The file event `row` came from.
+    fn file_of(&self, row: usize) -> usize {
+        self.file_start
+            .partition_point(|&start| start <= row)
+            .saturating_sub(1)
     }
 
     fn report_unknown_stages(
@@ -605,8 +606,9 @@ impl Collector {
     ) -> Summary {
         let mut stage_counts = vec![(0usize, 0usize, 0usize); history.activities.len()]; // stage entries, touches, deals
         let mut last_deal = vec![u32::MAX; history.activities.len()];
-        let order = history.deal_order();
-        for &row in &order {
+        let keep_all = vec![true; history.len()];
+        let by_deal = DealGroups::new(&history.deal, &keep_all, history.deals.len());
+        for &row in &by_deal.rows {
             let row = row as usize;
             let a = history.activity[row] as usize;
             match history.kind[row] {
@@ -680,6 +682,35 @@ impl Collector {
             filtered_lifecycle,
             deals_without_events,
         }
+    }
+}
+
+/// Kept rows grouped by deal (a counting sort: each deal's rows in input order).
+struct DealGroups {
+    start: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl DealGroups {
+    fn new(deal: &[u32], keep: &[bool], deals: usize) -> DealGroups {
+        let mut start = vec![0u32; deals + 1];
+        for (&d, _) in deal.iter().zip(keep).filter(|(_, k)| **k) {
+            start[d as usize + 1] += 1;
+        }
+        for d in 0..deals {
+            start[d + 1] += start[d];
+        }
+        let mut next = start.clone();
+        let mut rows = vec![0u32; start[deals] as usize];
+        for (row, (&d, _)) in deal.iter().zip(keep).enumerate().filter(|(_, (_, k))| **k) {
+            rows[next[d as usize] as usize] = row as u32;
+            next[d as usize] += 1;
+        }
+        DealGroups { start, rows }
+    }
+
+    fn of(&self, deal: usize) -> &[u32] {
+        &self.rows[self.start[deal] as usize..self.start[deal + 1] as usize]
     }
 }
 

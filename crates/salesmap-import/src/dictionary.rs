@@ -2,47 +2,43 @@
 //! value already seen.
 //!
 //! Readers hand raw CSV/XML field bytes to the collector; a value seen before costs one hash
-//! lookup (a multiplicative hash with a final mix, not SipHash: keys are file contents, and
-//! the history's size is bounded by the file anyway), and UTF-8 is only validated the first time a value is
-//! seen. [`Recent`] adds a one-entry cache in front, because exports repeat a value on
-//! consecutive rows (a deal's id, its amount, a case attribute) far more often than not.
+//! lookup in the core [`Interner`]'s index (no SipHash, no second copy of the value), and
+//! UTF-8 is only validated the first time a value is seen. The interner moves into the
+//! history as it is when the import keeps its codes. [`Recent`] adds a one-entry cache in
+//! front, because exports repeat a value on consecutive rows (a deal's id, its amount, a case
+//! attribute) far more often than not.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+
+use salesmap_core::history::Interner;
 
 /// Interned strings with codes in order of first sight.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dictionary {
-    codes: HashMap<Box<[u8]>, u32, BuildHasherDefault<WordHasher>>,
-    names: Vec<Box<str>>,
+    names: Interner,
 }
 
 impl Dictionary {
     /// The code of `bytes`, adding it when new. Fails when new bytes are not UTF-8.
     pub(crate) fn code(&mut self, bytes: &[u8]) -> Result<u32, std::str::Utf8Error> {
-        if let Some(&code) = self.codes.get(bytes) {
-            return Ok(code);
-        }
-        let name = std::str::from_utf8(bytes)?;
-        let code = self.names.len() as u32;
-        self.names.push(name.into());
-        self.codes.insert(bytes.into(), code);
-        Ok(code)
+        self.names.intern_utf8(bytes)
     }
 
     pub(crate) fn code_of_str(&mut self, name: &str) -> u32 {
-        match self.code(name.as_bytes()) {
-            Ok(code) => code,
-            Err(_) => unreachable!("a str is UTF-8"),
-        }
+        self.names.intern(name)
     }
 
     pub(crate) fn name(&self, code: u32) -> &str {
-        &self.names[code as usize]
+        self.names.name(code)
     }
 
     pub(crate) fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// The names as an interner, codes unchanged.
+    pub(crate) fn into_interner(self) -> Interner {
+        self.names
     }
 }
 
@@ -72,7 +68,7 @@ impl Recent {
     }
 }
 
-/// FxHash-style hashing of byte strings, eight bytes at a time.
+/// FxHash-style hashing of integer keys (and byte strings, eight bytes at a time).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct WordHasher {
     hash: u64,
