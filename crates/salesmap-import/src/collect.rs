@@ -324,10 +324,7 @@ impl Collector {
         let mut deal_old: Vec<u32> = Vec::new();
         let mut activity_new = vec![u32::MAX; names.len()];
         let mut kept = 0;
-        for row in 0..n {
-            if !keep[row] {
-                continue;
-            }
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
             let d = self.deal[row] as usize;
             if deal_new[d] == u32::MAX {
                 deal_new[d] = deal_old.len() as u32;
