@@ -8,11 +8,14 @@
 //! minus its first event, zero for a one-event deal. Variants are listed most frequent first,
 //! ties by their stage sequence. Every event counts unless [`DiscoverOptions`] filters it.
 //!
-//! The work is one sort ([`History::deal_order`]) and one pass over each deal on integer
-//! codes; deals are split into contiguous groups that run on separate threads and whose
-//! tallies merge exactly (integer sums, durations collected then sorted), so the result does
-//! not depend on the thread count.
+//! The work is one ordering ([`History::deal_order`], linear) and a pass over each deal on
+//! integer codes; deals are split into contiguous groups that run on separate threads and
+//! whose tallies merge exactly (integer sums; durations collected per edge in vectors sized by
+//! a first counting pass, then summarized by selection), so the result does not depend on
+//! the thread count. Durations are held once, per edge: the time from an activity to the next
+//! event is read from the edges leaving it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -153,8 +156,8 @@ pub struct TimeToNext {
 /// Discovers the as-is process from `history`.
 pub fn discover(history: &History, options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
     let rows = kept_rows(history, options)?;
-    let log = SortedLog::new(history, &rows);
-    let mut cases = log.case_ranges();
+    let log = SortedLog::new(history, rows);
+    let mut cases = log.case_ranges(history);
     if let Some(k) = options.top_variants {
         cases = log.keep_top_variants(history, cases, k);
     }
@@ -202,30 +205,40 @@ fn kept_rows(history: &History, options: &DiscoverOptions) -> Result<Vec<u32>, D
     Ok(rows)
 }
 
-/// Activity codes and times gathered in PM4Py order, so each deal is a contiguous range.
-struct SortedLog {
-    deal: Vec<u32>,
-    activity: Vec<u32>,
-    time: Vec<Micros>,
+/// Activity codes and times gathered in PM4Py order, so each deal is a contiguous range;
+/// borrowed from the history when it is in that order already.
+struct SortedLog<'h> {
+    rows: Vec<u32>,
+    activity: Cow<'h, [u32]>,
+    time: Cow<'h, [Micros]>,
 }
 
 type CaseRange = (usize, usize);
 
-impl SortedLog {
-    fn new(history: &History, rows: &[u32]) -> SortedLog {
-        let gather = |f: &dyn Fn(usize) -> u32| rows.iter().map(|&r| f(r as usize)).collect();
+impl<'h> SortedLog<'h> {
+    fn new(history: &'h History, rows: Vec<u32>) -> SortedLog<'h> {
+        let identity =
+            rows.len() == history.len() && rows.iter().enumerate().all(|(i, &r)| i == r as usize);
+        if identity {
+            return SortedLog {
+                rows,
+                activity: Cow::Borrowed(&history.activity),
+                time: Cow::Borrowed(&history.time),
+            };
+        }
         SortedLog {
-            deal: gather(&|r| history.deal[r]),
-            activity: gather(&|r| history.activity[r]),
+            activity: rows.iter().map(|&r| history.activity[r as usize]).collect(),
             time: rows.iter().map(|&r| history.time[r as usize]).collect(),
+            rows,
         }
     }
 
-    fn case_ranges(&self) -> Vec<CaseRange> {
+    fn case_ranges(&self, history: &History) -> Vec<CaseRange> {
         let mut cases = Vec::new();
         let mut start = 0;
-        for i in 1..=self.deal.len() {
-            if i == self.deal.len() || self.deal[i] != self.deal[start] {
+        let deal = |i: usize| history.deal[self.rows[i] as usize];
+        for i in 1..=self.rows.len() {
+            if i == self.rows.len() || deal(i) != deal(start) {
                 cases.push((start, i));
                 start = i;
             }
@@ -435,8 +448,11 @@ struct Tally<'a> {
     rework: Vec<u64>,
     edge_slots: EdgeSlots,
     edges: Vec<(u32, u32)>,
+    /// Per edge slot: the durations of this group's deals, in a vector of the exact size.
     edge_durations: Vec<Vec<Micros>>,
-    to_next: Vec<Vec<Micros>>,
+    /// Durations of other groups' edges that this tally already had (slot, durations):
+    /// kept apart at a merge rather than copied, and joined one edge at a time at the end.
+    merged_durations: Vec<(u32, Vec<Micros>)>,
     last: Vec<u64>,
     case_durations: Vec<Micros>,
     variants: FastMap<&'a [u32], u64>,
@@ -460,7 +476,7 @@ impl<'a> Tally<'a> {
             edge_slots: EdgeSlots::new(n),
             edges: Vec::new(),
             edge_durations: Vec::new(),
-            to_next: vec![Vec::new(); n],
+            merged_durations: Vec::new(),
             last: vec![0; n],
             case_durations: Vec::new(),
             variants: FastMap::default(),
@@ -474,7 +490,22 @@ impl<'a> Tally<'a> {
         }
     }
 
-    fn add_cases(&mut self, log: &'a SortedLog, cases: &[CaseRange]) {
+    fn add_cases(&mut self, log: &'a SortedLog<'_>, cases: &[CaseRange]) {
+        // First pass: the edges and how often each occurs, so that every edge's durations
+        // go into a vector of the right size (no growth, no spare capacity).
+        let mut counts: Vec<usize> = Vec::new();
+        for &(s, e) in cases {
+            for w in log.activity[s..e].windows(2) {
+                let (slot, fresh) = self.edge_slots.slot(w[0], w[1], self.edges.len() as u32);
+                if fresh {
+                    self.edges.push((w[0], w[1]));
+                    counts.push(0);
+                }
+                counts[slot as usize] += 1;
+            }
+        }
+        self.edge_durations = counts.into_iter().map(Vec::with_capacity).collect();
+        self.case_durations.reserve_exact(cases.len());
         for &(s, e) in cases {
             self.add_case(&log.activity[s..e], &log.time[s..e]);
         }
@@ -504,33 +535,11 @@ impl<'a> Tally<'a> {
                 self.seen[ai] = stamp;
             }
             if i + 1 < n {
-                let b = acts[i + 1];
-                let d = times[i + 1] - times[i];
-                self.push_one(a, b, d);
-                self.to_next[ai].push(d);
+                let (slot, _) = self.edge_slots.slot(a, acts[i + 1], u32::MAX);
+                self.edge_durations[slot as usize].push(times[i + 1] - times[i]);
             }
         }
         *self.variants.entry(acts).or_default() += 1;
-    }
-
-    fn push_one(&mut self, a: u32, b: u32, duration: Micros) {
-        let (slot, fresh) = self.edge_slots.slot(a, b, self.edges.len() as u32);
-        if fresh {
-            self.edges.push((a, b));
-            self.edge_durations.push(vec![duration]);
-        } else {
-            self.edge_durations[slot as usize].push(duration);
-        }
-    }
-
-    fn push_edge(&mut self, a: u32, b: u32, mut durations: Vec<Micros>) {
-        let (slot, fresh) = self.edge_slots.slot(a, b, self.edges.len() as u32);
-        if fresh {
-            self.edges.push((a, b));
-            self.edge_durations.push(durations);
-        } else {
-            self.edge_durations[slot as usize].append(&mut durations);
-        }
     }
 
     fn merge(&mut self, other: Tally<'a>) {
@@ -540,11 +549,23 @@ impl<'a> Tally<'a> {
         add(&mut self.end, &other.end);
         add(&mut self.rework, &other.rework);
         add(&mut self.last, &other.last);
-        for ((a, b), durations) in other.edges.into_iter().zip(other.edge_durations) {
-            self.push_edge(a, b, durations);
+        let mut theirs: Vec<((u32, u32), Vec<Micros>)> = other
+            .edges
+            .iter()
+            .copied()
+            .zip(other.edge_durations)
+            .collect();
+        for (slot, durations) in other.merged_durations {
+            theirs.push((other.edges[slot as usize], durations));
         }
-        for (mine, mut theirs) in self.to_next.iter_mut().zip(other.to_next) {
-            mine.append(&mut theirs);
+        for ((a, b), durations) in theirs {
+            let (slot, fresh) = self.edge_slots.slot(a, b, self.edges.len() as u32);
+            if fresh {
+                self.edges.push((a, b));
+                self.edge_durations.push(durations);
+            } else {
+                self.merged_durations.push((slot, durations));
+            }
         }
         self.case_durations.extend(other.case_durations);
         for (v, c) in other.variants {
@@ -556,7 +577,15 @@ impl<'a> Tally<'a> {
         self.last_event = self.last_event.max(other.last_event);
     }
 
+    /// Joins the durations kept apart at merges into each edge's own vector.
+    fn join_durations(&mut self) {
+        for (slot, durations) in std::mem::take(&mut self.merged_durations) {
+            self.edge_durations[slot as usize].extend(durations);
+        }
+    }
+
     fn into_discovery(mut self, history: &History) -> Discovery {
+        self.join_durations();
         let name = |code: usize| history.activities.name(code as u32).to_string();
         let named = |counts: &[u64]| -> BTreeMap<String, u64> {
             counts
@@ -587,6 +616,29 @@ impl<'a> Tally<'a> {
             .collect();
         dfg.sort_by(|x, y| (&x.from, &x.to).cmp(&(&y.from, &y.to)));
 
+        // Time to the next event: the durations of the edges leaving each activity.
+        let mut leaving: Vec<Vec<usize>> = vec![Vec::new(); self.activity.len()];
+        for (slot, &(a, _)) in self.edges.iter().enumerate() {
+            leaving[a as usize].push(slot);
+        }
+        let mut to_next: Vec<Option<Summary>> = Vec::with_capacity(self.activity.len());
+        for slots in &leaving {
+            let summary = match slots.as_slice() {
+                [] => None,
+                [one] => Summary::of_micros(&mut self.edge_durations[*one]),
+                many => {
+                    let total = many.iter().map(|&e| self.edge_durations[e].len()).sum();
+                    let mut all: Vec<Micros> = Vec::with_capacity(total);
+                    for &e in many {
+                        all.extend_from_slice(&self.edge_durations[e]);
+                    }
+                    Summary::of_micros(&mut all)
+                }
+            };
+            to_next.push(summary);
+        }
+        drop(std::mem::take(&mut self.edge_durations));
+
         let cases = self.case_durations.len() as u64;
         let case_duration = Summary::of_micros(&mut self.case_durations).map(|s| CaseDuration {
             n: s.n,
@@ -601,7 +653,7 @@ impl<'a> Tally<'a> {
             .enumerate()
             .filter(|&(_, &c)| c > 0)
             .map(|(i, _)| {
-                let s = Summary::of_micros(&mut self.to_next[i]);
+                let s = &to_next[i];
                 let entry = TimeToNext {
                     n_with_next: s.as_ref().map_or(0, |s| s.n),
                     n_last: self.last[i],
