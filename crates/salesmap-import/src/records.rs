@@ -12,7 +12,8 @@
 
 use std::io::{self, Read};
 
-const START: usize = 256 * 1024;
+/// Initial buffer size: larger than the `BufReader` in front, so reads bypass its copy.
+const START: usize = 1 << 20;
 
 pub(crate) struct Records {
     source: Box<dyn Read>,
