@@ -226,6 +226,13 @@ pub(crate) fn read(
 
 /// `Some(None)` for an empty kind (read as a stage entry unless the activity is a touch).
 fn parse_kind(text: &[u8]) -> Option<Option<EventKind>> {
+    // The normalized history writes `stage` and `touch` on every row: no allocation for them.
+    if text.eq_ignore_ascii_case(b"stage") {
+        return Some(Some(EventKind::StageEntry));
+    }
+    if text.eq_ignore_ascii_case(b"touch") {
+        return Some(Some(EventKind::Touch));
+    }
     let text = String::from_utf8_lossy(text).to_lowercase();
     match fold(&text).as_str() {
         "" => Some(None),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
 use salesmap_core::history::{History, Micros};
-use salesmap_import::{format_timestamp, read_history, render_problems};
+use salesmap_import::{Attributes, ImportOptions, format_timestamp, import_files, render_problems};
 
 use salesmap_core::as_is::as_is_map;
 use salesmap_render::{Lanes, RenderOptions, render_svg};
@@ -56,7 +56,14 @@ enum Format {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (history, problems) = match load_history(&args.history) {
+    // Discovery reads deals, activities and times only; attributes are read just for the
+    // lifecycle filter.
+    let attributes = if args.lifecycle.is_empty() {
+        Attributes::None
+    } else {
+        Attributes::All
+    };
+    let (history, problems) = match load_history_with(&args.history, attributes) {
         Ok(h) => h,
         Err(code) => return code,
     };
@@ -124,7 +131,16 @@ pub(crate) fn threads() -> usize {
 /// Reads a history, printing import problems to stderr. Returns the history and the exit
 /// code its problems call for (0 or 1), or the exit code of a fatal failure.
 pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
-    match read_history(path) {
+    load_history_with(path, Attributes::All)
+}
+
+/// [`load_history`] keeping only the attributes asked for.
+fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History, u8), u8> {
+    let options = ImportOptions {
+        attributes,
+        ..ImportOptions::default()
+    };
+    match import_files(&[path.to_path_buf()], &options) {
         Ok(imported) => {
             let errors = imported
                 .problems
