@@ -127,7 +127,7 @@ pub(crate) fn read(
                 Frame::Event
             }
             (Some(Frame::Trace), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector) {
+                if let Some((key, value)) = key_value(&element, line, collector, keep_attrs) {
                     if key == "concept:name" {
                         trace.case = Some(value);
                     } else if keep_attrs {
@@ -137,7 +137,7 @@ pub(crate) fn read(
                 Frame::Other
             }
             (Some(Frame::Event), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector) {
+                if let Some((key, value)) = key_value(&element, line, collector, keep_attrs) {
                     match key.as_str() {
                         "concept:name" => event.activity = Some(value),
                         "time:timestamp" => event.time = Some(value),
@@ -285,15 +285,20 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
     }
 }
 
-/// The `key` and `value` of an attribute element; problems with them are reported.
+/// The `key` and `value` of an attribute element; problems with them are reported. Without
+/// `all`, only the keys a history needs (`concept:name`, `time:timestamp`, the kind) are
+/// read: the others are skipped before any text is copied.
 fn key_value(
     element: &BytesStart,
     line: u64,
     collector: &mut Collector,
+    all: bool,
 ) -> Option<(String, String)> {
     let mut key = None;
     let mut value = None;
-    for attribute in element.attributes() {
+    let mut attributes = element.attributes();
+    attributes.with_checks(false);
+    for attribute in attributes {
         let attribute = match attribute {
             Ok(a) => a,
             Err(e) => {
@@ -307,26 +312,37 @@ fn key_value(
                 return None;
             }
         };
-        let text = match attribute.normalized_value(XmlVersion::Implicit1_0) {
-            Ok(text) => text.into_owned(),
-            Err(e) => {
-                collector.problem(
-                    ProblemKind::BadValue,
-                    Some(line),
-                    None,
-                    format!("an attribute value cannot be read: {e}; it is ignored"),
-                    None,
-                );
-                return None;
-            }
-        };
         match attribute.key.as_ref() {
-            "key" => key = Some(text),
-            "value" => value = Some(text),
+            "key" => key = Some(attribute),
+            "value" => value = Some(attribute),
             _ => {}
         }
     }
-    Some((key?, value?))
+    let (key, value) = (key?, value?);
+    let mut text = |attribute: &quick_xml::events::attributes::Attribute| match attribute
+        .normalized_value(XmlVersion::Implicit1_0)
+    {
+        Ok(text) => Some(text.into_owned()),
+        Err(e) => {
+            collector.problem(
+                ProblemKind::BadValue,
+                Some(line),
+                None,
+                format!("an attribute value cannot be read: {e}; it is ignored"),
+                None,
+            );
+            None
+        }
+    };
+    let needed = |key: &str| all || matches!(key, "concept:name" | "time:timestamp" | KIND_KEY);
+    if !key.value.contains('&') && !needed(&key.value) {
+        return None;
+    }
+    let key = text(&key)?;
+    if !needed(&key) {
+        return None;
+    }
+    Some((key, text(&value)?))
 }
 
 /// Counts lines as the XML reader consumes bytes, for problem locations.
