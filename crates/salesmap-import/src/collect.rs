@@ -40,6 +40,9 @@ pub(crate) struct Collector {
     pub(crate) zone: Option<TimeZone>,
     pub(crate) date_format: Option<crate::DateFormat>,
     pub(crate) columns: crate::ColumnMapping,
+    /// Block size and threads for reading plain long CSVs in parallel ([`crate::blocks`]);
+    /// `None` reads row by row.
+    pub(crate) blocks: Option<(usize, usize)>,
 
     deals: Dictionary,
     recent_deal: Recent,
@@ -86,6 +89,10 @@ impl Collector {
                 .clone()
                 .or_else(|| options.columns.date_format.clone()),
             columns: options.columns.clone(),
+            blocks: match std::thread::available_parallelism().map_or(1, |n| n.get()) {
+                1 => None,
+                threads => Some((crate::blocks::BLOCK, threads)),
+            },
             deals: Dictionary::default(),
             recent_deal: Recent::default(),
             activities: Dictionary::default(),

@@ -370,6 +370,26 @@ impl Table {
             })
     }
 
+    /// Takes the record reader out (for [`crate::blocks`]), leaving one at the end.
+    pub(crate) fn take_records(&mut self) -> Records {
+        let delimiter = self.records.delimiter();
+        std::mem::replace(
+            &mut self.records,
+            Records::new(Box::new(io::empty()), delimiter),
+        )
+    }
+
+    /// Puts a record reader back, to read the rest of the file row by row.
+    pub(crate) fn put_records(&mut self, records: Records) {
+        self.records = records;
+    }
+
+    /// Counts rows read elsewhere (by [`crate::blocks`]).
+    pub(crate) fn count_rows(&mut self, rows: u64, empty_rows: u64) {
+        self.rows += rows;
+        self.empty_rows += empty_rows;
+    }
+
     /// Moves to the next record; `false` at the end, or when the file is damaged (reported).
     pub(crate) fn next(&mut self, collector: &mut Collector) -> bool {
         loop {

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use salesmap_core::history::History;
 use salesmap_core::map::Map;
 
+mod blocks;
 mod changes;
 mod collect;
 mod dictionary;

@@ -111,6 +111,25 @@ pub(crate) fn read(
         }
     }
 
+    // Plain deal/stage/time(/kind) rows are read on every core; the rest of the file (or all
+    // of it) row by row.
+    if let Some(blocks) = collector.blocks
+        && targets.is_empty()
+        && touches.is_empty()
+    {
+        let columns = crate::blocks::Columns {
+            deal,
+            stage,
+            time,
+            kind,
+        };
+        if crate::blocks::read(table, collector, times, columns, blocks) {
+            let patches = times.finish(collector.file_name())?;
+            collector.patch_times(&patches);
+            return Ok(());
+        }
+    }
+
     // Per activity code: 0 = not yet classified, 1 = stage entry, 2 = touch.
     let mut touch_of: Vec<u8> = Vec::new();
     let deal_header = table.header(deal).to_string();
@@ -225,7 +244,7 @@ pub(crate) fn read(
 }
 
 /// `Some(None)` for an empty kind (read as a stage entry unless the activity is a touch).
-fn parse_kind(text: &[u8]) -> Option<Option<EventKind>> {
+pub(crate) fn parse_kind(text: &[u8]) -> Option<Option<EventKind>> {
     // The normalized history writes `stage` and `touch` on every row: no allocation for them.
     if text.eq_ignore_ascii_case(b"stage") {
         return Some(Some(EventKind::StageEntry));

@@ -142,6 +142,41 @@ impl Records {
         self.line
     }
 
+    /// Hands over what is not read yet: the buffered bytes, the rest of the input, whether
+    /// the input has ended, and the line number at the first buffered byte.
+    pub(crate) fn into_unread(self) -> (Vec<u8>, Box<dyn Read>, bool, u64) {
+        let mut buf = self.buf;
+        buf.truncate(self.end);
+        buf.drain(..self.pos);
+        (buf, self.source, self.eof, self.next_line)
+    }
+
+    /// Reads `unread` and then `source`, `unread` starting at line `line`.
+    pub(crate) fn resume(
+        unread: Vec<u8>,
+        source: Box<dyn Read>,
+        eof: bool,
+        line: u64,
+        delimiter: u8,
+    ) -> Records {
+        let end = unread.len();
+        let mut records = Records::new(source, delimiter);
+        if end > records.buf.len() {
+            records.buf = unread;
+        } else {
+            records.buf[..end].copy_from_slice(&unread);
+        }
+        records.end = end;
+        records.eof = eof;
+        records.next_line = line;
+        records
+    }
+
+    /// The delimiter between fields.
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
     /// The line of the first byte not yet read (where reading stopped on an error).
     pub(crate) fn unread_line(&self) -> u64 {
         self.next_line

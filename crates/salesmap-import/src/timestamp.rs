@@ -109,6 +109,32 @@ impl TimeParser {
         self.resolve(reading, column, line, slot, text)
     }
 
+    /// Reads `text` when that needs nothing but the value itself: `None` for a value whose
+    /// reading depends on the file (a day/month order not settled yet, a `--date-format`
+    /// pattern), which [`TimeParser::parse`] must read in file order. Otherwise the same
+    /// result as [`TimeParser::parse`], and nothing changes in the parser.
+    pub(crate) fn parse_alone(&self, text: &[u8]) -> Option<Result<i64, String>> {
+        if self.pattern.is_some() {
+            return None;
+        }
+        let text = text.trim_ascii();
+        match scan(text) {
+            Ok(Reading::Instant(micros)) => Some(Ok(micros)),
+            Ok(Reading::Civil {
+                year,
+                month,
+                day,
+                micros_of_day,
+                offset,
+            }) => Some(self.civil(year, month, day, micros_of_day, offset, text)),
+            Ok(Reading::DayMonth { .. }) => None,
+            Err(why) => Some(Err(format!(
+                "cannot read `{}` as a timestamp: {why}",
+                shorten(text)
+            ))),
+        }
+    }
+
     fn resolve(
         &mut self,
         reading: Reading,

@@ -1,0 +1,468 @@
+//! Reading a long CSV on several threads: the file is read in blocks of whole lines, each
+//! block is cut into one part per thread at line breaks, and the parts are read at the same
+//! time, each into its own small dictionaries, its events and its problems. The parts are
+//! then merged in file order, so the history, the problems and every code are exactly what
+//! reading row by row gives: a part's new deal ids and stage names are interned in the order
+//! the part first saw them, which is the order the whole file shows them in.
+//!
+//! Blocks are pipelined: the calling thread reads the next block and merges the previous
+//! one while the parts of the current block are read.
+//!
+//! Only what a part can read without knowing the rest of the file is read this way: plain
+//! lines (a block with a double quote or a lone carriage return, where a line break may not
+//! end a record, is not split), the deal, stage, timestamp and kind columns (no attribute
+//! columns, no touch names to classify), and timestamps whose reading does not depend on the
+//! file's day/month order or a `--date-format` pattern. At the first block that does not
+//! qualify, the rest of the file (that block included) goes back to the row-by-row reader.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::thread::ScopedJoinHandle;
+
+use salesmap_core::history::{EventKind, Interner};
+
+use crate::collect::{Collector, ENCODING_HELP};
+use crate::input::Table;
+use crate::long_csv::{TIME_HELP, parse_kind};
+use crate::problem::ProblemKind;
+use crate::records::Records;
+use crate::timestamp::TimeParser;
+
+/// Bytes per block: big enough that starting threads is noise, small enough to stay in memory.
+pub(crate) const BLOCK: usize = 8 << 20;
+
+/// The columns a part reads.
+#[derive(Clone, Copy)]
+pub(crate) struct Columns {
+    pub(crate) deal: usize,
+    pub(crate) stage: usize,
+    pub(crate) time: usize,
+    pub(crate) kind: Option<usize>,
+}
+
+/// Reads the rest of `table` in blocks of about `block` bytes on `threads` threads. Returns
+/// `true` when the whole file was read; `false` when a block did not qualify, in which case
+/// `table` is left to read the rest row by row.
+///
+/// The blocks are pipelined: while the parts of one block are read, the calling thread reads
+/// the next block from the file and merges the previous one.
+pub(crate) fn read(
+    table: &mut Table,
+    collector: &mut Collector,
+    times: &TimeParser,
+    columns: Columns,
+    (block_size, threads): (usize, usize),
+) -> bool {
+    let records = table.take_records();
+    let delimiter = records.delimiter();
+    let (mut pending, mut source, mut eof, mut line) = records.into_unread();
+    let headers = table.headers.len();
+    std::thread::scope(|scope| {
+        let mut in_flight: Option<(Arc<Vec<u8>>, Vec<Reading<'_>>)> = None;
+        loop {
+            fill(&mut pending, &mut *source, &mut eof, block_size);
+            let end = if eof {
+                pending.len()
+            } else {
+                memchr::memrchr(b'\n', &pending).map_or(0, |at| at + 1)
+            };
+            let rest = pending.split_off(end);
+            let block = Arc::new(std::mem::replace(&mut pending, rest));
+            let plain = memchr::memchr(b'"', &block).is_none()
+                && memchr::memchr_iter(b'\r', &block).all(|at| block.get(at + 1) == Some(&b'\n'));
+            let current = (plain && !block.is_empty())
+                .then(|| spawn_parts(scope, &block, delimiter, headers, times, columns, threads));
+            if let Some((previous, handles)) = in_flight.take() {
+                let parts: Option<Vec<Part>> = handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a reading thread panicked"))
+                    .collect();
+                match parts {
+                    Some(parts) => {
+                        for part in parts {
+                            line = merge(part, line, table, collector);
+                        }
+                    }
+                    None => {
+                        for h in current.into_iter().flatten() {
+                            let _ = h.join();
+                        }
+                        let mut unread = Arc::unwrap_or_clone(previous);
+                        unread.extend_from_slice(&block);
+                        unread.extend_from_slice(&pending);
+                        let source = std::mem::replace(&mut source, Box::new(std::io::empty()));
+                        table.put_records(Records::resume(unread, source, eof, line, delimiter));
+                        return false;
+                    }
+                }
+            }
+            match current {
+                Some(handles) => in_flight = Some((block, handles)),
+                None => {
+                    let mut unread = Arc::unwrap_or_clone(block);
+                    let done = unread.is_empty() && pending.is_empty() && eof;
+                    unread.extend_from_slice(&pending);
+                    let source = std::mem::replace(&mut source, Box::new(std::io::empty()));
+                    table.put_records(Records::resume(unread, source, eof, line, delimiter));
+                    return done;
+                }
+            }
+        }
+    })
+}
+
+/// Reads into `pending` until it holds `block_size` bytes and a line break, or the input
+/// ends. A read error stops filling: the row-by-row reader meets it again and reports it
+/// where it is.
+fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size: usize) {
+    while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
+        let start = pending.len();
+        pending.resize(start + block_size, 0);
+        match source.read(&mut pending[start..]) {
+            Ok(0) => {
+                pending.truncate(start);
+                *eof = true;
+            }
+            Ok(n) => pending.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => pending.truncate(start),
+            Err(_) => {
+                pending.truncate(start);
+                break;
+            }
+        }
+    }
+}
+
+/// A part being read on its own thread.
+type Reading<'scope> = ScopedJoinHandle<'scope, Option<Part>>;
+
+/// A problem found in a part: (kind, line within the part, column index, reason, help).
+type PartProblem = (
+    ProblemKind,
+    u64,
+    Option<usize>,
+    String,
+    Option<&'static str>,
+);
+
+/// One part's reading: events with part-local codes and lines counted from the part's start.
+struct Part {
+    deals: Interner,
+    activities: Interner,
+    deal: Vec<u32>,
+    activity: Vec<u32>,
+    time: Vec<i64>,
+    kind: Vec<EventKind>,
+    line: Vec<u32>,
+    problems: Vec<PartProblem>,
+    rows: u64,
+    empty_rows: u64,
+    /// Line breaks in the part.
+    lines: u64,
+}
+
+/// Cuts `block` at line breaks into `threads` parts and starts reading them; each part
+/// comes back `None` when it meets a value it cannot read alone.
+fn spawn_parts<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    block: &Arc<Vec<u8>>,
+    delimiter: u8,
+    headers: usize,
+    times: &'scope TimeParser,
+    columns: Columns,
+    threads: usize,
+) -> Vec<Reading<'scope>> {
+    let mut cuts = vec![0];
+    for i in 1..threads {
+        let at = (block.len() * i / threads).max(*cuts.last().expect("starts with 0"));
+        let cut = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |n| at + n + 1);
+        cuts.push(cut);
+    }
+    cuts.push(block.len());
+    cuts.windows(2)
+        .map(|w| {
+            let (block, range) = (Arc::clone(block), w[0]..w[1]);
+            scope.spawn(move || read_part(&block[range], delimiter, headers, times, columns))
+        })
+        .collect()
+}
+
+/// Reads one part as the row-by-row reader would (see `long_csv::read` and `Table::next`).
+fn read_part(
+    bytes: &[u8],
+    delimiter: u8,
+    headers: usize,
+    times: &TimeParser,
+    columns: Columns,
+) -> Option<Part> {
+    let mut part = Part {
+        deals: Interner::default(),
+        activities: Interner::default(),
+        deal: Vec::new(),
+        activity: Vec::new(),
+        time: Vec::new(),
+        kind: Vec::new(),
+        line: Vec::new(),
+        problems: Vec::new(),
+        rows: 0,
+        empty_rows: 0,
+        lines: 0,
+    };
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(headers + 1);
+    let mut last_deal: Option<(&[u8], u32)> = None;
+    let mut last_activity: Option<(&[u8], u32)> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let newline = memchr::memchr(b'\n', &bytes[pos..]);
+        let end = newline.map_or(bytes.len(), |n| pos + n);
+        let mut line_end = end;
+        if line_end > pos && bytes[line_end - 1] == b'\r' {
+            line_end -= 1;
+        }
+        let record = &bytes[pos..line_end];
+        let line = part.lines;
+        part.lines += u64::from(newline.is_some());
+        pos = end + 1;
+        if record.is_empty() {
+            continue;
+        }
+        fields.clear();
+        let mut start = 0;
+        for at in memchr::memchr_iter(delimiter, record) {
+            fields.push(record[start..at].trim_ascii());
+            start = at + 1;
+        }
+        fields.push(record[start..].trim_ascii());
+        if fields.iter().all(|f| f.is_empty()) {
+            part.empty_rows += 1;
+            continue;
+        }
+        part.rows += 1;
+        if fields.len() > headers && fields[headers..].iter().any(|f| !f.is_empty()) {
+            part.problems.push((
+                ProblemKind::BadValue,
+                line,
+                None,
+                format!(
+                    "the row has {} values but the header has {headers} columns; the extra values are ignored",
+                    fields.len()
+                ),
+                Some("a value that contains the delimiter must be in double quotes"),
+            ));
+        }
+        let field = |i: usize| fields.get(i).copied().unwrap_or(&[]);
+        let (deal_text, stage_text, time_text) = (
+            field(columns.deal),
+            field(columns.stage),
+            field(columns.time),
+        );
+        if deal_text.is_empty() || stage_text.is_empty() || time_text.is_empty() {
+            let (column, what) = if deal_text.is_empty() {
+                (columns.deal, "deal id")
+            } else if stage_text.is_empty() {
+                (columns.stage, "stage")
+            } else {
+                (columns.time, "timestamp")
+            };
+            part.problems.push((
+                ProblemKind::MissingValue,
+                line,
+                Some(column),
+                format!("no {what}; the row is skipped"),
+                None,
+            ));
+            continue;
+        }
+        let kind = match columns.kind {
+            None => None,
+            Some(k) => match parse_kind(field(k)) {
+                Some(kind) => kind,
+                None => {
+                    let value = crate::timestamp::shorten(field(k));
+                    part.problems.push((
+                        ProblemKind::BadValue,
+                        line,
+                        Some(k),
+                        format!("`{value}` is not an event kind; the row is skipped"),
+                        Some(
+                            "write `stage` for a stage entry or `touch` for a call, email or meeting",
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let encoding = |column: usize| {
+            (
+                ProblemKind::Encoding,
+                line,
+                Some(column),
+                "the value is not UTF-8 text; the row is skipped".to_string(),
+                Some(ENCODING_HELP),
+            )
+        };
+        // Rows of one deal come together: the previous row's codes are checked first.
+        let deal = match last_deal {
+            Some((text, code)) if text == deal_text => code,
+            _ => match part.deals.intern_utf8(deal_text) {
+                Ok(code) => code,
+                Err(_) => {
+                    part.problems.push(encoding(columns.deal));
+                    continue;
+                }
+            },
+        };
+        last_deal = Some((deal_text, deal));
+        let activity = match last_activity {
+            Some((text, code)) if text == stage_text => code,
+            _ => match part.activities.intern_utf8(stage_text) {
+                Ok(code) => code,
+                Err(_) => {
+                    part.problems.push(encoding(columns.stage));
+                    continue;
+                }
+            },
+        };
+        last_activity = Some((stage_text, activity));
+        let micros = match times.parse_alone(time_text)? {
+            Ok(micros) => micros,
+            Err(reason) => {
+                part.problems.push((
+                    ProblemKind::BadTimestamp,
+                    line,
+                    Some(columns.time),
+                    format!("{reason}; the row is skipped"),
+                    Some(TIME_HELP),
+                ));
+                continue;
+            }
+        };
+        part.deal.push(deal);
+        part.activity.push(activity);
+        part.time.push(micros);
+        part.kind.push(kind.unwrap_or(EventKind::StageEntry));
+        part.line.push(line.min(u32::MAX as u64) as u32);
+    }
+    Some(part)
+}
+
+/// Adds a part to the collector with lines counted from `first_line`; returns the line after
+/// the part.
+fn merge(part: Part, first_line: u64, table: &mut Table, collector: &mut Collector) -> u64 {
+    let deal_code: Vec<u32> = part
+        .deals
+        .names()
+        .iter()
+        .map(|name| {
+            collector
+                .deal_code(name.as_bytes())
+                .expect("interned names are UTF-8")
+        })
+        .collect();
+    let activity_code: Vec<u32> = part
+        .activities
+        .names()
+        .iter()
+        .map(|name| {
+            collector
+                .activity_code(name.as_bytes())
+                .expect("interned names are UTF-8")
+        })
+        .collect();
+    for (kind, line, column, reason, help) in part.problems {
+        let header = column.map(|c| table.header(c).to_string());
+        collector.problem(
+            kind,
+            Some(first_line + line),
+            header.as_deref(),
+            reason,
+            help,
+        );
+    }
+    for i in 0..part.deal.len() {
+        collector.push(
+            deal_code[part.deal[i] as usize],
+            activity_code[part.activity[i] as usize],
+            part.time[i],
+            part.kind[i],
+            first_line + part.line[i] as u64,
+        );
+    }
+    table.count_rows(part.rows, part.empty_rows);
+    first_line + part.lines
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::collect::Collector;
+    use crate::{Attributes, ImportOptions, Imported};
+
+    /// Imports `text` (a file named `name`) row by row and in blocks of every small size on
+    /// one to three threads, and asserts the results are identical; returns the row-by-row
+    /// one.
+    fn same_either_way(name: &str, text: &[u8]) -> Imported {
+        let dir = std::env::temp_dir().join(format!("salesmap-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let import = |blocks: Option<(usize, usize)>| {
+            let options = ImportOptions {
+                attributes: Attributes::None,
+                ..ImportOptions::default()
+            };
+            let mut collector = Collector::new(&options).unwrap();
+            collector.blocks = blocks;
+            crate::input::read_file(Path::new(&path), &options, &mut collector).unwrap();
+            collector.finish().unwrap()
+        };
+        let rows = import(None);
+        for block in [1, 7, 40, 1 << 20] {
+            for threads in 1..=3 {
+                let blocks = import(Some((block, threads)));
+                let at = format!("{name}: blocks of {block} bytes on {threads} threads");
+                assert_eq!(blocks.history, rows.history, "{at}");
+                assert_eq!(blocks.problems, rows.problems, "{at}");
+                assert_eq!(blocks.summary, rows.summary, "{at}");
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+        rows
+    }
+
+    #[test]
+    fn blocks_read_what_rows_read_problems_included() {
+        let text = b"case_id,activity,timestamp,kind\r\n\
+            b,lead,2024-01-02T10:00:00Z,stage\r\n\
+            a,lead,2024-01-01T09:00:00+09:00,\r\n\
+            \r\n\
+            ,,,\r\n\
+            a,demo,2024-01-03 12:00,touch\r\n\
+            a,,2024-01-04,stage\r\n\
+            b,won,not a date,stage\r\n\
+            c,lead,2024-02-30T00:00:00Z,stage\r\n\
+            c,lead,1704067200,stage,extra\r\n\
+            c,lead,1704067200,stage\r\n\
+            b,won,2024-01-05T00:00:00Z,maybe\r\n\
+            d\xff,lead,2024-01-05T00:00:00Z,stage\r\n\
+            b,won,2024-01-06T00:00:00.5Z,stage";
+        let imported = same_either_way("mixed.csv", text);
+        assert_eq!(imported.history.len(), 5);
+        assert_eq!(imported.problems.len(), 7, "{:?}", imported.problems);
+    }
+
+    #[test]
+    fn quotes_and_day_month_dates_go_back_to_rows() {
+        // A quoted line break in the second block, and a day/month date settled late.
+        let mut text = String::from("case_id,activity,timestamp\n");
+        for i in 0..30 {
+            text += &format!("d{i},lead,2024-01-{:02}T00:00:00Z\n", i % 28 + 1);
+        }
+        text += "d1,\"a\nb\",2024-03-01T00:00:00Z\n";
+        text += "d2,demo,04/05/2024\nd2,won,25/05/2024\n";
+        let imported = same_either_way("fallback.csv", text.as_bytes());
+        assert_eq!(imported.history.len(), 33);
+        assert!(imported.history.activities.get("a\nb").is_some());
+    }
+}
