@@ -156,13 +156,13 @@ pub struct TimeToNext {
 /// Discovers the as-is process from `history`.
 pub fn discover(history: &History, options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
     let rows = kept_rows(history, options)?;
-    let log = SortedLog::new(history, rows);
+    let log = SortedLog::new(history, rows, options.threads);
     let mut cases = log.case_ranges(history);
     if let Some(k) = options.top_variants {
         cases = log.keep_top_variants(history, cases, k);
     }
     let tally = log.tally_parallel(history.activities.len(), &cases, options.threads);
-    Ok(tally.into_discovery(history))
+    Ok(tally.into_discovery(history, options.threads))
 }
 
 /// Rows that pass the event filters, in PM4Py order.
@@ -216,7 +216,7 @@ struct SortedLog<'h> {
 type CaseRange = (usize, usize);
 
 impl<'h> SortedLog<'h> {
-    fn new(history: &'h History, rows: Vec<u32>) -> SortedLog<'h> {
+    fn new(history: &'h History, rows: Vec<u32>, threads: usize) -> SortedLog<'h> {
         let identity =
             rows.len() == history.len() && rows.iter().enumerate().all(|(i, &r)| i == r as usize);
         if identity {
@@ -226,10 +226,30 @@ impl<'h> SortedLog<'h> {
                 time: Cow::Borrowed(&history.time),
             };
         }
+        let mut activity = vec![0u32; rows.len()];
+        let mut time = vec![0 as Micros; rows.len()];
+        let gather = |rows: &[u32], activity: &mut [u32], time: &mut [Micros]| {
+            for (i, &r) in rows.iter().enumerate() {
+                activity[i] = history.activity[r as usize];
+                time[i] = history.time[r as usize];
+            }
+        };
+        if threads > 1 && rows.len() >= 100_000 {
+            let half = rows.len() / 2;
+            let (rows_a, rows_b) = rows.split_at(half);
+            let (activity_a, activity_b) = activity.split_at_mut(half);
+            let (time_a, time_b) = time.split_at_mut(half);
+            std::thread::scope(|scope| {
+                scope.spawn(|| gather(rows_a, activity_a, time_a));
+                gather(rows_b, activity_b, time_b);
+            });
+        } else {
+            gather(&rows, &mut activity, &mut time);
+        }
         SortedLog {
-            activity: rows.iter().map(|&r| history.activity[r as usize]).collect(),
-            time: rows.iter().map(|&r| history.time[r as usize]).collect(),
             rows,
+            activity: Cow::Owned(activity),
+            time: Cow::Owned(time),
         }
     }
 
@@ -299,6 +319,41 @@ impl<'h> SortedLog<'h> {
         }
         total
     }
+}
+
+/// Summaries of every list of durations (none empty), the lists split between two threads
+/// by size when there are enough durations to be worth it.
+fn summarize_in_parallel<V: AsMut<[Micros]> + Send>(
+    lists: &mut [V],
+    threads: usize,
+) -> Vec<Summary> {
+    let summarize = |lists: &mut [V]| -> Vec<Summary> {
+        lists
+            .iter_mut()
+            .map(|d| Summary::of_micros(d.as_mut()).expect("a list has durations"))
+            .collect()
+    };
+    let total: usize = lists.iter_mut().map(|d| d.as_mut().len()).sum();
+    if threads <= 1 || total < 100_000 || lists.len() < 2 {
+        return summarize(lists);
+    }
+    let mut cut = lists.len() - 1;
+    let mut acc = 0;
+    for (i, d) in lists.iter_mut().enumerate() {
+        acc += d.as_mut().len();
+        if acc * 2 >= total {
+            cut = (i + 1).min(lists.len() - 1);
+            break;
+        }
+    }
+    let (left, right) = lists.split_at_mut(cut);
+    std::thread::scope(|scope| {
+        let first = scope.spawn(|| summarize(left));
+        let second = summarize(right);
+        let mut all = first.join().expect("a summary thread panicked");
+        all.extend(second);
+        all
+    })
 }
 
 /// Splits deals into at most `parts` contiguous groups of about equal event counts.
@@ -584,7 +639,7 @@ impl<'a> Tally<'a> {
         }
     }
 
-    fn into_discovery(mut self, history: &History) -> Discovery {
+    fn into_discovery(mut self, history: &History, threads: usize) -> Discovery {
         self.join_durations();
         let name = |code: usize| history.activities.name(code as u32).to_string();
         let named = |counts: &[u64]| -> BTreeMap<String, u64> {
@@ -595,23 +650,21 @@ impl<'a> Tally<'a> {
                 .map(|(i, &c)| (name(i), c))
                 .collect()
         };
+        let summaries = summarize_in_parallel(&mut self.edge_durations, threads);
         let mut dfg: Vec<DfgEdge> = self
             .edges
             .iter()
-            .zip(self.edge_durations.iter_mut())
-            .map(|(&(a, b), durations)| {
-                let s = Summary::of_micros(durations).expect("an edge has at least one duration");
-                DfgEdge {
-                    from: name(a as usize),
-                    to: name(b as usize),
-                    count: s.n,
-                    mean: s.mean,
-                    median: s.median,
-                    min: s.min,
-                    max: s.max,
-                    sum: s.sum,
-                    stdev: s.stdev,
-                }
+            .zip(summaries)
+            .map(|(&(a, b), s)| DfgEdge {
+                from: name(a as usize),
+                to: name(b as usize),
+                count: s.n,
+                mean: s.mean,
+                median: s.median,
+                min: s.min,
+                max: s.max,
+                sum: s.sum,
+                stdev: s.stdev,
             })
             .collect();
         dfg.sort_by(|x, y| (&x.from, &x.to).cmp(&(&y.from, &y.to)));
@@ -621,22 +674,31 @@ impl<'a> Tally<'a> {
         for (slot, &(a, _)) in self.edges.iter().enumerate() {
             leaving[a as usize].push(slot);
         }
-        let mut to_next: Vec<Option<Summary>> = Vec::with_capacity(self.activity.len());
-        for slots in &leaving {
-            let summary = match slots.as_slice() {
-                [] => None,
-                [one] => Summary::of_micros(&mut self.edge_durations[*one]),
+        let mut leaving_durations: Vec<Vec<Micros>> = leaving
+            .iter()
+            .map(|slots| match slots.as_slice() {
+                [one] => std::mem::take(&mut self.edge_durations[*one]),
                 many => {
                     let total = many.iter().map(|&e| self.edge_durations[e].len()).sum();
                     let mut all: Vec<Micros> = Vec::with_capacity(total);
                     for &e in many {
                         all.extend_from_slice(&self.edge_durations[e]);
                     }
-                    Summary::of_micros(&mut all)
+                    all
                 }
-            };
-            to_next.push(summary);
-        }
+            })
+            .collect();
+        let to_next: Vec<Option<Summary>> = {
+            let mut present: Vec<&mut Vec<Micros>> = leaving_durations
+                .iter_mut()
+                .filter(|d| !d.is_empty())
+                .collect();
+            let mut summaries = summarize_in_parallel(&mut present, threads).into_iter();
+            leaving_durations
+                .iter()
+                .map(|d| (!d.is_empty()).then(|| summaries.next().expect("one per list")))
+                .collect()
+        };
         drop(std::mem::take(&mut self.edge_durations));
 
         let cases = self.case_durations.len() as u64;

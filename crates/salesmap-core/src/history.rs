@@ -303,13 +303,39 @@ impl History {
             .enumerate()
             .map(|(code, name)| (prefix(name), code as u32))
             .collect();
-        keyed.sort_unstable_by(|a, b| {
+        let order = |a: &(u128, u32), b: &(u128, u32)| {
             a.0.cmp(&b.0)
                 .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
-        });
+        };
+        // Two halves sorted at the same time, then merged: most of an import's deal ids.
         let mut rank = vec![0u32; names.len()];
-        for (r, &(_, code)) in keyed.iter().enumerate() {
-            rank[code as usize] = r as u32;
+        let mut next_rank = 0u32;
+        let mut place = |code: u32| {
+            rank[code as usize] = next_rank;
+            next_rank += 1;
+        };
+        if keyed.len() < 50_000 {
+            keyed.sort_unstable_by(order);
+            keyed.iter().for_each(|&(_, code)| place(code));
+        } else {
+            let half = keyed.len() / 2;
+            let (left, right) = keyed.split_at_mut(half);
+            std::thread::scope(|scope| {
+                scope.spawn(|| left.sort_unstable_by(order));
+                right.sort_unstable_by(order);
+            });
+            let (mut i, mut j) = (0, 0);
+            while i < left.len() || j < right.len() {
+                let take_left =
+                    j == right.len() || (i < left.len() && order(&left[i], &right[j]).is_le());
+                if take_left {
+                    place(left[i].1);
+                    i += 1;
+                } else {
+                    place(right[j].1);
+                    j += 1;
+                }
+            }
         }
         rank
     }
@@ -371,6 +397,27 @@ mod tests {
             let key = |r: u32| (h.deals.name(h.deal[r as usize]), h.time[r as usize], r);
             key(a).cmp(&key(b))
         });
+        assert_eq!(h.deal_order(), want);
+    }
+
+    #[test]
+    fn deal_ranks_of_many_deals_sort_in_halves_and_merge() {
+        let mut h = History::default();
+        let mut seed = 1u64;
+        for i in 0..60_000u32 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Long shared prefixes and ties on the first 16 bytes.
+            let id = format!("opportunity-0000{}-{}", seed >> 61, seed % 100_000);
+            h.push(&id, "x", (i % 3) as i64, EventKind::StageEntry);
+        }
+        let mut want: Vec<u32> = (0..h.len() as u32).collect();
+        want.sort_by(|&a, &b| {
+            let key = |r: u32| (h.deals.name(h.deal[r as usize]), h.time[r as usize], r);
+            key(a).cmp(&key(b))
+        });
+        assert!(h.deals.len() > 50_000);
         assert_eq!(h.deal_order(), want);
     }
 

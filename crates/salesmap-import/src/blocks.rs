@@ -21,7 +21,7 @@ use std::thread::ScopedJoinHandle;
 
 use salesmap_core::history::{EventKind, Interner};
 
-use crate::collect::{Collector, ENCODING_HELP};
+use crate::collect::{Collector, ENCODING_HELP, Events};
 use crate::input::Table;
 use crate::long_csv::{TIME_HELP, parse_kind};
 use crate::problem::ProblemKind;
@@ -59,6 +59,7 @@ pub(crate) fn read(
     let headers = table.headers.len();
     std::thread::scope(|scope| {
         let mut in_flight: Option<(Arc<Vec<u8>>, Vec<Reading<'_>>)> = None;
+        let mut spare: Option<Vec<u8>> = None;
         loop {
             fill(&mut pending, &mut *source, &mut eof, block_size);
             let end = if eof {
@@ -66,11 +67,14 @@ pub(crate) fn read(
             } else {
                 memchr::memrchr(b'\n', &pending).map_or(0, |at| at + 1)
             };
-            let rest = pending.split_off(end);
-            let block = Arc::new(std::mem::replace(&mut pending, rest));
-            let plain = memchr::memchr(b'"', &block).is_none()
-                && memchr::memchr_iter(b'\r', &block).all(|at| block.get(at + 1) == Some(&b'\n'));
-            let current = (plain && !block.is_empty())
+            // The block moves to the readers; the partial line after it starts the next one,
+            // in the buffer of a block already merged when there is one.
+            let mut next = spare.take().unwrap_or_default();
+            next.clear();
+            next.extend_from_slice(&pending[end..]);
+            pending.truncate(end);
+            let block = Arc::new(std::mem::replace(&mut pending, next));
+            let current = (!block.is_empty())
                 .then(|| spawn_parts(scope, &block, delimiter, headers, times, columns, threads));
             if let Some((previous, handles)) = in_flight.take() {
                 let parts: Option<Vec<Part>> = handles
@@ -82,6 +86,7 @@ pub(crate) fn read(
                         for part in parts {
                             line = merge(part, line, table, collector);
                         }
+                        spare = Arc::try_unwrap(previous).ok();
                     }
                     None => {
                         for h in current.into_iter().flatten() {
@@ -116,17 +121,14 @@ pub(crate) fn read(
 /// where it is.
 fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size: usize) {
     while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
-        let start = pending.len();
-        pending.resize(start + block_size, 0);
-        match source.read(&mut pending[start..]) {
-            Ok(0) => {
-                pending.truncate(start);
-                *eof = true;
-            }
-            Ok(n) => pending.truncate(start + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => pending.truncate(start),
+        let want = block_size.max(pending.len()) as u64;
+        let before = pending.len();
+        match source.take(want).read_to_end(pending) {
+            Ok(n) if (n as u64) < want => *eof = true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => {
-                pending.truncate(start);
+                pending.truncate(before);
                 break;
             }
         }
@@ -162,7 +164,8 @@ struct Part {
 }
 
 /// Cuts `block` at line breaks into `threads` parts and starts reading them; each part
-/// comes back `None` when it meets a value it cannot read alone.
+/// comes back `None` when it has a quote or a lone `\r`, or meets a value it cannot read
+/// alone.
 fn spawn_parts<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     block: &Arc<Vec<u8>>,
@@ -195,6 +198,12 @@ fn read_part(
     times: &TimeParser,
     columns: Columns,
 ) -> Option<Part> {
+    // A line break may not end a record where there is a quote or a lone `\r`.
+    let plain = memchr::memchr(b'"', bytes).is_none()
+        && memchr::memchr_iter(b'\r', bytes).all(|at| bytes.get(at + 1) == Some(&b'\n'));
+    if !plain {
+        return None;
+    }
     let mut part = Part {
         deals: Interner::default(),
         activities: Interner::default(),
@@ -210,29 +219,50 @@ fn read_part(
     };
     let mut fields: Vec<&[u8]> = Vec::with_capacity(headers + 1);
     let mut last_deal: Option<(&[u8], u32)> = None;
-    let mut last_activity: Option<(&[u8], u32)> = None;
+    // Stage names are few: the ones seen are compared before any hashing.
+    let mut seen_activities: Vec<(&[u8], u32)> = Vec::new();
+    let estimate = bytes.len() / 32;
+    part.deal.reserve(estimate);
+    part.activity.reserve(estimate);
+    part.time.reserve(estimate);
+    part.kind.reserve(estimate);
+    part.line.reserve(estimate);
     let mut pos = 0;
     while pos < bytes.len() {
-        let newline = memchr::memchr(b'\n', &bytes[pos..]);
-        let end = newline.map_or(bytes.len(), |n| pos + n);
+        // One pass over the line: field bounds and its end (lines are short, so a plain loop
+        // beats searching for each separator).
+        fields.clear();
+        let mut start = pos;
+        let mut end = bytes.len();
+        let mut i = pos;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'\n' {
+                end = i;
+                break;
+            }
+            if b == delimiter {
+                fields.push(&bytes[start..i]);
+                start = i + 1;
+            }
+            i += 1;
+        }
+        let newline = end < bytes.len();
         let mut line_end = end;
-        if line_end > pos && bytes[line_end - 1] == b'\r' {
+        if line_end > start && bytes[line_end - 1] == b'\r' {
             line_end -= 1;
         }
-        let record = &bytes[pos..line_end];
+        let empty_line = fields.is_empty() && line_end == start;
+        fields.push(&bytes[start..line_end.max(start)]);
         let line = part.lines;
-        part.lines += u64::from(newline.is_some());
+        part.lines += u64::from(newline);
         pos = end + 1;
-        if record.is_empty() {
+        if empty_line {
             continue;
         }
-        fields.clear();
-        let mut start = 0;
-        for at in memchr::memchr_iter(delimiter, record) {
-            fields.push(record[start..at].trim_ascii());
-            start = at + 1;
+        for field in fields.iter_mut() {
+            *field = field.trim_ascii();
         }
-        fields.push(record[start..].trim_ascii());
         if fields.iter().all(|f| f.is_empty()) {
             part.empty_rows += 1;
             continue;
@@ -313,17 +343,22 @@ fn read_part(
             },
         };
         last_deal = Some((deal_text, deal));
-        let activity = match last_activity {
-            Some((text, code)) if text == stage_text => code,
-            _ => match part.activities.intern_utf8(stage_text) {
-                Ok(code) => code,
+        let known = seen_activities.iter().find(|(text, _)| *text == stage_text);
+        let activity = match known {
+            Some(&(_, code)) => code,
+            None => match part.activities.intern_utf8(stage_text) {
+                Ok(code) => {
+                    if seen_activities.len() < 16 {
+                        seen_activities.push((stage_text, code));
+                    }
+                    code
+                }
                 Err(_) => {
                     part.problems.push(encoding(columns.stage));
                     continue;
                 }
             },
         };
-        last_activity = Some((stage_text, activity));
         let micros = match times.parse_alone(time_text)? {
             Ok(micros) => micros,
             Err(reason) => {
@@ -379,15 +414,16 @@ fn merge(part: Part, first_line: u64, table: &mut Table, collector: &mut Collect
             help,
         );
     }
-    for i in 0..part.deal.len() {
-        collector.push(
-            deal_code[part.deal[i] as usize],
-            activity_code[part.activity[i] as usize],
-            part.time[i],
-            part.kind[i],
-            first_line + part.line[i] as u64,
-        );
-    }
+    let events = Events {
+        deal: &part.deal,
+        activity: &part.activity,
+        time: &part.time,
+        kind: &part.kind,
+        line: &part.line,
+        deal_code: &deal_code,
+        activity_code: &activity_code,
+    };
+    collector.extend(events, first_line);
     table.count_rows(part.rows, part.empty_rows);
     first_line + part.lines
 }

@@ -196,6 +196,24 @@ impl Collector {
         self.line.push(line.min(u32::MAX as u64) as u32);
     }
 
+    /// Appends a batch of events read elsewhere ([`crate::blocks`]): deal and activity codes
+    /// through the `deal_code` and `activity_code` maps, lines counted from `first_line`.
+    pub(crate) fn extend(&mut self, events: Events<'_>, first_line: u64) {
+        let (deal_code, activity_code) = (events.deal_code, events.activity_code);
+        self.deal
+            .extend(events.deal.iter().map(|&d| deal_code[d as usize]));
+        self.activity
+            .extend(events.activity.iter().map(|&a| activity_code[a as usize]));
+        self.time.extend_from_slice(events.time);
+        self.kind.extend_from_slice(events.kind);
+        self.line.extend(
+            events
+                .line
+                .iter()
+                .map(|&l| (first_line + l as u64).min(u32::MAX as u64) as u32),
+        );
+    }
+
     /// Corrects timestamps once a file's day/month order is known.
     pub(crate) fn patch_times(&mut self, patches: &[(usize, i64)]) {
         for &(row, micros) in patches {
@@ -687,6 +705,18 @@ impl Collector {
             deals_without_events,
         }
     }
+}
+
+/// A batch of events for [`Collector::extend`]: per event a part-local deal and activity
+/// code, time, kind and line; and the maps from local codes to the collector's.
+pub(crate) struct Events<'a> {
+    pub(crate) deal: &'a [u32],
+    pub(crate) activity: &'a [u32],
+    pub(crate) time: &'a [i64],
+    pub(crate) kind: &'a [EventKind],
+    pub(crate) line: &'a [u32],
+    pub(crate) deal_code: &'a [u32],
+    pub(crate) activity_code: &'a [u32],
 }
 
 /// Kept rows grouped by deal (a counting sort: each deal's rows in input order).

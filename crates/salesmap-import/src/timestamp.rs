@@ -416,14 +416,20 @@ fn scan_rfc3339(s: &[u8]) -> Option<Reading> {
     {
         return None;
     }
+    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if DIGITS.iter().any(|&i| !s[i].is_ascii_digit()) {
+        return None;
+    }
+    let d = |i: usize| (s[i] - b'0') as i64;
+    let two = |i: usize| d(i) * 10 + d(i + 1);
+    let year = two(0) * 100 + two(2);
+    let (month, day) = (two(5), two(8));
+    let (hour, minute, second) = (two(11), two(14), two(17));
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         s[range].iter().try_fold(0i64, |n, &b| {
             b.is_ascii_digit().then(|| n * 10 + (b - b'0') as i64)
         })
     };
-    let year = digits(0..4)?;
-    let (month, day) = (digits(5..7)?, digits(8..10)?);
-    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
     if year == 0 || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
