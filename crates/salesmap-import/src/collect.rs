@@ -332,6 +332,26 @@ impl Collector {
         let groups = DealGroups::new(&self.deal, &keep, self.deals.len());
         let (duplicates_dropped, duplicates_across_files, duplicates_kept) =
             self.mark_duplicates(&mut keep, &groups, |row, k, a| final_activity(row, k, a));
+        // Events, touches and deals per final activity name, from the deal groups at hand.
+        let mut name_counts = vec![(0usize, 0usize, 0usize); names.len()];
+        let mut last_deal = vec![u32::MAX; names.len()];
+        for d in 0..self.deals.len() {
+            for &row in groups.of(d) {
+                let row = row as usize;
+                if !keep[row] {
+                    continue;
+                }
+                let a = final_activity(row, &self.kind, &self.activity) as usize;
+                match self.kind[row] {
+                    EventKind::StageEntry => name_counts[a].0 += 1,
+                    EventKind::Touch => name_counts[a].1 += 1,
+                }
+                if last_deal[a] != d as u32 {
+                    last_deal[a] = d as u32;
+                    name_counts[a].2 += 1;
+                }
+            }
+        }
         drop(groups);
 
         let unknown_stages = self.report_unknown_stages(&keep, &mut unknown);
@@ -393,8 +413,15 @@ impl Collector {
             interner
         };
 
+        let mut stage_counts = vec![(0, 0, 0); history.activities.len()];
+        for (name, &code) in activity_new.iter().enumerate() {
+            if code != u32::MAX {
+                stage_counts[code as usize] = name_counts[name];
+            }
+        }
         let summary = self.summarize(
             &history,
+            &stage_counts,
             unknown_stages,
             (duplicates_dropped, duplicates_across_files, duplicates_kept),
             filtered_lifecycle,
@@ -618,30 +645,17 @@ impl Collector {
         listed
     }
 
+    /// What was read. `stage_counts` holds per history activity: stage entries, touches and
+    /// deals.
     fn summarize(
         &self,
         history: &History,
+        stage_counts: &[(usize, usize, usize)],
         unknown_stages: Vec<UnknownStage>,
         (duplicates_dropped, duplicates_across_files, duplicates_kept): (usize, usize, usize),
         filtered_lifecycle: usize,
         deals_without_events: usize,
     ) -> Summary {
-        let mut stage_counts = vec![(0usize, 0usize, 0usize); history.activities.len()]; // stage entries, touches, deals
-        let mut last_deal = vec![u32::MAX; history.activities.len()];
-        let keep_all = vec![true; history.len()];
-        let by_deal = DealGroups::new(&history.deal, &keep_all, history.deals.len());
-        for &row in &by_deal.rows {
-            let row = row as usize;
-            let a = history.activity[row] as usize;
-            match history.kind[row] {
-                EventKind::StageEntry => stage_counts[a].0 += 1,
-                EventKind::Touch => stage_counts[a].1 += 1,
-            }
-            if last_deal[a] != history.deal[row] {
-                last_deal[a] = history.deal[row];
-                stage_counts[a].2 += 1;
-            }
-        }
         let mut stages: Vec<StageCount> = Vec::new();
         let mut touches: Vec<StageCount> = Vec::new();
         let mut by_map: Vec<Option<usize>> = Vec::new();
