@@ -3,9 +3,10 @@
 //!
 //! - `salesmap-bench workloads [--dir DIR] [--smoke] [NAME...]` writes the full set (or the
 //!   smoke set, or the named files) and `DIR/workloads.tsv`; files already there are kept.
-//! - `salesmap-bench phases FILE` times the phases of `salesmap discover` on FILE (import
-//!   without attributes, then discovery on every core) and prints them to stderr: the
-//!   profile to read before and after a change on the hot path.
+//! - `salesmap-bench phases FILE [--attributes]` times the phases of `salesmap discover` on
+//!   FILE (import without attributes, or with them as `analyze` reads, then discovery on
+//!   every core) and prints them to stderr: the profile to read before and after a change on
+//!   the hot path.
 //! - `salesmap-bench replicate LOG COPIES OUT` copies any event log salesmap reads `COPIES`
 //!   times with renamed cases, as a `case_id,activity,timestamp` CSV (or XES for `.xes` and
 //!   `.xes.gz`).
@@ -17,7 +18,7 @@ use salesmap_bench::{Made, Workload, replicate, shared_data, write_event_csv, wr
 
 const USAGE: &str = "usage:
   salesmap-bench workloads [--dir DIR] [--smoke] [NAME...]
-  salesmap-bench phases FILE
+  salesmap-bench phases FILE [--attributes]
   salesmap-bench replicate LOG COPIES OUT";
 
 fn main() -> ExitCode {
@@ -151,12 +152,14 @@ fn replicate_file(args: &[String]) -> Result<(), String> {
 }
 
 fn phases(args: &[String]) -> Result<(), String> {
-    let [file] = args else {
-        return Err(USAGE.to_string());
+    let (file, attributes) = match args {
+        [file] => (file, salesmap_import::Attributes::None),
+        [file, all] if all == "--attributes" => (file, salesmap_import::Attributes::All),
+        _ => return Err(USAGE.to_string()),
     };
     let start = std::time::Instant::now();
     let options = salesmap_import::ImportOptions {
-        attributes: salesmap_import::Attributes::None,
+        attributes,
         ..Default::default()
     };
     let imported = salesmap_import::import_files(&[PathBuf::from(file)], &options)

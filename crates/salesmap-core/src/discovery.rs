@@ -383,14 +383,24 @@ fn split_balanced(cases: &[CaseRange], parts: usize) -> Vec<&[CaseRange]> {
 /// rank in name order, which orders sequences exactly as comparing the names would).
 fn rank_variants<'a>(history: &History, counts: FastMap<&'a [u32], u64>) -> Vec<(&'a [u32], u64)> {
     let rank = name_ranks(history);
-    let mut ranked: Vec<(&[u32], u64)> = counts.into_iter().collect();
-    ranked.sort_unstable_by(|(a, ca), (b, cb)| {
-        cb.cmp(ca).then_with(|| {
-            let ranks = |v: &'a [u32]| v.iter().map(|&c| rank[c as usize]);
-            ranks(a).cmp(ranks(b))
-        })
+    let entries: Vec<(&[u32], u64)> = counts.into_iter().collect();
+    // Each variant as name ranks, once, in one buffer: the sort then compares plain slices.
+    let mut ranked: Vec<u32> = Vec::with_capacity(entries.iter().map(|(v, _)| v.len()).sum());
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(entries.len());
+    for (v, _) in &entries {
+        let start = ranked.len();
+        ranked.extend(v.iter().map(|&c| rank[c as usize]));
+        spans.push((start, ranked.len()));
+    }
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&i, &j| {
+        let sequence = |k: usize| &ranked[spans[k].0..spans[k].1];
+        entries[j]
+            .1
+            .cmp(&entries[i].1)
+            .then_with(|| sequence(i).cmp(sequence(j)))
     });
-    ranked
+    order.into_iter().map(|i| entries[i]).collect()
 }
 
 /// Each activity code's position among all activity names sorted as strings.

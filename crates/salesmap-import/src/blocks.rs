@@ -60,6 +60,7 @@ pub(crate) fn read(
     std::thread::scope(|scope| {
         let mut in_flight: Option<(Arc<Vec<u8>>, Vec<Reading<'_>>)> = None;
         let mut spare: Option<Vec<u8>> = None;
+        let mut first = true;
         loop {
             fill(&mut pending, &mut *source, &mut eof, block_size);
             let end = if eof {
@@ -83,6 +84,13 @@ pub(crate) fn read(
                     .collect();
                 match parts {
                     Some(parts) => {
+                        if first && let Some(bytes) = collector.file_bytes {
+                            // The first block tells the bytes per event: room for the file.
+                            let events: usize = parts.iter().map(|p| p.deal.len()).sum();
+                            let estimate = bytes as f64 * events as f64 / previous.len() as f64;
+                            collector.reserve((estimate * 1.02) as usize + 1024);
+                            first = false;
+                        }
                         for part in parts {
                             line = merge(part, line, table, collector);
                         }
@@ -229,25 +237,19 @@ fn read_part(
     part.line.reserve(estimate);
     let mut pos = 0;
     while pos < bytes.len() {
-        // One pass over the line: field bounds and its end (lines are short, so a plain loop
-        // beats searching for each separator).
+        // The line's end, then its fields in one plain loop (fields are short: a loop beats
+        // searching for each separator).
+        let newline_at = memchr::memchr(b'\n', &bytes[pos..]);
+        let end = newline_at.map_or(bytes.len(), |n| pos + n);
+        let newline = newline_at.is_some();
         fields.clear();
         let mut start = pos;
-        let mut end = bytes.len();
-        let mut i = pos;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b == b'\n' {
-                end = i;
-                break;
-            }
+        for (i, &b) in bytes[pos..end].iter().enumerate() {
             if b == delimiter {
-                fields.push(&bytes[start..i]);
-                start = i + 1;
+                fields.push(&bytes[start..pos + i]);
+                start = pos + i + 1;
             }
-            i += 1;
         }
-        let newline = end < bytes.len();
         let mut line_end = end;
         if line_end > start && bytes[line_end - 1] == b'\r' {
             line_end -= 1;
@@ -348,7 +350,7 @@ fn read_part(
             Some(&(_, code)) => code,
             None => match part.activities.intern_utf8(stage_text) {
                 Ok(code) => {
-                    if seen_activities.len() < 16 {
+                    if seen_activities.len() < 64 {
                         seen_activities.push((stage_text, code));
                     }
                     code

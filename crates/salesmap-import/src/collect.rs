@@ -43,6 +43,9 @@ pub(crate) struct Collector {
     /// Block size and threads for reading plain long CSVs in parallel ([`crate::blocks`]);
     /// `None` reads row by row.
     pub(crate) blocks: Option<(usize, usize)>,
+    /// Size of the file being read when it is stored uncompressed: readers that know their
+    /// bytes per event reserve the event columns once instead of growing them.
+    pub(crate) file_bytes: Option<u64>,
 
     deals: Dictionary,
     recent_deal: Recent,
@@ -89,6 +92,7 @@ impl Collector {
                 .clone()
                 .or_else(|| options.columns.date_format.clone()),
             columns: options.columns.clone(),
+            file_bytes: None,
             blocks: match std::thread::available_parallelism().map_or(1, |n| n.get()) {
                 1 => None,
                 threads => Some((crate::blocks::BLOCK, threads)),
@@ -194,6 +198,15 @@ impl Collector {
         self.time.push(time);
         self.kind.push(kind);
         self.line.push(line.min(u32::MAX as u64) as u32);
+    }
+
+    /// Makes room for `events` more events.
+    pub(crate) fn reserve(&mut self, events: usize) {
+        self.deal.reserve(events);
+        self.activity.reserve(events);
+        self.time.reserve(events);
+        self.kind.reserve(events);
+        self.line.reserve(events);
     }
 
     /// Appends a batch of events read elsewhere ([`crate::blocks`]): deal and activity codes

@@ -49,6 +49,7 @@ pub(crate) fn read_file(
     };
     let mut raw = BufReader::with_capacity(BUFFER, counted);
     let compressed = raw.fill_buf().map_err(io_error)?.starts_with(&[0x1f, 0x8b]);
+    collector.file_bytes = if compressed { None } else { size };
     let mut reader: Box<dyn BufRead> = if compressed {
         Box::new(BufReader::with_capacity(BUFFER, MultiGzDecoder::new(raw)))
     } else {
