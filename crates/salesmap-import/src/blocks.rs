@@ -10,8 +10,8 @@
 //!
 //! Only what a part can read without knowing the rest of the file is read this way: plain
 //! lines (a block with a double quote or a lone carriage return, where a line break may not
-//! end a record, is not split), the deal, stage, timestamp and kind columns (no attribute
-//! columns, no touch names to classify), and timestamps whose reading does not depend on the
+//! end a record, is not split), rows whose kind comes from a column or is a stage entry (no
+//! touch names to classify), and timestamps whose reading does not depend on the
 //! file's day/month order or a `--date-format` pattern. At the first block that does not
 //! qualify, the rest of the file (that block included) goes back to the row-by-row reader.
 
@@ -23,7 +23,7 @@ use salesmap_core::history::{EventKind, Interner};
 
 use crate::collect::{Collector, ENCODING_HELP, Events};
 use crate::input::Table;
-use crate::long_csv::{TIME_HELP, parse_kind};
+use crate::long_csv::{TIME_HELP, Target, parse_kind};
 use crate::problem::ProblemKind;
 use crate::records::Records;
 use crate::timestamp::TimeParser;
@@ -33,11 +33,13 @@ pub(crate) const BLOCK: usize = 8 << 20;
 
 /// The columns a part reads.
 #[derive(Clone, Copy)]
-pub(crate) struct Columns {
+pub(crate) struct Columns<'a> {
     pub(crate) deal: usize,
     pub(crate) stage: usize,
     pub(crate) time: usize,
     pub(crate) kind: Option<usize>,
+    /// Attribute columns and where their values go.
+    pub(crate) targets: &'a [(usize, Target)],
 }
 
 /// Reads the rest of `table` in blocks of about `block` bytes on `threads` threads. Returns
@@ -50,7 +52,7 @@ pub(crate) fn read(
     table: &mut Table,
     collector: &mut Collector,
     times: &TimeParser,
-    columns: Columns,
+    columns: Columns<'_>,
     (block_size, threads): (usize, usize),
 ) -> bool {
     let records = table.take_records();
@@ -92,7 +94,7 @@ pub(crate) fn read(
                             first = false;
                         }
                         for part in parts {
-                            line = merge(part, line, table, collector);
+                            line = merge(part, line, columns.targets, table, collector);
                         }
                         spare = Arc::try_unwrap(previous).ok();
                     }
@@ -165,6 +167,13 @@ struct Part {
     kind: Vec<EventKind>,
     line: Vec<u32>,
     problems: Vec<PartProblem>,
+    /// Per attribute target: the part's dictionary of its values.
+    values: Vec<Interner>,
+    /// (event index in the part, target, value code) for event attributes.
+    event_values: Vec<(u32, u16, u32)>,
+    /// (part deal code, target, value code) for deal attributes, in row order (the last
+    /// value wins); a value repeated on the deal's next row is not listed again.
+    deal_values: Vec<(u32, u16, u32)>,
     rows: u64,
     empty_rows: u64,
     /// Line breaks in the part.
@@ -180,7 +189,7 @@ fn spawn_parts<'scope>(
     delimiter: u8,
     headers: usize,
     times: &'scope TimeParser,
-    columns: Columns,
+    columns: Columns<'scope>,
     threads: usize,
 ) -> Vec<Reading<'scope>> {
     let mut cuts = vec![0];
@@ -204,7 +213,7 @@ fn read_part(
     delimiter: u8,
     headers: usize,
     times: &TimeParser,
-    columns: Columns,
+    columns: Columns<'_>,
 ) -> Option<Part> {
     // A line break may not end a record where there is a quote or a lone `\r`.
     let plain = memchr::memchr(b'"', bytes).is_none()
@@ -221,12 +230,17 @@ fn read_part(
         kind: Vec::new(),
         line: Vec::new(),
         problems: Vec::new(),
+        values: vec![Interner::default(); columns.targets.len()],
+        event_values: Vec::new(),
+        deal_values: Vec::new(),
         rows: 0,
         empty_rows: 0,
         lines: 0,
     };
     let mut fields: Vec<&[u8]> = Vec::with_capacity(headers + 1);
     let mut last_deal: Option<(&[u8], u32)> = None;
+    // Per deal attribute: the value given on the deal's previous row.
+    let mut last_deal_values = vec![u32::MAX; columns.targets.len()];
     // Stage names are few: the ones seen are compared before any hashing.
     let mut seen_activities: Vec<(&[u8], u32)> = Vec::new();
     let estimate = bytes.len() / 32;
@@ -374,18 +388,53 @@ fn read_part(
                 continue;
             }
         };
+        let event = part.deal.len() as u32;
+        let same_deal = part.deal.last() == Some(&deal);
         part.deal.push(deal);
         part.activity.push(activity);
         part.time.push(micros);
         part.kind.push(kind.unwrap_or(EventKind::StageEntry));
         part.line.push(line.min(u32::MAX as u64) as u32);
+        if !same_deal {
+            last_deal_values.iter_mut().for_each(|v| *v = u32::MAX);
+        }
+        for (t, &(column, target)) in columns.targets.iter().enumerate() {
+            let value = field(column);
+            if value.is_empty() {
+                continue;
+            }
+            let Ok(code) = part.values[t].intern_utf8(value) else {
+                part.problems.push((
+                    ProblemKind::Encoding,
+                    line,
+                    Some(column),
+                    "the value is not UTF-8 text; it is left out (the event is kept)".into(),
+                    Some(ENCODING_HELP),
+                ));
+                continue;
+            };
+            match target {
+                Target::Event(_) => part.event_values.push((event, t as u16, code)),
+                Target::Deal(_) if last_deal_values[t] != code => {
+                    last_deal_values[t] = code;
+                    part.deal_values.push((deal, t as u16, code));
+                }
+                Target::Deal(_) => {}
+            }
+        }
     }
     Some(part)
 }
 
 /// Adds a part to the collector with lines counted from `first_line`; returns the line after
 /// the part.
-fn merge(part: Part, first_line: u64, table: &mut Table, collector: &mut Collector) -> u64 {
+fn merge(
+    part: Part,
+    first_line: u64,
+    targets: &[(usize, Target)],
+    table: &mut Table,
+    collector: &mut Collector,
+) -> u64 {
     let deal_code: Vec<u32> = part
         .deals
         .names()
@@ -425,7 +474,23 @@ fn merge(part: Part, first_line: u64, table: &mut Table, collector: &mut Collect
         deal_code: &deal_code,
         activity_code: &activity_code,
     };
+    let first_event = collector.len();
     collector.extend(events, first_line);
+    let codes: Vec<Vec<u32>> = targets
+        .iter()
+        .zip(&part.values)
+        .map(|(&(_, target), names)| collector.attr_codes(target, names))
+        .collect();
+    for &(event, t, code) in &part.event_values {
+        let target = targets[t as usize].1;
+        let row = first_event + event as usize;
+        collector.set_attr_code(target, row, codes[t as usize][code as usize]);
+    }
+    for &(deal, t, code) in &part.deal_values {
+        let target = targets[t as usize].1;
+        let deal = deal_code[deal as usize] as usize;
+        collector.set_attr_code(target, deal, codes[t as usize][code as usize]);
+    }
     table.count_rows(part.rows, part.empty_rows);
     first_line + part.lines
 }
@@ -441,13 +506,17 @@ mod tests {
     /// one to three threads, and asserts the results are identical; returns the row-by-row
     /// one.
     fn same_either_way(name: &str, text: &[u8]) -> Imported {
+        same_either_way_with(name, text, Attributes::None)
+    }
+
+    fn same_either_way_with(name: &str, text: &[u8], attributes: Attributes) -> Imported {
         let dir = std::env::temp_dir().join(format!("salesmap-blocks-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         let import = |blocks: Option<(usize, usize)>| {
             let options = ImportOptions {
-                attributes: Attributes::None,
+                attributes: attributes.clone(),
                 ..ImportOptions::default()
             };
             let mut collector = Collector::new(&options).unwrap();
@@ -488,6 +557,33 @@ mod tests {
         let imported = same_either_way("mixed.csv", text);
         assert_eq!(imported.history.len(), 5);
         assert_eq!(imported.problems.len(), 7, "{:?}", imported.problems);
+    }
+
+    #[test]
+    fn blocks_read_attributes_as_rows_do() {
+        // Deal attributes (`case:` and a CRM field) repeated, changed, left empty and
+        // interleaved between deals; event attributes; a value that is not UTF-8.
+        let text = b"case_id,activity,timestamp,case:source,amount,channel\n\
+            a,lead,2024-01-01T00:00:00Z,web,100,kim\n\
+            a,demo,2024-01-02T00:00:00Z,web,,lee\n\
+            b,lead,2024-01-01T00:00:00Z,referral,50,\n\
+            a,won,2024-01-03T00:00:00Z,event,120,kim\n\
+            b,lost,2024-01-04T00:00:00Z,,50,p\xffrk\n\
+            c,lead,bad,web,1,x\n\
+            c,lead,2024-01-05T00:00:00Z,web,1,x\n";
+        let imported = same_either_way_with("attributes.csv", text, Attributes::All);
+        let h = &imported.history;
+        let source = h.deal_attr("source").unwrap();
+        let amount = h.deal_attr("amount").unwrap();
+        let owner = h.event_attr("channel").unwrap();
+        assert_eq!((source.get(0), amount.get(0)), (Some("event"), Some("120")));
+        assert_eq!(
+            (source.get(1), amount.get(1)),
+            (Some("referral"), Some("50"))
+        );
+        assert_eq!(owner.codes.len(), 6);
+        assert_eq!((owner.get(1), owner.get(4)), (Some("lee"), None));
+        assert_eq!(imported.problems.len(), 2, "{:?}", imported.problems);
     }
 
     #[test]

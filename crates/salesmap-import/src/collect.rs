@@ -14,6 +14,7 @@ use salesmap_core::history::{Column, EventKind, History, Interner};
 use salesmap_core::map::Map;
 
 use crate::dictionary::{Dictionary, Recent};
+use crate::long_csv::Target;
 use crate::problem::{ImportError, Problem, ProblemKind};
 use crate::stage_names;
 use crate::summary::{FileSummary, StageCount, Summary, UnknownStage};
@@ -252,6 +253,34 @@ impl Collector {
         value: &[u8],
     ) -> Result<(), std::str::Utf8Error> {
         set_value(&mut self.event_attrs[column], row, value)
+    }
+
+    /// The codes (value code + 1) that the names of a part's dictionary have in attribute
+    /// column `target`, interning the new ones in the part's order.
+    pub(crate) fn attr_codes(&mut self, target: Target, names: &Interner) -> Vec<u32> {
+        let column = self.attr_column(target);
+        names
+            .names()
+            .iter()
+            .map(|name| column.dict.code_of_str(name) + 1)
+            .collect()
+    }
+
+    /// Sets attribute `target` of event row or deal `index` to a code from
+    /// [`Collector::attr_codes`].
+    pub(crate) fn set_attr_code(&mut self, target: Target, index: usize, code: u32) {
+        let column = self.attr_column(target);
+        if column.codes.len() <= index {
+            column.codes.resize(index + 1, 0);
+        }
+        column.codes[index] = code;
+    }
+
+    fn attr_column(&mut self, target: Target) -> &mut AttrColumn {
+        match target {
+            Target::Event(c) => &mut self.event_attrs[c],
+            Target::Deal(c) => &mut self.deal_attrs[c],
+        }
     }
 
     /// Sets a deal attribute; the last non-empty value wins.

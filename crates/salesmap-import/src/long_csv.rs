@@ -41,7 +41,7 @@ const DEAL_FIELDS: &[&str] = &[
 
 /// Where an attribute column goes.
 #[derive(Clone, Copy, Debug)]
-enum Target {
+pub(crate) enum Target {
     Event(usize),
     Deal(usize),
 }
@@ -111,10 +111,8 @@ pub(crate) fn read(
         }
     }
 
-    // Plain deal/stage/time(/kind) rows are read on every core; the rest of the file (or all
-    // of it) row by row.
+    // Plain rows are read on every core; the rest of the file (or all of it) row by row.
     if let Some(blocks) = collector.blocks
-        && targets.is_empty()
         && touches.is_empty()
     {
         let columns = crate::blocks::Columns {
@@ -122,6 +120,7 @@ pub(crate) fn read(
             stage,
             time,
             kind,
+            targets: &targets,
         };
         if crate::blocks::read(table, collector, times, columns, blocks) {
             let patches = times.finish(collector.file_name())?;
