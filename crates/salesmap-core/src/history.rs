@@ -22,6 +22,8 @@ pub const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
     names: Vec<String>,
+    /// Per code: the name's hash, so that growing the index never reads the names again.
+    hashes: Vec<u32>,
     /// `hash << 32 | (code + 1)`, 0 for an empty slot; the length is a power of two, at least
     /// twice the number of names.
     slots: Vec<u64>,
@@ -102,20 +104,31 @@ impl Interner {
     fn insert(&mut self, slot: usize, hash: u32, name: String) -> u32 {
         let code = self.names.len() as u32;
         self.names.push(name);
+        self.hashes.push(hash);
         if self.names.len() * 2 > self.slots.len() {
-            self.grow();
+            self.grow(self.names.len());
         } else {
             self.slots[slot] = (hash as u64) << 32 | (code as u64 + 1);
         }
         code
     }
 
-    fn grow(&mut self) {
-        let len = (self.names.len() * 4).next_power_of_two().max(16);
+    /// Makes room for `additional` more names without growing the index on the way.
+    pub fn reserve(&mut self, additional: usize) {
+        let wanted = self.names.len() + additional;
+        self.names.reserve(additional);
+        self.hashes.reserve(additional);
+        if wanted * 2 > self.slots.len() {
+            self.grow(wanted);
+        }
+    }
+
+    /// Rebuilds the index with room for `names` names.
+    fn grow(&mut self, names: usize) {
+        let len = (names * 4).next_power_of_two().max(16);
         let mut slots = vec![0u64; len];
         let mask = len - 1;
-        for (code, name) in self.names.iter().enumerate() {
-            let hash = hash_bytes(name.as_bytes());
+        for (code, &hash) in self.hashes.iter().enumerate() {
             let mut i = hash as usize & mask;
             while slots[i] != 0 {
                 i = (i + 1) & mask;

@@ -87,10 +87,13 @@ pub(crate) fn read(
                 match parts {
                     Some(parts) => {
                         if first && let Some(bytes) = collector.file_bytes {
-                            // The first block tells the bytes per event: room for the file.
+                            // The first block tells the bytes per event and per deal: room for
+                            // the file.
+                            let scale = bytes as f64 / previous.len() as f64;
                             let events: usize = parts.iter().map(|p| p.deal.len()).sum();
-                            let estimate = bytes as f64 * events as f64 / previous.len() as f64;
-                            collector.reserve((estimate * 1.02) as usize + 1024);
+                            let deals: usize = parts.iter().map(|p| p.deals.len()).sum();
+                            let estimate = |n: usize| (n as f64 * scale * 1.02) as usize + 1024;
+                            collector.reserve(estimate(events), estimate(deals));
                             first = false;
                         }
                         for part in parts {

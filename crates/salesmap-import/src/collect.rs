@@ -201,8 +201,9 @@ impl Collector {
         self.line.push(line.min(u32::MAX as u64) as u32);
     }
 
-    /// Makes room for `events` more events.
-    pub(crate) fn reserve(&mut self, events: usize) {
+    /// Makes room for `events` more events and `deals` more deals.
+    pub(crate) fn reserve(&mut self, events: usize, deals: usize) {
+        self.deals.reserve(deals);
         self.deal.reserve(events);
         self.activity.reserve(events);
         self.time.reserve(events);

@@ -28,6 +28,11 @@ impl Dictionary {
         self.names.intern(name)
     }
 
+    /// Makes room for `additional` more values.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.names.reserve(additional);
+    }
+
     pub(crate) fn name(&self, code: u32) -> &str {
         self.names.name(code)
     }
