@@ -113,6 +113,22 @@ impl Interner {
         code
     }
 
+    /// Takes in every name of `other`, in `other`'s order, and returns each one's code here
+    /// (indexed by its code in `other`). New names are moved, not copied, and their hashes
+    /// reused: this is how names interned on several threads become one interner.
+    pub fn absorb(&mut self, other: Interner) -> Vec<u32> {
+        let mut codes = Vec::with_capacity(other.names.len());
+        self.reserve(other.names.len());
+        for (name, hash) in other.names.into_iter().zip(other.hashes) {
+            let code = match self.find(name.as_bytes(), hash) {
+                Ok(code) => code,
+                Err(slot) => self.insert(slot, hash, name),
+            };
+            codes.push(code);
+        }
+        codes
+    }
+
     /// Makes room for `additional` more names without growing the index on the way.
     pub fn reserve(&mut self, additional: usize) {
         let wanted = self.names.len() + additional;
@@ -456,6 +472,16 @@ mod tests {
         b.intern("x");
         b.intern_utf8(b"\xfe").unwrap_err();
         assert_eq!(a, b);
+        // Absorbing keeps first-sight order and maps every name.
+        let mut other = Interner::default();
+        for name in ["deal-3", "new-1", "deal-999", "new-2"] {
+            other.intern(name);
+        }
+        assert_eq!(names.absorb(other), vec![3, 1001, 999, 1002]);
+        assert_eq!(
+            (names.name(1001), names.get("new-2")),
+            ("new-1", Some(1002))
+        );
     }
 
     #[test]

@@ -134,17 +134,24 @@ pub(crate) fn read(
 /// where it is.
 fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size: usize) {
     while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
-        let want = block_size.max(pending.len()) as u64;
-        let before = pending.len();
-        match source.take(want).read_to_end(pending) {
-            Ok(n) if (n as u64) < want => *eof = true,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                pending.truncate(before);
-                break;
+        // Large reads straight into the block: the reader in front passes them through.
+        let mut filled = pending.len();
+        pending.resize(filled + block_size, 0);
+        while filled < pending.len() {
+            match source.read(&mut pending[filled..]) {
+                Ok(0) => {
+                    *eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    pending.truncate(filled);
+                    return;
+                }
             }
         }
+        pending.truncate(filled);
     }
 }
 
@@ -438,26 +445,7 @@ fn merge(
     table: &mut Table,
     collector: &mut Collector,
 ) -> u64 {
-    let deal_code: Vec<u32> = part
-        .deals
-        .names()
-        .iter()
-        .map(|name| {
-            collector
-                .deal_code(name.as_bytes())
-                .expect("interned names are UTF-8")
-        })
-        .collect();
-    let activity_code: Vec<u32> = part
-        .activities
-        .names()
-        .iter()
-        .map(|name| {
-            collector
-                .activity_code(name.as_bytes())
-                .expect("interned names are UTF-8")
-        })
-        .collect();
+    let (deal_code, activity_code) = collector.absorb(part.deals, part.activities);
     for (kind, line, column, reason, help) in part.problems {
         let header = column.map(|c| table.header(c).to_string());
         collector.problem(

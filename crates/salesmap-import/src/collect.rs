@@ -201,6 +201,12 @@ impl Collector {
         self.line.push(line.min(u32::MAX as u64) as u32);
     }
 
+    /// Takes in the deal ids and activity names a part interned on its own (see
+    /// [`crate::blocks`]); returns their codes here, indexed by the part's codes.
+    pub(crate) fn absorb(&mut self, deals: Interner, activities: Interner) -> (Vec<u32>, Vec<u32>) {
+        (self.deals.absorb(deals), self.activities.absorb(activities))
+    }
+
     /// Makes room for `events` more events and `deals` more deals.
     pub(crate) fn reserve(&mut self, events: usize, deals: usize) {
         self.deals.reserve(deals);

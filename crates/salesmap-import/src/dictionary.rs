@@ -28,6 +28,11 @@ impl Dictionary {
         self.names.intern(name)
     }
 
+    /// Takes in every value of `other` (see [`Interner::absorb`]); returns their codes here.
+    pub(crate) fn absorb(&mut self, other: Interner) -> Vec<u32> {
+        self.names.absorb(other)
+    }
+
     /// Makes room for `additional` more values.
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.names.reserve(additional);
