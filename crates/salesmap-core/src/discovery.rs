@@ -155,9 +155,30 @@ pub struct TimeToNext {
 
 /// Discovers the as-is process from `history`.
 pub fn discover(history: &History, options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
-    let rows = kept_rows(history, options)?;
-    let log = SortedLog::new(history, rows, options.threads);
-    let mut cases = log.case_ranges(history);
+    let unfiltered =
+        options.lifecycle.is_empty() && options.from.is_none() && options.until.is_none();
+    let runs = if unfiltered {
+        history.deal_runs()
+    } else {
+        None
+    };
+    let (log, mut cases) = match runs {
+        // Each deal is one time-ordered run: read the history's columns where they are.
+        Some(runs) => {
+            let log = SortedLog::in_place(history);
+            let cases = runs
+                .iter()
+                .map(|&(s, e)| (s as usize, e as usize))
+                .collect();
+            (log, cases)
+        }
+        None => {
+            let rows = kept_rows(history, options)?;
+            let log = SortedLog::new(history, rows, options.threads);
+            let cases = log.case_ranges(history);
+            (log, cases)
+        }
+    };
     if let Some(k) = options.top_variants {
         cases = log.keep_top_variants(history, cases, k);
     }
@@ -216,6 +237,15 @@ struct SortedLog<'h> {
 type CaseRange = (usize, usize);
 
 impl<'h> SortedLog<'h> {
+    /// The history's own columns, for cases given as row ranges.
+    fn in_place(history: &'h History) -> SortedLog<'h> {
+        SortedLog {
+            rows: Vec::new(),
+            activity: Cow::Borrowed(&history.activity),
+            time: Cow::Borrowed(&history.time),
+        }
+    }
+
     fn new(history: &'h History, rows: Vec<u32>, threads: usize) -> SortedLog<'h> {
         let identity =
             rows.len() == history.len() && rows.iter().enumerate().all(|(i, &r)| i == r as usize);

@@ -317,6 +317,46 @@ impl History {
         order
     }
 
+    /// When every deal's events are one run of consecutive rows in time order (the usual
+    /// layout of an export, whatever order the deals come in), the runs as row ranges in
+    /// PM4Py order (deal id as a string); then `deal_order` would list exactly these rows, and
+    /// callers can read the columns in place instead of gathering them. `None` otherwise.
+    pub fn deal_runs(&self) -> Option<Vec<(u32, u32)>> {
+        let n = self.len();
+        let mut run_of = vec![u32::MAX; self.deals.len()];
+        let mut runs: Vec<(u32, u32)> = Vec::with_capacity(self.deals.len());
+        let mut start = 0;
+        for row in 1..=n {
+            if row < n && self.deal[row] == self.deal[start] {
+                if self.time[row] < self.time[row - 1] {
+                    return None;
+                }
+                continue;
+            }
+            let deal = self.deal[start] as usize;
+            if run_of[deal] != u32::MAX {
+                return None; // the deal's events are in two places
+            }
+            run_of[deal] = runs.len() as u32;
+            runs.push((start as u32, row as u32));
+            start = row;
+        }
+        let rank = self.deal_ranks();
+        let mut ordered = vec![(0, 0); runs.len()];
+        let mut by_rank: Vec<u32> = vec![u32::MAX; self.deals.len()];
+        for (deal, &run) in run_of.iter().enumerate() {
+            if run != u32::MAX {
+                by_rank[rank[deal] as usize] = run;
+            }
+        }
+        let mut i = 0;
+        for run in by_rank.into_iter().filter(|&r| r != u32::MAX) {
+            ordered[i] = runs[run as usize];
+            i += 1;
+        }
+        Some(ordered)
+    }
+
     /// Each deal code's position among the deal ids sorted as strings. The ids are sorted by
     /// their first 16 bytes as one integer, comparing whole strings only on a tie.
     fn deal_ranks(&self) -> Vec<u32> {
@@ -448,6 +488,26 @@ mod tests {
         });
         assert!(h.deals.len() > 50_000);
         assert_eq!(h.deal_order(), want);
+    }
+
+    #[test]
+    fn deal_runs_are_the_deal_order_when_deals_are_contiguous() {
+        let mut h = History::default();
+        for (deal, time) in [("b", 1), ("b", 1), ("b", 5), ("10", 3), ("9", 0), ("9", 2)] {
+            h.push(deal, "x", time, EventKind::StageEntry);
+        }
+        let runs = h.deal_runs().unwrap();
+        assert_eq!(runs, vec![(3, 4), (4, 6), (0, 3)]);
+        let listed: Vec<u32> = runs.iter().flat_map(|&(s, e)| s..e).collect();
+        assert_eq!(listed, h.deal_order());
+        // A deal in two places, or out of time order, has no runs.
+        h.push("b", "x", 9, EventKind::StageEntry);
+        assert_eq!(h.deal_runs(), None);
+        let mut h = History::default();
+        h.push("a", "x", 5, EventKind::StageEntry);
+        h.push("a", "x", 4, EventKind::StageEntry);
+        assert_eq!(h.deal_runs(), None);
+        assert_eq!(History::default().deal_runs(), Some(vec![]));
     }
 
     #[test]
