@@ -342,19 +342,19 @@ impl History {
             start = row;
         }
         let rank = self.deal_ranks();
-        let mut ordered = vec![(0, 0); runs.len()];
         let mut by_rank: Vec<u32> = vec![u32::MAX; self.deals.len()];
         for (deal, &run) in run_of.iter().enumerate() {
             if run != u32::MAX {
                 by_rank[rank[deal] as usize] = run;
             }
         }
-        let mut i = 0;
-        for run in by_rank.into_iter().filter(|&r| r != u32::MAX) {
-            ordered[i] = runs[run as usize];
-            i += 1;
-        }
-        Some(ordered)
+        Some(
+            by_rank
+                .into_iter()
+                .filter(|&r| r != u32::MAX)
+                .map(|r| runs[r as usize])
+                .collect(),
+        )
     }
 
     /// Each deal code's position among the deal ids sorted as strings. The ids are sorted by
