@@ -430,8 +430,10 @@ impl Collector {
             }
             self.deal[kept] = deal_new[d];
             self.activity[kept] = activity_new[a];
-            self.time[kept] = self.time[row];
-            self.kind[kept] = self.kind[row];
+            if kept != row {
+                self.time[kept] = self.time[row];
+                self.kind[kept] = self.kind[row];
+            }
             kept += 1;
         }
         for column in [&mut self.deal, &mut self.activity] {
@@ -790,6 +792,27 @@ struct DealGroups {
 
 impl DealGroups {
     fn new(deal: &[u32], keep: &[bool], deals: usize) -> DealGroups {
+        // An export written deal by deal, every row kept: the groups are the rows in order.
+        let in_runs = deal.first().is_none_or(|&d| d == 0)
+            && deal.windows(2).all(|w| w[1] == w[0] || w[1] == w[0] + 1)
+            && deal.last().is_none_or(|&d| d as usize + 1 == deals)
+            && keep.iter().all(|&k| k);
+        if in_runs {
+            let mut start = Vec::with_capacity(deals + 1);
+            start.push(0);
+            for (row, w) in deal.windows(2).enumerate() {
+                if w[1] != w[0] {
+                    start.push(row as u32 + 1);
+                }
+            }
+            start.push(deal.len() as u32);
+            if start.len() == deals + 1 {
+                return DealGroups {
+                    start,
+                    rows: (0..deal.len() as u32).collect(),
+                };
+            }
+        }
         let mut start = vec![0u32; deals + 1];
         for (&d, _) in deal.iter().zip(keep).filter(|(_, k)| **k) {
             start[d as usize + 1] += 1;
