@@ -86,6 +86,33 @@ pub struct Edge {
 }
 
 impl Diagram {
+    /// Lanes as groups for the text formats (DOT clusters, Mermaid subgraphs): (lane name,
+    /// member nodes), in display order; outcomes stay outside owner lanes.
+    pub fn lane_groups(&self) -> Vec<(String, Vec<usize>)> {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut order: Vec<usize> = self.spine.clone();
+        order.extend((0..self.nodes.len()).filter(|v| !self.spine.contains(v)));
+        for v in order {
+            let node = &self.nodes[v];
+            let key = match self.lanes {
+                Lanes::Phase => node.phase.map(|p| self.phases[p].clone()),
+                Lanes::Owner if !matches!(node.kind, NodeKind::Outcome(_)) => {
+                    node.owners.first().cloned()
+                }
+                _ => None,
+            };
+            let Some(key) = key else { continue };
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(v),
+                None => groups.push((key, vec![v])),
+            }
+        }
+        for (_, members) in &mut groups {
+            members.sort_unstable();
+        }
+        groups
+    }
+
     /// Describes `map` for drawing.
     pub fn build(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> Diagram {
         let lang = options.lang.clone().unwrap_or_else(|| map.language.clone());

@@ -12,7 +12,7 @@ use salesmap_core::{map::Map, overlay::Overlay};
 
 use crate::diagram::{Diagram, NodeKind};
 use crate::font::FAMILY;
-use crate::{Lanes, RenderOptions};
+use crate::RenderOptions;
 
 /// Renders `map` as a Graphviz digraph.
 pub fn render_dot(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {
@@ -75,7 +75,7 @@ pub fn render_dot(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>)
     };
 
     let mut grouped = vec![false; d.nodes.len()];
-    for (g, (name, members)) in groups(&d).iter().enumerate() {
+    for (g, (name, members)) in d.lane_groups().iter().enumerate() {
         let _ = writeln!(s, "  subgraph cluster_{g} {{");
         let _ = writeln!(s, "    label={};", quote(name));
         s.push_str(
@@ -139,32 +139,6 @@ fn outcome_colors(o: Outcome) -> (&'static str, &'static str) {
         Outcome::Disqualified => ("#616161", "#f1f1f1"),
         Outcome::Churned => ("#e65100", "#fff1e3"),
     }
-}
-
-/// Lanes as clusters: (name, member nodes). Outcomes stay outside owner clusters.
-fn groups(d: &Diagram) -> Vec<(String, Vec<usize>)> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut order: Vec<usize> = d.spine.clone();
-    order.extend((0..d.nodes.len()).filter(|v| !d.spine.contains(v)));
-    for v in order {
-        let node = &d.nodes[v];
-        let key = match d.lanes {
-            Lanes::Phase => node.phase.map(|p| d.phases[p].clone()),
-            Lanes::Owner if !matches!(node.kind, NodeKind::Outcome(_)) => {
-                node.owners.first().cloned()
-            }
-            _ => None,
-        };
-        let Some(key) = key else { continue };
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(v),
-            None => groups.push((key, vec![v])),
-        }
-    }
-    for (_, members) in &mut groups {
-        members.sort_unstable();
-    }
-    groups
 }
 
 /// A quoted DOT string; newlines become `\n` (centred lines).

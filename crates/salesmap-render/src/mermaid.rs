@@ -12,7 +12,7 @@ use salesmap_core::map::{Map, Outcome, TransitionKind};
 use salesmap_core::overlay::Overlay;
 
 use crate::diagram::{Diagram, NodeKind};
-use crate::{Lanes, RenderOptions};
+use crate::RenderOptions;
 
 /// Renders `map` as a Mermaid flowchart.
 pub fn render_mermaid(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {
@@ -55,7 +55,7 @@ pub fn render_mermaid(map: &Map, options: &RenderOptions, overlay: Option<&Overl
         format!("s{}{open}{text}{close}", node.stage.0)
     };
 
-    let groups = groups(&d);
+    let groups = d.lane_groups();
     let mut grouped = vec![false; d.nodes.len()];
     for (g, (name, members)) in groups.iter().enumerate() {
         let _ = writeln!(s, "  subgraph lane{g}[\"{}\"]", label(name));
@@ -138,32 +138,6 @@ pub fn render_mermaid(map: &Map, options: &RenderOptions, overlay: Option<&Overl
         let _ = writeln!(s, "  class {} {class}", ids.join(","));
     }
     s
-}
-
-/// Lanes as Mermaid subgraphs: (name, member nodes), in display order.
-fn groups(d: &Diagram) -> Vec<(String, Vec<usize>)> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut order: Vec<usize> = d.spine.clone();
-    order.extend((0..d.nodes.len()).filter(|v| !d.spine.contains(v)));
-    for v in order {
-        let node = &d.nodes[v];
-        let key = match d.lanes {
-            Lanes::Phase => node.phase.map(|p| d.phases[p].clone()),
-            Lanes::Owner if !matches!(node.kind, NodeKind::Outcome(_)) => {
-                node.owners.first().cloned()
-            }
-            _ => None,
-        };
-        let Some(key) = key else { continue };
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(v),
-            None => groups.push((key, vec![v])),
-        }
-    }
-    for (_, members) in &mut groups {
-        members.sort_unstable();
-    }
-    groups
 }
 
 /// Text for inside a quoted Mermaid label: entity codes for what Mermaid would read as syntax.
