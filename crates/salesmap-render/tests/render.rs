@@ -32,34 +32,32 @@ fn options(lanes: Lanes) -> RenderOptions {
 
 // ---------------------------------------------------------------- golden files
 
-#[test]
-fn golden_template_en() {
-    let map = support::template("en");
+/// The SVG, Mermaid and DOT of a template, against their golden files (`b2b.<lang>.*`).
+fn check_golden(lang: &str) {
+    let map = support::template(lang);
     let opts = RenderOptions {
         detail: true,
         ..options(Lanes::Phase)
     };
     let svg = render_svg(&map, &opts, None);
     roxmltree::Document::parse(&svg).expect("well-formed XML");
-    expect_file!["../test_data/b2b.en.svg"].assert_eq(&svg);
-    expect_file!["../test_data/b2b.en.mmd"].assert_eq(&render_mermaid(&map, &opts, None));
-    expect_file!["../test_data/b2b.en.dot"].assert_eq(&render_dot(&map, &opts, None));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data");
+    expect_file![dir.join(format!("b2b.{lang}.svg"))].assert_eq(&svg);
+    expect_file![dir.join(format!("b2b.{lang}.mmd"))].assert_eq(&render_mermaid(&map, &opts, None));
+    expect_file![dir.join(format!("b2b.{lang}.dot"))].assert_eq(&render_dot(&map, &opts, None));
+}
+
+#[test]
+fn golden_template_en() {
+    check_golden("en");
     let owners = options(Lanes::Owner);
+    let map = support::template("en");
     expect_file!["../test_data/b2b.en.owners.svg"].assert_eq(&render_svg(&map, &owners, None));
 }
 
 #[test]
 fn golden_template_ko() {
-    let map = support::template("ko");
-    let opts = RenderOptions {
-        detail: true,
-        ..options(Lanes::Phase)
-    };
-    let svg = render_svg(&map, &opts, None);
-    roxmltree::Document::parse(&svg).expect("well-formed XML");
-    expect_file!["../test_data/b2b.ko.svg"].assert_eq(&svg);
-    expect_file!["../test_data/b2b.ko.mmd"].assert_eq(&render_mermaid(&map, &opts, None));
-    expect_file!["../test_data/b2b.ko.dot"].assert_eq(&render_dot(&map, &opts, None));
+    check_golden("ko");
 }
 
 // ---------------------------------------------------------------- geometry
