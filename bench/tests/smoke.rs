@@ -53,7 +53,8 @@ fn assert_replicated(original: &Discovery, copied: &Discovery, n: u64) {
     }
     assert_eq!(copied.variant_count, original.variant_count);
     for (c, o) in copied.variants.iter().zip(&original.variants) {
-        assert_eq!((&c.stages, c.count), (&o.stages, o.count * n));
+        assert!(c.stages().eq(o.stages()), "variant {}", o.join(","));
+        assert_eq!(c.count, o.count * n, "variant {}", o.join(","));
     }
 }
 

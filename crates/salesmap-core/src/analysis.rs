@@ -183,24 +183,52 @@ pub fn analyze(
         return Err(AnalyzeError::EmptyPeriod(p.label.clone()));
     }
     let journeys = Journeys::build(map, history, options.as_of);
+    // The figures below only read the journeys: the three heaviest run on a second thread
+    // while this one computes the rest.
+    std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            (
+                conformance(map, history, &journeys),
+                fast_slow(map, history, &journeys),
+                triggers(map, history, &journeys),
+            )
+        });
+        figures(map, history, options, &journeys, || {
+            side.join().expect("an analysis thread panicked")
+        })
+    })
+}
+
+/// Computed apart from the other figures: conformance, fast vs slow and triggers.
+type SideFigures = (Conformance, FastSlow, Vec<StageTriggers>);
+
+/// Computes every figure but the side ones, then takes those from `side` and assembles the
+/// analysis.
+fn figures(
+    map: &Map,
+    history: &History,
+    options: &AnalyzeOptions,
+    journeys: &Journeys,
+    side: impl FnOnce() -> SideFigures,
+) -> Result<Analysis, AnalyzeError> {
     let breakdown = match &options.by {
-        Some(name) => Some(breakdown(map, history, &journeys, name)?),
+        Some(name) => Some(breakdown(map, history, journeys, name)?),
         None => None,
     };
-    let win = win_rate(&journeys);
-    let cyc = cycle(map, &journeys);
+    let win = win_rate(journeys);
+    let cyc = cycle(map, journeys);
     let vel = velocity(&win, &cyc);
     let sla = map
         .kpis
         .iter()
         .find(|k| k.metric == Metric::FirstResponseHours)
         .map(|k| k.target);
-    let fr = first_response(map, &journeys, sla);
-    let hand = handoffs(map, history, &journeys);
-    let ch = churn(&journeys);
+    let fr = first_response(map, journeys, sla);
+    let hand = handoffs(map, history, journeys);
+    let ch = churn(journeys);
     let figures = Figures {
         map,
-        journeys: &journeys,
+        journeys,
         win: &win,
         cycle: &cyc,
         velocity: &vel,
@@ -226,7 +254,13 @@ pub fn analyze(
     let period = options
         .period
         .as_ref()
-        .map(|p| period_comparison(map, &journeys, p));
+        .map(|p| period_comparison(map, journeys, p));
+    let funnel_strict = funnel(map, journeys, FunnelMode::Strict, options.window_days);
+    let funnel_implied = funnel(map, journeys, FunnelMode::Implied, options.window_days);
+    let stage_times = stage_times(map, journeys);
+    let friction = friction(map, history, journeys);
+    let forecast = forecast(map, journeys);
+    let (conformance, fast_slow, triggers) = side();
     Ok(Analysis {
         deals: journeys.deals.len() as u64,
         stage_entries: journeys.deals.iter().map(|j| j.entries.len() as u64).sum(),
@@ -238,13 +272,13 @@ pub fn analyze(
             bad_amounts: journeys.bad_amounts.iter().take(10).cloned().collect(),
             bad_amount_count: journeys.bad_amounts.len() as u64,
         },
-        funnel_strict: funnel(map, &journeys, FunnelMode::Strict, options.window_days),
-        funnel_implied: funnel(map, &journeys, FunnelMode::Implied, options.window_days),
+        funnel_strict,
+        funnel_implied,
         reached: map
             .top_level()
             .map(|s| (map.stage(s).id.clone(), reached[s.index()]))
             .collect(),
-        stage_times: stage_times(map, &journeys),
+        stage_times,
         cycle: cyc.clone(),
         win_rate: win.clone(),
         velocity: vel.clone(),
@@ -253,13 +287,13 @@ pub fn analyze(
         churn: ch.clone(),
         goal: goal_progress,
         kpis: kpi_results,
-        conformance: conformance(map, history, &journeys),
-        fast_slow: fast_slow(map, history, &journeys),
-        triggers: triggers(map, history, &journeys),
-        friction: friction(map, history, &journeys),
-        forecast: forecast(map, &journeys),
+        friction,
+        forecast,
         breakdown,
         period,
+        conformance,
+        fast_slow,
+        triggers,
     })
 }
 

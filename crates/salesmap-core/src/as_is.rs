@@ -30,8 +30,8 @@ pub fn as_is_map(d: &Discovery, title: &str, max_edges: usize) -> Option<AsIsMap
     // the file order (and any tie in the layout) follows the common flow.
     let mut names: Vec<&str> = Vec::new();
     for v in &d.variants {
-        for s in &v.stages {
-            if !names.contains(&s.as_str()) {
+        for s in v.stages() {
+            if !names.contains(&s) {
                 names.push(s);
             }
         }

@@ -93,7 +93,7 @@ pub struct Discovery {
     pub variant_count: u64,
     /// Variants, most frequent first, ties by stage sequence; all of them (see
     /// [`DiscoverOptions::top_variants`] to keep only the most frequent).
-    pub variants: Vec<Variant>,
+    pub variants: Variants,
     /// Deal durations (last minus first event) in seconds; `None` when there are no deals.
     pub case_duration: Option<CaseDuration>,
     /// Deals in which the activity occurs more than once, by activity name (only those > 0).
@@ -125,11 +125,125 @@ pub struct DfgEdge {
     pub stdev: Option<f64>,
 }
 
+/// Every variant of a discovery, most frequent first, ties by stage sequence. Held compactly
+/// (each variant is a run of activity codes in one buffer, the names stored once), since a
+/// history of a million deals can have hundreds of thousands of variants.
+#[derive(Clone, Debug, Default)]
+pub struct Variants {
+    /// Activity names by code.
+    names: Vec<String>,
+    /// Every variant's activity codes, one after the other.
+    codes: Vec<u32>,
+    /// Where each variant's codes end in `codes`.
+    ends: Vec<usize>,
+    counts: Vec<u64>,
+}
+
+/// Equal when they list the same stage names with the same counts, whatever the codes.
+impl PartialEq for Variants {
+    fn eq(&self, other: &Variants) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Eq for Variants {}
+
 /// A variant: the sequence of activities one or more deals took.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Variant {
-    pub stages: Vec<String>,
+#[derive(Clone, Copy, Debug)]
+pub struct Variant<'a> {
+    codes: &'a [u32],
+    names: &'a [String],
+    /// Deals that took this sequence.
     pub count: u64,
+}
+
+impl Variants {
+    /// Number of distinct variants.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The `i`-th most frequent variant.
+    pub fn get(&self, i: usize) -> Option<Variant<'_>> {
+        let count = *self.counts.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(Variant {
+            codes: &self.codes[start..self.ends[i]],
+            names: &self.names,
+            count,
+        })
+    }
+
+    /// The variants, most frequent first.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Variant<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i).expect("index in range"))
+    }
+}
+
+impl<'a> IntoIterator for &'a Variants {
+    type Item = Variant<'a>;
+    type IntoIter = Box<dyn ExactSizeIterator<Item = Variant<'a>> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// Equal when the stage names and the count are.
+impl PartialEq for Variant<'_> {
+    fn eq(&self, other: &Variant<'_>) -> bool {
+        self.count == other.count && self.stages().eq(other.stages())
+    }
+}
+
+impl Eq for Variant<'_> {}
+
+impl<'a> Variant<'a> {
+    /// The activities in order.
+    pub fn stages(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let names = self.names;
+        self.codes.iter().map(move |&c| names[c as usize].as_str())
+    }
+
+    /// Number of events in the sequence.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// The activities joined by `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        self.stages().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl Serialize for Variant<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Stages<'b>(&'b Variant<'b>);
+        impl Serialize for Stages<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.stages())
+            }
+        }
+        let mut state = serializer.serialize_struct("Variant", 2)?;
+        state.serialize_field("stages", &Stages(self))?;
+        state.serialize_field("count", &self.count)?;
+        state.end()
+    }
+}
+
+impl Serialize for Variants {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// Deal durations in seconds.
@@ -411,26 +525,37 @@ fn split_balanced(cases: &[CaseRange], parts: usize) -> Vec<&[CaseRange]> {
 
 /// Variants ranked most frequent first, ties by activity names (compared through each code's
 /// rank in name order, which orders sequences exactly as comparing the names would).
+///
+/// Each variant gets a sort key of its count and as many leading name ranks as fit in 128
+/// bits (rank + 1 per slot, 0 past the end, so a prefix sorts before its extensions); the
+/// sequences themselves are compared only where two keys are equal.
 fn rank_variants<'a>(history: &History, counts: FastMap<&'a [u32], u64>) -> Vec<(&'a [u32], u64)> {
     let rank = name_ranks(history);
     let entries: Vec<(&[u32], u64)> = counts.into_iter().collect();
-    // Each variant as name ranks, once, in one buffer: the sort then compares plain slices.
-    let mut ranked: Vec<u32> = Vec::with_capacity(entries.iter().map(|(v, _)| v.len()).sum());
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(entries.len());
-    for (v, _) in &entries {
-        let start = ranked.len();
-        ranked.extend(v.iter().map(|&c| rank[c as usize]));
-        spans.push((start, ranked.len()));
-    }
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_unstable_by(|&i, &j| {
-        let sequence = |k: usize| &ranked[spans[k].0..spans[k].1];
-        entries[j]
-            .1
-            .cmp(&entries[i].1)
-            .then_with(|| sequence(i).cmp(sequence(j)))
+    let bits = (u32::BITS - (rank.len() as u32).leading_zeros()).max(1);
+    let slots = (128 / bits) as usize;
+    let mut keyed: Vec<(u64, u128, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (v, count))| {
+            let mut key = 0u128;
+            for k in 0..slots {
+                let code = v.get(k).map_or(0, |&c| rank[c as usize] as u128 + 1);
+                key = (key << bits) | code;
+            }
+            (u64::MAX - count, key, i as u32)
+        })
+        .collect();
+    let ranks_of = |i: u32| entries[i as usize].0.iter().map(|&c| rank[c as usize]);
+    keyed.sort_unstable_by(|x, y| {
+        (x.0, x.1)
+            .cmp(&(y.0, y.1))
+            .then_with(|| ranks_of(x.2).cmp(ranks_of(y.2)))
     });
-    order.into_iter().map(|i| entries[i]).collect()
+    keyed
+        .into_iter()
+        .map(|(_, _, i)| entries[i as usize])
+        .collect()
 }
 
 /// Each activity code's position among all activity names sorted as strings.
@@ -765,13 +890,18 @@ impl<'a> Tally<'a> {
                 (name(i), entry)
             })
             .collect();
-        let variants: Vec<Variant> = rank_variants(history, self.variants)
-            .into_iter()
-            .map(|(v, count)| Variant {
-                stages: v.iter().map(|&c| name(c as usize)).collect(),
-                count,
-            })
-            .collect();
+        let ranked = rank_variants(history, self.variants);
+        let mut variants = Variants {
+            names: history.activities.names().to_vec(),
+            codes: Vec::with_capacity(ranked.iter().map(|(v, _)| v.len()).sum()),
+            ends: Vec::with_capacity(ranked.len()),
+            counts: Vec::with_capacity(ranked.len()),
+        };
+        for (v, count) in ranked {
+            variants.codes.extend_from_slice(v);
+            variants.ends.push(variants.codes.len());
+            variants.counts.push(count);
+        }
         let activity_counts = named(&self.activity);
         Discovery {
             cases,
@@ -853,7 +983,7 @@ mod tests {
             );
         }
         for v in &d.variants {
-            out += &format!("variant {} x{}\n", v.stages.join(","), v.count);
+            out += &format!("variant {} x{}\n", v.join(","), v.count);
         }
         if let Some(c) = &d.case_duration {
             out += &format!(

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::history::{EventKind, History, Micros};
+use crate::history::{Column, EventKind, History, Micros};
 use crate::map::{Map, Outcome, StageIx, StageKind};
 
 /// Deal attribute names read as the deal's amount, in order of preference.
@@ -122,7 +122,15 @@ pub struct Journeys {
 
 impl Journeys {
     /// Reads every deal's journey through `map` from `history`, as of `as_of`.
+    ///
+    /// Deals are read in two halves on two threads (the halves are joined in order, so the
+    /// result is the same as reading them one by one); each distinct amount is parsed once.
     pub fn build(map: &Map, history: &History, as_of: Micros) -> Journeys {
+        Journeys::build_split(map, history, as_of, 10_000)
+    }
+
+    /// [`Journeys::build`], splitting the deals in two from `split_from` deals on.
+    fn build_split(map: &Map, history: &History, as_of: Micros, split_from: usize) -> Journeys {
         let activity_stage: Vec<Option<StageIx>> = history
             .activities
             .names()
@@ -130,19 +138,99 @@ impl Journeys {
             .map(|name| map.resolve_name(name).map(|ix| map.top_ancestor(ix)))
             .collect();
         let amount_col = AMOUNT_ATTRS.iter().find_map(|n| history.deal_attr(n));
-        let mut unknown_counts = vec![0u64; history.activities.len()];
+        let amounts: Vec<Option<f64>> = amount_col.map_or_else(Vec::new, |col| {
+            col.dict.names().iter().map(|v| parse_amount(v)).collect()
+        });
+        let reader = DealReader {
+            map,
+            history,
+            as_of,
+            activity_stage: &activity_stage,
+            amount_col,
+            amounts: &amounts,
+        };
+        let order = history.deal_order();
+        let cases = history.cases(&order);
+        let half = if cases.len() >= split_from.max(2) {
+            cases.len() / 2
+        } else {
+            cases.len()
+        };
+        let (first, second) = cases.split_at(half);
+        let (mut read, rest) = std::thread::scope(|scope| {
+            let other = (!second.is_empty()).then(|| scope.spawn(|| reader.read(second)));
+            let read = reader.read(first);
+            (
+                read,
+                other.map(|h| h.join().expect("a journey thread panicked")),
+            )
+        });
+        if let Some(rest) = rest {
+            read.append(rest);
+        }
         let mut journeys = Journeys {
-            deals: Vec::new(),
+            deals: read.deals,
             as_of,
             activity_stage,
             unknown_stages: BTreeMap::new(),
+            repeated_entries: read.repeated_entries,
+            after_as_of: read.after_as_of,
+            bad_amounts: read.bad_amounts,
+            has_touches: history.kind.contains(&EventKind::Touch),
+        };
+        for (code, &n) in read.unknown_counts.iter().enumerate() {
+            if n > 0 {
+                let name = history.activities.name(code as u32).to_string();
+                journeys.unknown_stages.insert(name, n);
+            }
+        }
+        journeys
+    }
+}
+
+/// What reading a run of deals gives; runs read apart are appended in order.
+struct DealsRead {
+    deals: Vec<Journey>,
+    unknown_counts: Vec<u64>,
+    repeated_entries: u64,
+    after_as_of: u64,
+    bad_amounts: Vec<BadValue>,
+}
+
+impl DealsRead {
+    fn append(&mut self, other: DealsRead) {
+        self.deals.extend(other.deals);
+        for (a, b) in self.unknown_counts.iter_mut().zip(other.unknown_counts) {
+            *a += b;
+        }
+        self.repeated_entries += other.repeated_entries;
+        self.after_as_of += other.after_as_of;
+        self.bad_amounts.extend(other.bad_amounts);
+    }
+}
+
+/// Reads deals' journeys; shared by the threads of [`Journeys::build`].
+struct DealReader<'a> {
+    map: &'a Map,
+    history: &'a History,
+    as_of: Micros,
+    activity_stage: &'a [Option<StageIx>],
+    amount_col: Option<&'a Column>,
+    /// Each amount value's reading, by dictionary code.
+    amounts: &'a [Option<f64>],
+}
+
+impl DealReader<'_> {
+    fn read(&self, cases: &[&[u32]]) -> DealsRead {
+        let history = self.history;
+        let mut out = DealsRead {
+            deals: Vec::with_capacity(cases.len()),
+            unknown_counts: vec![0; history.activities.len()],
             repeated_entries: 0,
             after_as_of: 0,
             bad_amounts: Vec::new(),
-            has_touches: history.kind.contains(&EventKind::Touch),
         };
-        let order = history.deal_order();
-        for rows in history.cases(&order) {
+        for rows in cases {
             let deal = history.deal[rows[0] as usize];
             let mut j = Journey {
                 deal,
@@ -153,11 +241,11 @@ impl Journeys {
                 churned_at: None,
                 amount: None,
             };
-            for &row in rows {
+            for &row in *rows {
                 let r = row as usize;
                 let time = history.time[r];
-                if time > as_of {
-                    journeys.after_as_of += 1;
+                if time > self.as_of {
+                    out.after_as_of += 1;
                     continue;
                 }
                 let activity = history.activity[r];
@@ -165,12 +253,12 @@ impl Journeys {
                     j.touches.push((activity, time));
                     continue;
                 }
-                let stage = journeys.activity_stage[activity as usize];
+                let stage = self.activity_stage[activity as usize];
                 if stage.is_none() {
-                    unknown_counts[activity as usize] += 1;
+                    out.unknown_counts[activity as usize] += 1;
                 }
                 if stage.is_some() && j.entries.last().is_some_and(|e| e.stage == stage) {
-                    journeys.repeated_entries += 1;
+                    out.repeated_entries += 1;
                     continue;
                 }
                 j.entries.push(Entry {
@@ -183,28 +271,23 @@ impl Journeys {
             if j.entries.is_empty() && j.touches.is_empty() {
                 continue;
             }
-            classify(map, &mut j);
-            if let Some(col) = amount_col
-                && let Some(raw) = col.get(deal as usize)
-            {
-                match parse_amount(raw) {
-                    Some(a) => j.amount = Some(a),
-                    None => journeys.bad_amounts.push(BadValue {
-                        deal: history.deals.name(deal).to_string(),
-                        attribute: col.name.clone(),
-                        value: raw.to_string(),
-                    }),
+            classify(self.map, &mut j);
+            if let Some(col) = self.amount_col {
+                match col.codes.get(deal as usize).copied().unwrap_or(0) {
+                    0 => {}
+                    code => match self.amounts[code as usize - 1] {
+                        Some(a) => j.amount = Some(a),
+                        None => out.bad_amounts.push(BadValue {
+                            deal: history.deals.name(deal).to_string(),
+                            attribute: col.name.clone(),
+                            value: col.dict.name(code - 1).to_string(),
+                        }),
+                    },
                 }
             }
-            journeys.deals.push(j);
+            out.deals.push(j);
         }
-        for (code, &n) in unknown_counts.iter().enumerate() {
-            if n > 0 {
-                let name = history.activities.name(code as u32).to_string();
-                journeys.unknown_stages.insert(name, n);
-            }
-        }
-        journeys
+        out
     }
 }
 
@@ -259,6 +342,23 @@ pub(crate) mod tests {
     use crate::history::MICROS_PER_DAY;
     use crate::map::{Transition, TransitionKind};
     use crate::text::Text;
+
+    #[test]
+    fn reading_deals_in_two_halves_gives_what_one_pass_gives() {
+        let map = test_map();
+        let options = crate::generate::GenerateOptions {
+            deals: 300,
+            seed: 3,
+            start: 0,
+            days: 365,
+        };
+        let history = crate::generate::generate(&map, &options);
+        let as_of = 200 * MICROS_PER_DAY; // some events after it, some deals open
+        let whole = Journeys::build_split(&map, &history, as_of, usize::MAX);
+        let halves = Journeys::build_split(&map, &history, as_of, 2);
+        assert!(whole.after_as_of > 0 && whole.deals.len() > 100);
+        assert_eq!(halves, whole);
+    }
 
     /// A small map used by the analysis tests:
     /// lead → qualify → demo → proposal → won(milestone) → onboard, with

@@ -71,75 +71,102 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
         .won_stage()
         .and_then(|w| pos[w.index()])
         .unwrap_or(path.len());
-    let mut out = Vec::new();
-    #[allow(clippy::needless_range_loop)] // `p` is also compared with positions.
-    for p in 0..path.len().saturating_sub(1) {
-        if map.outcome(path[p]).is_some() || p >= won_pos {
-            continue;
+    // The stages measured: main-path stages before won that are not outcomes, and the last
+    // path stage never (it has nowhere to advance to).
+    let measured: Vec<bool> = (0..path.len())
+        .map(|p| p + 1 < path.len() && map.outcome(path[p]).is_none() && p < won_pos)
+        .collect();
+    // Features are numbered densely: touch activities first, then each category's values.
+    let mut offsets = vec![history.activities.len()];
+    for col in &attrs {
+        offsets.push(offsets.last().expect("one offset") + col.dict.len());
+    }
+    let n_features = *offsets.last().expect("one offset");
+    // Per path position: decided, advanced, and (deals, advanced) per feature.
+    let mut decided = vec![0u64; path.len()];
+    let mut advanced = vec![0u64; path.len()];
+    let mut counts = vec![(0u64, 0u64); path.len() * n_features];
+    // Per feature: the (deal, stage) visit that last counted it, so a deal counts once.
+    let mut counted = vec![usize::MAX; n_features];
+    let mut visit = 0usize;
+    let mut first_at: Vec<Option<usize>> = vec![None; path.len()];
+    let mut attr_features: Vec<usize> = Vec::with_capacity(attrs.len());
+    for j in &journeys.deals {
+        first_at.iter_mut().for_each(|f| *f = None);
+        for (k, e) in j.entries.iter().enumerate() {
+            if let Some(p) = e.stage.and_then(|s| pos[s.index()])
+                && first_at[p].is_none()
+            {
+                first_at[p] = Some(k);
+            }
         }
-        let mut decided = 0u64;
-        let mut advanced = 0u64;
-        // Features as integer pairs: (0, touch activity) or (attribute column + 1, value code).
-        let mut by_feature: BTreeMap<(u32, u32), (u64, u64)> = BTreeMap::new();
-        let mut features: Vec<(u32, u32)> = Vec::new();
-        for j in &journeys.deals {
-            let Some(k) = j.entries.iter().position(|e| e.stage == Some(path[p])) else {
-                continue;
-            };
-            let entered = j.entries[k].time;
-            let went_on = j.entries[k + 1..]
-                .iter()
-                .any(|e| e.stage.and_then(|s| pos[s.index()]).is_some_and(|q| q > p))
-                || j.status == Status::Won;
-            if !went_on && !ended(map, j) {
+        attr_features.clear();
+        for (c, col) in attrs.iter().enumerate() {
+            match col.codes.get(j.deal as usize).copied().unwrap_or(0) {
+                0 => {}
+                code => attr_features.push(offsets[c] + code as usize - 1),
+            }
+        }
+        let ended = ended(map, j);
+        for p in (0..path.len()).filter(|&p| measured[p]) {
+            let Some(k) = first_at[p] else { continue };
+            let went_on = j.status == Status::Won
+                || j.entries[k + 1..]
+                    .iter()
+                    .any(|e| e.stage.and_then(|s| pos[s.index()]).is_some_and(|q| q > p));
+            if !went_on && !ended {
                 continue;
             }
-            decided += 1;
-            advanced += went_on as u64;
+            decided[p] += 1;
+            advanced[p] += went_on as u64;
+            let entered = j.entries[k].time;
             let until: Micros = j.entries.get(k + 1).map_or(Micros::MAX, |e| e.time);
-            features.clear();
-            features.extend(
-                j.touches
-                    .iter()
-                    .filter(|&&(_, t)| t >= entered && t < until)
-                    .map(|&(a, _)| (0, a)),
-            );
-            for (c, col) in attrs.iter().enumerate() {
-                match col.codes.get(j.deal as usize).copied().unwrap_or(0) {
-                    0 => {}
-                    code => features.push((c as u32 + 1, code)),
+            visit += 1;
+            let row = &mut counts[p * n_features..(p + 1) * n_features];
+            let touches = j
+                .touches
+                .iter()
+                .filter(|&&(_, t)| t >= entered && t < until)
+                .map(|&(a, _)| a as usize);
+            for f in touches.chain(attr_features.iter().copied()) {
+                if std::mem::replace(&mut counted[f], visit) != visit {
+                    row[f].0 += 1;
+                    row[f].1 += went_on as u64;
                 }
             }
-            features.sort();
-            features.dedup();
-            for &f in &features {
-                let c = by_feature.entry(f).or_default();
-                c.0 += 1;
-                c.1 += went_on as u64;
-            }
         }
-        let rate = (decided > 0).then(|| advanced as f64 / decided as f64);
-        let mut features: Vec<Lift> = by_feature
-            .into_iter()
-            .filter_map(|((kind, code), (n, adv))| {
+    }
+    let feature_name = |f: usize| match offsets.iter().position(|&o| f < o) {
+        Some(0) => format!("touch: {}", history.activities.name(f as u32)),
+        Some(c) => {
+            let col = attrs[c - 1];
+            format!(
+                "{} = {}",
+                col.name,
+                col.dict.name((f - offsets[c - 1]) as u32)
+            )
+        }
+        None => unreachable!("feature numbers are below the last offset"),
+    };
+    let mut out = Vec::new();
+    for p in (0..path.len()).filter(|&p| measured[p]) {
+        let rate = (decided[p] > 0).then(|| advanced[p] as f64 / decided[p] as f64);
+        let row = &counts[p * n_features..(p + 1) * n_features];
+        let mut features: Vec<Lift> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, _))| *n > 0)
+            .filter_map(|(f, &(n, adv))| {
                 let base = rate.filter(|&r| r > 0.0)?;
-                let feature = match kind {
-                    0 => format!("touch: {}", history.activities.name(code)),
-                    c => {
-                        let col = attrs[c as usize - 1];
-                        format!("{} = {}", col.name, col.dict.name(code - 1))
-                    }
-                };
                 let r = adv as f64 / n as f64;
-                Some(Lift {
-                    feature,
+                (r / base > 1.0).then(|| Lift {
+                    feature: feature_name(f),
                     n,
                     advanced: adv,
                     rate: r,
                     lift: r / base,
                 })
             })
-            .filter(|l| l.lift > 1.0)
             .collect();
         features.sort_by(|a, b| {
             (b.n >= MIN_SUPPORT)
@@ -151,8 +178,8 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
         features.truncate(MAX_FEATURES);
         out.push(StageTriggers {
             stage: map.stage(path[p]).id.clone(),
-            decided,
-            advanced,
+            decided: decided[p],
+            advanced: advanced[p],
             rate,
             features,
         });

@@ -134,14 +134,19 @@ impl Compare<'_> {
             None => want["top_variants"].as_array().unwrap(),
         };
         for (i, w) in variants.iter().enumerate() {
-            let g = &got.variants[i];
+            let g = got.variants.get(i).unwrap();
             let stages: Vec<&str> = w["activities"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|a| a.as_str().unwrap())
                 .collect();
-            assert_eq!(g.stages, stages, "{}: variant #{i}", self.log);
+            assert_eq!(
+                g.stages().collect::<Vec<_>>(),
+                stages,
+                "{}: variant #{i}",
+                self.log
+            );
             self.count(&format!("variant #{i} count"), g.count, &w["count"]);
         }
 

@@ -324,8 +324,8 @@ fn table(d: &Discovery, path: &Path, rows: usize) -> String {
             "  {:>3}. n={} ({share:.1}%), {} steps: {}",
             i + 1,
             v.count,
-            v.stages.len(),
-            truncate(&v.stages.join(" → "), 160)
+            v.len(),
+            truncate(&v.join(" → "), 160)
         );
     }
     more(&mut o, d.variants.len(), rows);
