@@ -1,20 +1,22 @@
 //! XES, the process-mining standard (IEEE 1849), in and out: what PM4Py, ProM and Disco read
 //! and write.
 //!
-//! Reading streams the XML (plain or gzip) with quick-xml and follows PM4Py's `iterparse`
-//! reader: a trace's `concept:name` is the deal, an event's `concept:name` the stage and its
-//! `time:timestamp` the time; every other attribute of an event is an event attribute (the
-//! `lifecycle:transition` included: no event is filtered), every other attribute of a trace
-//! a deal attribute; log-level attributes, globals, classifiers and nested attribute children
-//! are not history. Only one trace's events are held at a time. Events missing a case,
-//! activity or timestamp are reported and skipped, as PM4Py drops them; a damaged or cut-off
-//! file keeps the complete events read before the damage.
+//! Reading parses the XML (plain or gzip) with quick-xml in place, 4 MB at a time (an element
+//! cut by a chunk's end is read again with the next chunk; nesting is checked across
+//! chunks), and follows PM4Py's `iterparse` reader: a trace's `concept:name` is the deal, an
+//! event's `concept:name` the stage and its `time:timestamp` the time; every other attribute
+//! of an event is an event attribute (the `lifecycle:transition` included: no event is
+//! filtered), every other attribute of a trace a deal attribute; log-level attributes,
+//! globals, classifiers and nested attribute children are not history. Only one trace's
+//! events are held at a time. Events missing a case, activity or timestamp are reported and
+//! skipped, as PM4Py drops them (an event outside any trace too: it has no case); a damaged
+//! or cut-off file keeps the complete events read before the damage.
 //!
 //! Writing produces one trace per deal (deals in order of first sight, events in history
 //! order), with deal attributes on the trace, event attributes on the events, and touches
 //! marked with `salesmap:kind="touch"`, which reading turns back into touches.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -55,96 +57,242 @@ struct PendingTrace {
     events: Vec<PendingEvent>,
 }
 
+/// Bytes of XML parsed at a time.
+pub(crate) const CHUNK: usize = 4 << 20;
+/// An element (or comment, or text) still incomplete after this many bytes is damage, not a
+/// chunk boundary.
+const MAX_CARRY: usize = 16 << 20;
+
 pub(crate) fn read(
     reader: Box<dyn BufRead>,
     file: &str,
     collector: &mut Collector,
 ) -> Result<(), ImportError> {
+    read_in_chunks(reader, file, collector, CHUNK)
+}
+
+/// Reads the XML in chunks of about `chunk` bytes, each parsed in place (no copy of any
+/// element). The reading state (open elements, the trace and event being read) carries over
+/// from chunk to chunk; an element cut by a chunk's end is parsed again from its start with
+/// the next chunk.
+pub(crate) fn read_in_chunks(
+    mut source: Box<dyn BufRead>,
+    file: &str,
+    collector: &mut Collector,
+    chunk: usize,
+) -> Result<(), ImportError> {
     collector.begin_file(file, "XES", true);
-    let mut xml = quick_xml::Reader::from_reader(LineTracking {
-        inner: reader,
-        lines: 0,
-    });
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
-    let mut buf = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut trace = PendingTrace::default();
-    let mut event = PendingEvent::default();
-    let mut rows: u64 = 0;
-    let keep_attrs = collector.keep_attributes();
+    let mut state = State {
+        stack: Vec::new(),
+        names: Vec::new(),
+        name_ends: Vec::new(),
+        trace: PendingTrace::default(),
+        event: PendingEvent::default(),
+        rows: 0,
+        keep_attrs: collector.keep_attributes(),
+    };
+    let mut data: Vec<u8> = Vec::with_capacity(chunk + 1);
+    // Lines before `data[0]`.
+    let mut lines_before = 0u64;
+    let mut eof = false;
+    let mut read_error: Option<io::Error> = None;
     let mut damaged = false;
-    loop {
-        let line = xml.get_mut().lines + 1;
-        let (element, empty) = match xml.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => (e, false),
-            Ok(Event::Empty(e)) => (e, true),
-            Ok(Event::End(_)) => {
-                close(
-                    stack.pop(),
-                    &mut trace,
-                    &mut event,
-                    &mut rows,
-                    collector,
-                    &mut times,
-                );
-                buf.clear();
-                continue;
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {
-                buf.clear();
-                continue;
-            }
-            Err(e) => {
-                let at = xml.get_mut().lines + 1;
-                collector.problem(
-                    ProblemKind::Damaged,
-                    Some(at),
-                    None,
-                    format!("the XML cannot be read past this point: {e}"),
-                    Some("the complete events before this point were kept; export the log again if it was cut off"),
-                );
+    'chunks: loop {
+        fill(&mut data, &mut *source, chunk, &mut eof, &mut read_error);
+        let mut xml = quick_xml::Reader::from_reader(&data[..]);
+        // Nesting is checked here, across chunks (see `State::close_name`).
+        xml.config_mut().check_end_names = false;
+        xml.config_mut().allow_unmatched_ends = true;
+        let mut counted = (0usize, lines_before);
+        let mut lines_at = |at: usize| {
+            let (from, lines) = counted;
+            let more = data[from..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            counted = (at, lines + more);
+            lines + more
+        };
+        let carry_from = loop {
+            let start = xml.buffer_position() as usize;
+            let line = lines_at(start) + 1;
+            let event = match xml.read_event() {
+                Ok(Event::Eof) => break None,
+                Ok(event) => event,
+                Err(_) if !eof && data.len() - start < MAX_CARRY => break Some(start),
+                Err(e) => {
+                    let at = lines_at(xml.buffer_position() as usize) + 1;
+                    report_damage(collector, at, &e.to_string());
+                    damaged = true;
+                    break 'chunks;
+                }
+            };
+            if let Err(message) = state.handle(event, line, collector, &mut times) {
+                report_damage(collector, line, &message);
                 damaged = true;
-                break;
+                break 'chunks;
             }
         };
-        let top = stack.last().copied();
+        match carry_from {
+            Some(start) => {
+                lines_before = lines_at(start);
+                data.drain(..start);
+            }
+            None if eof => break,
+            None => {
+                lines_before = lines_at(data.len());
+                data.clear();
+            }
+        }
+    }
+    let end_line = lines_before + data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    if let Some(e) = read_error
+        && !damaged
+    {
+        report_damage(collector, end_line, &e.to_string());
+        damaged = true;
+    }
+    if state.stack.contains(&Frame::Trace) {
+        // Cut off inside a trace: keep its complete events.
+        if !damaged {
+            collector.problem(
+                ProblemKind::Damaged,
+                Some(end_line),
+                None,
+                "the file ends inside a trace".into(),
+                Some(DAMAGE_HELP),
+            );
+        }
+        emit_trace(std::mem::take(&mut state.trace), collector, &mut times);
+    }
+    let patches = times.finish(file)?;
+    collector.patch_times(&patches);
+    collector.end_file(state.rows);
+    Ok(())
+}
+
+const DAMAGE_HELP: &str =
+    "the complete events before this point were kept; export the log again if it was cut off";
+
+fn report_damage(collector: &mut Collector, line: u64, why: &str) {
+    collector.problem(
+        ProblemKind::Damaged,
+        Some(line),
+        None,
+        format!("the XML cannot be read past this point: {why}"),
+        Some(DAMAGE_HELP),
+    );
+}
+
+/// Appends to `data` until it holds `chunk` bytes or the input ends. A read error ends the
+/// input; it is kept to be reported where the readable part ends.
+fn fill(
+    data: &mut Vec<u8>,
+    source: &mut dyn BufRead,
+    chunk: usize,
+    eof: &mut bool,
+    error: &mut Option<io::Error>,
+) {
+    let target = data.len() + chunk;
+    while data.len() < target && !*eof {
+        let mut filled = data.len();
+        data.resize(target, 0);
+        while filled < data.len() {
+            match source.read(&mut data[filled..]) {
+                Ok(0) => {
+                    *eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    *error = Some(e);
+                    *eof = true;
+                    break;
+                }
+            }
+        }
+        data.truncate(filled);
+    }
+}
+
+/// What reading has open: the element frames and names, the trace and event being read.
+struct State {
+    stack: Vec<Frame>,
+    /// The open elements' names, one after the other, and where each ends.
+    names: Vec<u8>,
+    name_ends: Vec<usize>,
+    trace: PendingTrace,
+    event: PendingEvent,
+    rows: u64,
+    keep_attrs: bool,
+}
+
+impl State {
+    /// Takes one XML event at `line`; `Err` when an end tag does not close the open element.
+    fn handle(
+        &mut self,
+        event: Event<'_>,
+        line: u64,
+        collector: &mut Collector,
+        times: &mut TimeParser,
+    ) -> Result<(), String> {
+        let (element, empty) = match event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                self.close_name(e.name().as_ref().as_bytes())?;
+                close(
+                    self.stack.pop(),
+                    &mut self.trace,
+                    &mut self.event,
+                    &mut self.rows,
+                    collector,
+                    times,
+                );
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let top = self.stack.last().copied();
         let local = element.local_name();
         let frame = match (top, local.as_ref()) {
             (None, "log") => Frame::Log,
             (Some(Frame::Log), "trace") => {
-                trace = PendingTrace {
+                if !self.trace.events.is_empty() {
+                    // Events met outside any trace: reported, not lost.
+                    emit_trace(std::mem::take(&mut self.trace), collector, times);
+                }
+                self.trace = PendingTrace {
                     line,
                     ..PendingTrace::default()
                 };
                 Frame::Trace
             }
             (Some(Frame::Trace), "event") | (Some(Frame::Log), "event") => {
-                event = PendingEvent {
+                self.event = PendingEvent {
                     line,
                     ..PendingEvent::default()
                 };
                 Frame::Event
             }
             (Some(Frame::Trace), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, keep_attrs) {
+                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
                     if key == "concept:name" {
-                        trace.case = Some(value);
-                    } else if keep_attrs {
-                        trace.attrs.push((key, value));
+                        self.trace.case = Some(value);
+                    } else if self.keep_attrs {
+                        self.trace.attrs.push((key, value));
                     }
                 }
                 Frame::Other
             }
             (Some(Frame::Event), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, keep_attrs) {
+                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
                     match key.as_str() {
-                        "concept:name" => event.activity = Some(value),
-                        "time:timestamp" => event.time = Some(value),
-                        KIND_KEY => event.touch = value.eq_ignore_ascii_case("touch"),
-                        _ if keep_attrs => {
+                        "concept:name" => self.event.activity = Some(value),
+                        "time:timestamp" => self.event.time = Some(value),
+                        KIND_KEY => self.event.touch = value.eq_ignore_ascii_case("touch"),
+                        _ if self.keep_attrs => {
                             let column = collector.event_column(&key);
-                            event.attrs.push((column, value));
+                            self.event.attrs.push((column, value));
                         }
                         _ => {}
                     }
@@ -154,40 +302,50 @@ pub(crate) fn read(
             _ => Frame::Other,
         };
         if frame == Frame::Event && top == Some(Frame::Log) {
-            // An event outside any trace has no deal; close() reports it.
-            trace.case = None;
+            // An event outside any trace has no deal; it is reported where it starts.
+            self.trace.case = None;
+            if self.trace.events.is_empty() {
+                self.trace.line = line;
+            }
         }
         if empty {
             close(
                 Some(frame),
-                &mut trace,
-                &mut event,
-                &mut rows,
+                &mut self.trace,
+                &mut self.event,
+                &mut self.rows,
                 collector,
-                &mut times,
+                times,
             );
         } else {
-            stack.push(frame);
+            self.stack.push(frame);
+            self.names
+                .extend_from_slice(element.name().as_ref().as_bytes());
+            self.name_ends.push(self.names.len());
         }
-        buf.clear();
+        Ok(())
     }
-    if stack.contains(&Frame::Trace) {
-        // Cut off inside a trace: keep its complete events.
-        if !damaged {
-            collector.problem(
-                ProblemKind::Damaged,
-                Some(xml.get_mut().lines + 1),
-                None,
-                "the file ends inside a trace".into(),
-                Some("the complete events before this point were kept; export the log again if it was cut off"),
-            );
+
+    /// Checks that an end tag named `name` closes the innermost open element.
+    fn close_name(&mut self, name: &[u8]) -> Result<(), String> {
+        let Some(end) = self.name_ends.pop() else {
+            return Err(format!(
+                "`</{}>` closes no open element",
+                String::from_utf8_lossy(name)
+            ));
+        };
+        let start = self.name_ends.last().copied().unwrap_or(0);
+        let open = &self.names[start..end];
+        if open != name {
+            return Err(format!(
+                "expected `</{}>`, found `</{}>`",
+                String::from_utf8_lossy(open),
+                String::from_utf8_lossy(name)
+            ));
         }
-        emit_trace(std::mem::take(&mut trace), collector, &mut times);
+        self.names.truncate(start);
+        Ok(())
     }
-    let patches = times.finish(file)?;
-    collector.patch_times(&patches);
-    collector.end_file(rows);
-    Ok(())
 }
 
 fn close(
@@ -345,37 +503,6 @@ fn key_value(
     Some((key, text(&value)?))
 }
 
-/// Counts lines as the XML reader consumes bytes, for problem locations.
-struct LineTracking<R> {
-    inner: R,
-    lines: u64,
-}
-
-impl<R: BufRead> Read for LineTracking<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.lines += count_newlines(&buf[..n]);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineTracking<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        if let Ok(buffer) = self.inner.fill_buf() {
-            self.lines += count_newlines(&buffer[..amount.min(buffer.len())]);
-        }
-        self.inner.consume(amount);
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 /// Writes the history as an XES log.
 pub fn write_xes(history: &History, out: impl Write) -> io::Result<()> {
     let mut out = io::BufWriter::new(out);
@@ -452,4 +579,104 @@ fn write_string(out: &mut impl Write, indent: &str, key: &str, value: &str) -> i
         escape_markup(key),
         escape_markup(value)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::collect::Collector;
+    use crate::{Attributes, ImportOptions, Imported};
+
+    /// A log with every kind of content a chunk may cut through: a declaration, a comment
+    /// holding a tag, CDATA, escaped values, nested attributes, a touch, a trace attribute,
+    /// Hangul and an event outside any trace.
+    const LOG: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- exported <trace> by hand -->
+<log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
+  <string key="concept:name" value="log name, not a deal"/>
+  <trace>
+    <string key="concept:name" value="D-1"/>
+    <string key="segment" value="smb &amp; mid"/>
+    <event>
+      <string key="concept:name" value="리드"/>
+      <date key="time:timestamp" value="2024-01-02T09:00:00.000+09:00"/>
+      <string key="org:resource" value="Kim"><string key="nested" value="ignored"/></string>
+    </event>
+    <event>
+      <string key="concept:name" value="call"/>
+      <string key="salesmap:kind" value="touch"/>
+      <date key="time:timestamp" value="2024-01-03T10:00:00Z"/>
+      <string key="note" value="a &lt;b&gt; note"><![CDATA[not a value: <x>]]></string>
+    </event>
+  </trace>
+  <event>
+    <string key="concept:name" value="stray"/>
+    <date key="time:timestamp" value="2024-01-03T10:00:00Z"/>
+  </event>
+  <trace>
+    <string key="concept:name" value="D-2"/>
+    <event>
+      <string key="concept:name" value="Demo"/>
+      <date key="time:timestamp" value="2024-01-05T10:00:00Z"/>
+    </event>
+  </trace>
+</log>
+"#;
+
+    fn read(text: &str, chunk: usize) -> Imported {
+        let options = ImportOptions {
+            attributes: Attributes::All,
+            ..ImportOptions::default()
+        };
+        let mut collector = Collector::new(&options).unwrap();
+        let source = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        super::read_in_chunks(source, "log.xes", &mut collector, chunk).unwrap();
+        collector.finish().unwrap()
+    }
+
+    fn problems(imported: &Imported) -> String {
+        imported
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.row.unwrap_or(0), p.reason))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn every_chunk_size_reads_what_one_chunk_reads() {
+        let whole = read(LOG, super::CHUNK);
+        assert_eq!(whole.history.len(), 3);
+        assert_eq!(
+            whole.history.deal_attr("segment").unwrap().get(0),
+            Some("smb & mid")
+        );
+        assert_eq!(
+            whole.history.event_attr("note").unwrap().get(1),
+            Some("a <b> note")
+        );
+        for chunk in 1..80 {
+            let parts = read(LOG, chunk);
+            assert_eq!(parts.history, whole.history, "chunks of {chunk} bytes");
+            assert_eq!(parts.problems, whole.problems, "chunks of {chunk} bytes");
+            assert_eq!(parts.summary, whole.summary, "chunks of {chunk} bytes");
+        }
+        expect_test::expect![[r#"
+            20: a trace without a case id (`concept:name`); its 1 event(s) are skipped"#]]
+        .assert_eq(&problems(&whole));
+    }
+
+    #[test]
+    fn an_end_tag_that_closes_nothing_open_is_damage_at_its_line() {
+        let text = LOG.replace(
+            "    </event>\n  </trace>\n  <event>",
+            "    </trace>\n  </trace>\n  <event>",
+        );
+        for chunk in [7, super::CHUNK] {
+            let imported = read(&text, chunk);
+            expect_test::expect![[r#"
+                18: the XML cannot be read past this point: expected `</event>`, found `</trace>`"#]]
+            .assert_eq(&problems(&imported));
+            assert_eq!(imported.history.len(), 1, "chunks of {chunk} bytes");
+        }
+    }
 }
