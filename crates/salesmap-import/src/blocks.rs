@@ -134,24 +134,15 @@ pub(crate) fn read(
 /// where it is.
 fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size: usize) {
     while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
-        // Large reads straight into the block: the reader in front passes them through.
-        let mut filled = pending.len();
-        pending.resize(filled + block_size, 0);
-        while filled < pending.len() {
-            match source.read(&mut pending[filled..]) {
-                Ok(0) => {
-                    *eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    pending.truncate(filled);
-                    return;
-                }
-            }
+        // Large reads straight into the block's spare room (never zeroed first): the reader
+        // in front passes them through.
+        let want = block_size.max(1) as u64;
+        match (&mut *source).take(want).read_to_end(pending) {
+            Ok(0) => *eof = true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
         }
-        pending.truncate(filled);
     }
 }
 
