@@ -7,6 +7,9 @@
 //!   FILE (import without attributes, or with them as `analyze` reads, then discovery on
 //!   every core) and prints them to stderr: the profile to read before and after a change on
 //!   the hot path.
+//! - `salesmap-bench cores` times one CPU-bound loop alone and then on every core at once,
+//!   and prints how many cores' worth of work the machine really gives (shared or SMT
+//!   cores give less than their count): what any parallel speed-up here is bounded by.
 //! - `salesmap-bench replicate LOG COPIES OUT` copies any event log salesmap reads `COPIES`
 //!   times with renamed cases, as a `case_id,activity,timestamp` CSV (or XES for `.xes` and
 //!   `.xes.gz`).
@@ -19,7 +22,8 @@ use salesmap_bench::{Made, Workload, replicate, shared_data, write_event_csv, wr
 const USAGE: &str = "usage:
   salesmap-bench workloads [--dir DIR] [--smoke] [NAME...]
   salesmap-bench phases FILE [--attributes]
-  salesmap-bench replicate LOG COPIES OUT";
+  salesmap-bench replicate LOG COPIES OUT
+  salesmap-bench cores";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +31,10 @@ fn main() -> ExitCode {
         Some("workloads") => workloads(&args[1..]),
         Some("replicate") => replicate_file(&args[1..]),
         Some("phases") => phases(&args[1..]),
+        Some("cores") => {
+            cores();
+            Ok(())
+        }
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -183,4 +191,38 @@ fn phases(args: &[String]) -> Result<(), String> {
         (discovered - read).as_secs_f64()
     );
     Ok(())
+}
+
+/// A fixed amount of integer work that stays in registers (no memory traffic).
+fn spin() -> u64 {
+    let mut x = std::hint::black_box(1u64);
+    for i in 0..400_000_000u64 {
+        x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(i) ^ (x >> 29);
+    }
+    x
+}
+
+fn cores() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let best = |parallel: usize| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..parallel).map(|_| scope.spawn(spin)).collect();
+                    for h in handles {
+                        std::hint::black_box(h.join().expect("a spin thread panicked"));
+                    }
+                });
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let one = best(1);
+    let all = best(threads);
+    eprintln!(
+        "one loop alone: {one:.3} s; {threads} at once: {all:.3} s; \
+         effective cores: {:.2} of {threads}",
+        threads as f64 * one / all
+    );
 }

@@ -8,7 +8,7 @@
 //! move* when it lies behind, and a *move not in the map* otherwise. *Stuck* means an open
 //! deal has been in its current stage longer than the stage's target days.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
@@ -115,49 +115,59 @@ const EXAMPLES: usize = 3;
 pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conformance {
     let (_, pos) = path_positions(map);
     let n = map.stages.len();
+    let mut catalog = Catalog::new(map, history, journeys, pos);
     let mut kind_deals = [0u64; 5];
     let mut fitting = 0;
-    let mut deviations: BTreeMap<(DeviationKind, String), (u64, Vec<String>)> = BTreeMap::new();
-    let mut moves: BTreeMap<(StageIx, StageIx), (u64, u64)> = BTreeMap::new();
+    // Per catalog entry: deals showing it and up to EXAMPLES of their ids.
+    let mut shown: Vec<(u64, Vec<String>)> = Vec::new();
+    // Per (from, to) stage pair: direct moves, deals making them, and deals that entered
+    // `to` after first entering `from`; a pair's stamp is the last deal counted.
+    let cell = |a: StageIx, b: StageIx| a.index() * n + b.index();
+    let mut moves = vec![(0u64, 0u64); n * n];
+    let mut move_stamp = vec![usize::MAX; n * n];
+    let mut then_reached = vec![0u64; n * n];
     let mut reached = vec![0u64; n];
-    let mut then_reached: BTreeMap<(StageIx, StageIx), u64> = BTreeMap::new();
+    let mut found: Vec<u32> = Vec::new();
+    let mut first_at = vec![None; n];
+    let mut last_at = vec![None; n];
 
-    for j in &journeys.deals {
-        let mut found: Vec<(DeviationKind, String)> = Vec::new();
-        deal_deviations(map, history, journeys, &pos, j, &mut found);
-        found.sort();
+    for (d, j) in journeys.deals.iter().enumerate() {
+        found.clear();
+        catalog.deal_deviations(j, &mut found);
+        found.sort_unstable();
         found.dedup();
         if found.is_empty() {
             fitting += 1;
         }
-        let mut kinds: Vec<DeviationKind> = found.iter().map(|(k, _)| *k).collect();
-        kinds.dedup();
-        for k in kinds {
-            kind_deals[k as usize] += 1;
+        let mut kinds = 0u8;
+        for &f in &found {
+            kinds |= 1 << catalog.entries[f as usize].0 as u8;
         }
-        let deal = history.deals.name(j.deal);
-        for key in found {
-            let entry = deviations.entry(key).or_default();
+        for k in DeviationKind::ALL {
+            kind_deals[k as usize] += u64::from(kinds >> k as u8 & 1);
+        }
+        if shown.len() < catalog.entries.len() {
+            shown.resize_with(catalog.entries.len(), Default::default);
+        }
+        for &f in &found {
+            let entry = &mut shown[f as usize];
             entry.0 += 1;
             if entry.1.len() < EXAMPLES {
-                entry.1.push(deal.to_string());
+                entry.1.push(history.deals.name(j.deal).to_string());
             }
         }
         // As-is moves and cohort reach.
-        let mut deal_moves: Vec<(StageIx, StageIx)> = Vec::new();
         for w in j.entries.windows(2) {
             if let (Some(a), Some(b)) = (w[0].stage, w[1].stage) {
-                moves.entry((a, b)).or_default().0 += 1;
-                deal_moves.push((a, b));
+                let c = cell(a, b);
+                moves[c].0 += 1;
+                if std::mem::replace(&mut move_stamp[c], d) != d {
+                    moves[c].1 += 1;
+                }
             }
         }
-        deal_moves.sort();
-        deal_moves.dedup();
-        for m in deal_moves {
-            moves.entry(m).or_default().1 += 1;
-        }
-        let mut first_at = vec![None; n];
-        let mut last_at = vec![None; n];
+        first_at.fill(None);
+        last_at.fill(None);
         for e in &j.entries {
             if let Some(s) = e.stage {
                 first_at[s.index()].get_or_insert(e.time);
@@ -173,14 +183,14 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
             if let (Some(a), Some(b)) = (first_at[t.from.index()], last_at[t.to.index()])
                 && b >= a
             {
-                *then_reached.entry((t.from, t.to)).or_default() += 1;
+                then_reached[cell(t.from, t.to)] += 1;
             }
         }
     }
 
     let id = |s: StageIx| map.stage(s).id.clone();
     let use_of = |a: StageIx, b: StageIx, conversion: bool| {
-        let (m, d) = moves.get(&(a, b)).copied().unwrap_or((0, 0));
+        let (m, d) = moves[cell(a, b)];
         let from = reached[a.index()];
         MoveUse {
             from: id(a),
@@ -189,7 +199,7 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
             deals: d,
             reached_from: from,
             conversion: (conversion && from > 0)
-                .then(|| then_reached.get(&(a, b)).copied().unwrap_or(0) as f64 / from as f64),
+                .then(|| then_reached[cell(a, b)] as f64 / from as f64),
         }
     };
     let designed: Vec<MoveUse> = map
@@ -202,14 +212,19 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
         .filter(|u| u.moves == 0)
         .map(|u| (u.from.clone(), u.to.clone()))
         .collect();
-    let mut not_in_map: Vec<MoveUse> = moves
-        .keys()
-        .filter(|&&(a, b)| !map.allows(a, b))
-        .map(|&(a, b)| use_of(a, b, false))
+    let mut not_in_map: Vec<MoveUse> = map
+        .stage_ixs()
+        .flat_map(|a| map.stage_ixs().map(move |b| (a, b)))
+        .filter(|&(a, b)| moves[cell(a, b)].0 > 0 && !map.allows(a, b))
+        .map(|(a, b)| use_of(a, b, false))
         .collect();
     not_in_map.sort_by_key(|m| std::cmp::Reverse(m.deals));
-    let mut deviations: Vec<Deviation> = deviations
+    // Distinct deviations in (kind, description) order, then most deals first.
+    let mut deviations: Vec<Deviation> = catalog
+        .entries
         .into_iter()
+        .zip(shown)
+        .filter(|(_, (deals, _))| *deals > 0)
         .map(|((kind, description), (deals, examples))| Deviation {
             kind,
             description,
@@ -217,6 +232,7 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
             examples,
         })
         .collect();
+    deviations.sort_by(|a, b| (a.kind, &a.description).cmp(&(b.kind, &b.description)));
     deviations.sort_by_key(|d| std::cmp::Reverse(d.deals));
     let deals = journeys.deals.len() as u64;
     Conformance {
@@ -240,47 +256,153 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
     }
 }
 
-fn deal_deviations(
-    map: &Map,
-    history: &History,
-    journeys: &Journeys,
-    pos: &[Option<usize>],
-    j: &Journey,
-    found: &mut Vec<(DeviationKind, String)>,
-) {
-    let id = |s: StageIx| map.stage(s).id.as_str();
-    for e in &j.entries {
-        if e.stage.is_none() {
-            let name = history.activities.name(e.activity);
-            found.push((
-                DeviationKind::UnknownStage,
-                format!("unknown stage \"{name}\""),
-            ));
+/// Every distinct deviation met so far, numbered, with what each stage pair, first stage,
+/// unknown activity and stuck stage means worked out once rather than once per deal.
+struct Catalog<'a> {
+    map: &'a Map,
+    history: &'a History,
+    journeys: &'a Journeys,
+    pos: Vec<Option<usize>>,
+    /// (kind, description) by number.
+    entries: Vec<(DeviationKind, String)>,
+    numbers: HashMap<(DeviationKind, String), u32>,
+    /// Per (from, to) stage pair: `Some(None)` when the move is fine, `Some(Some(n))` when it
+    /// is deviation `n`, `None` until first met.
+    moves: Vec<Option<Option<u32>>>,
+    /// Per stage: the deviation of starting there, as for moves.
+    starts: Vec<Option<Option<u32>>>,
+    /// Per activity code: the deviation of an entry into it when it is unknown.
+    unknown: Vec<Option<u32>>,
+    /// Per stage: the deviation of being stuck in it.
+    stuck: Vec<Option<u32>>,
+}
+
+impl<'a> Catalog<'a> {
+    fn new(
+        map: &'a Map,
+        history: &'a History,
+        journeys: &'a Journeys,
+        pos: Vec<Option<usize>>,
+    ) -> Catalog<'a> {
+        let n = map.stages.len();
+        Catalog {
+            map,
+            history,
+            journeys,
+            pos,
+            entries: Vec::new(),
+            numbers: HashMap::new(),
+            moves: vec![None; n * n],
+            starts: vec![None; n],
+            unknown: vec![None; history.activities.len()],
+            stuck: vec![None; n],
         }
     }
-    if let Some(first) = j.entries.iter().find_map(|e| e.stage)
-        && first != map.start
-        && shortest_path(map, map.start, first).is_some()
-    {
-        found.push((
-            DeviationKind::SkippedStage,
-            format!("started at {}, not at {}", id(first), id(map.start)),
-        ));
+
+    fn number(&mut self, kind: DeviationKind, description: String) -> u32 {
+        let next = self.entries.len() as u32;
+        let n = *self
+            .numbers
+            .entry((kind, description.clone()))
+            .or_insert(next);
+        if n == next {
+            self.entries.push((kind, description));
+        }
+        n
     }
-    for w in j.entries.windows(2) {
-        let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else {
-            continue;
-        };
+
+    /// Pushes the numbers of deal `j`'s deviations (repeats included) onto `found`.
+    fn deal_deviations(&mut self, j: &Journey, found: &mut Vec<u32>) {
+        let map = self.map;
+        let id = |s: StageIx| map.stage(s).id.as_str();
+        for e in &j.entries {
+            if e.stage.is_none() {
+                let f = match self.unknown[e.activity as usize] {
+                    Some(f) => f,
+                    None => {
+                        let name = self.history.activities.name(e.activity);
+                        let f = self.number(
+                            DeviationKind::UnknownStage,
+                            format!("unknown stage \"{name}\""),
+                        );
+                        self.unknown[e.activity as usize] = Some(f);
+                        f
+                    }
+                };
+                found.push(f);
+            }
+        }
+        if let Some(first) = j.entries.iter().find_map(|e| e.stage) {
+            let start = match self.starts[first.index()] {
+                Some(start) => start,
+                None => {
+                    let start = (first != map.start
+                        && shortest_path(map, map.start, first).is_some())
+                    .then(|| {
+                        self.number(
+                            DeviationKind::SkippedStage,
+                            format!("started at {}, not at {}", id(first), id(map.start)),
+                        )
+                    });
+                    self.starts[first.index()] = Some(start);
+                    start
+                }
+            };
+            found.extend(start);
+        }
+        let n = map.stages.len();
+        for w in j.entries.windows(2) {
+            let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else {
+                continue;
+            };
+            let c = a.index() * n + b.index();
+            let deviation = match self.moves[c] {
+                Some(deviation) => deviation,
+                None => {
+                    let deviation = self
+                        .describe_move(a, b)
+                        .map(|(kind, description)| self.number(kind, description));
+                    self.moves[c] = Some(deviation);
+                    deviation
+                }
+            };
+            found.extend(deviation);
+        }
+        if let Some(cur) = j.current()
+            && let Some(s) = cur.stage
+            && map.outcome(s).is_none()
+            && let Some(target) = map.stage(s).target_days
+            && (self.journeys.as_of - cur.time) as f64 > target * MICROS_PER_DAY as f64
+        {
+            let f = match self.stuck[s.index()] {
+                Some(f) => f,
+                None => {
+                    let f = self.number(
+                        DeviationKind::Stuck,
+                        format!("stuck in {} (over {target} days)", id(s)),
+                    );
+                    self.stuck[s.index()] = Some(f);
+                    f
+                }
+            };
+            found.push(f);
+        }
+    }
+
+    /// What the move `a → b` between known stages is, when the map does not allow it.
+    fn describe_move(&self, a: StageIx, b: StageIx) -> Option<(DeviationKind, String)> {
+        let map = self.map;
         if map.allows(a, b) {
-            continue;
+            return None;
         }
-        let ahead = match (pos[a.index()], pos[b.index()]) {
+        let id = |s: StageIx| map.stage(s).id.as_str();
+        let ahead = match (self.pos[a.index()], self.pos[b.index()]) {
             (Some(pa), Some(pb)) => Some(pb > pa),
             _ if shortest_path(map, a, b).is_some() => Some(true),
             _ if shortest_path(map, b, a).is_some() => Some(false),
             _ => None,
         };
-        let (kind, description) = match ahead {
+        Some(match ahead {
             Some(true) => {
                 let between: Vec<&str> = match shortest_path(map, a, b) {
                     Some(path) => path[1..path.len() - 1].iter().map(|&s| id(s)).collect(),
@@ -304,19 +426,7 @@ fn deal_deviations(
                 DeviationKind::MoveNotInMap,
                 format!("move not in the map {} → {}", id(a), id(b)),
             ),
-        };
-        found.push((kind, description));
-    }
-    if let Some(cur) = j.current()
-        && let Some(s) = cur.stage
-        && map.outcome(s).is_none()
-        && let Some(target) = map.stage(s).target_days
-        && (journeys.as_of - cur.time) as f64 > target * MICROS_PER_DAY as f64
-    {
-        found.push((
-            DeviationKind::Stuck,
-            format!("stuck in {} (over {target} days)", id(s)),
-        ));
+        })
     }
 }
 

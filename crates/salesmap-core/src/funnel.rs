@@ -65,18 +65,25 @@ struct Reach {
     last: Vec<Option<Micros>>,
 }
 
-fn reach(path_pos: &[Option<usize>], len: usize, j: &Journey) -> Reach {
-    let mut r = Reach {
-        first: vec![None; len],
-        last: vec![None; len],
-    };
-    for e in &j.entries {
-        if let Some(p) = e.stage.and_then(|s| path_pos[s.index()]) {
-            r.first[p].get_or_insert(e.time);
-            r.last[p] = Some(e.time);
+impl Reach {
+    fn new(len: usize) -> Reach {
+        Reach {
+            first: vec![None; len],
+            last: vec![None; len],
         }
     }
-    r
+
+    /// Refills the times from deal `j` (the buffers are reused from deal to deal).
+    fn read(&mut self, path_pos: &[Option<usize>], j: &Journey) {
+        self.first.fill(None);
+        self.last.fill(None);
+        for e in &j.entries {
+            if let Some(p) = e.stage.and_then(|s| path_pos[s.index()]) {
+                self.first[p].get_or_insert(e.time);
+                self.last[p] = Some(e.time);
+            }
+        }
+    }
 }
 
 /// Main-path position of each stage.
@@ -117,10 +124,11 @@ pub fn funnel(
     let mut open_now = vec![0u64; n];
     let mut stale = vec![0u64; n];
 
+    let mut r = Reach::new(n);
+    // For implied mode: the earliest entry at or after each position.
+    let mut later_first: Vec<Option<Micros>> = vec![None; n + 1];
     for j in &journeys.deals {
-        let r = reach(&pos, n, j);
-        // For implied mode: the earliest entry at or after each position.
-        let mut later_first: Vec<Option<Micros>> = vec![None; n + 1];
+        r.read(&pos, j);
         for i in (0..n).rev() {
             later_first[i] = match (r.first[i], later_first[i + 1]) {
                 (Some(a), Some(b)) => Some(a.min(b)),
