@@ -62,6 +62,8 @@ pub(crate) fn read(
     std::thread::scope(|scope| {
         let mut in_flight: Option<(Arc<Vec<u8>>, Vec<Reading<'_>>)> = None;
         let mut spare: Option<Vec<u8>> = None;
+        // Event columns of merged parts, for the parts of later blocks.
+        let mut spare_columns: Vec<EventColumns> = Vec::new();
         let mut first = true;
         loop {
             fill(&mut pending, &mut *source, &mut eof, block_size);
@@ -77,8 +79,18 @@ pub(crate) fn read(
             next.extend_from_slice(&pending[end..]);
             pending.truncate(end);
             let block = Arc::new(std::mem::replace(&mut pending, next));
-            let current = (!block.is_empty())
-                .then(|| spawn_parts(scope, &block, delimiter, headers, times, columns, threads));
+            let current = (!block.is_empty()).then(|| {
+                let format = (delimiter, headers);
+                spawn_parts(
+                    scope,
+                    &block,
+                    format,
+                    times,
+                    columns,
+                    threads,
+                    &mut spare_columns,
+                )
+            });
             if let Some((previous, handles)) = in_flight.take() {
                 let parts: Option<Vec<Part>> = handles
                     .into_iter()
@@ -90,14 +102,16 @@ pub(crate) fn read(
                             // The first block tells the bytes per event and per deal: room for
                             // the file.
                             let scale = bytes as f64 / previous.len() as f64;
-                            let events: usize = parts.iter().map(|p| p.deal.len()).sum();
+                            let events: usize = parts.iter().map(|p| p.events.deal.len()).sum();
                             let deals: usize = parts.iter().map(|p| p.deals.len()).sum();
                             let estimate = |n: usize| (n as f64 * scale * 1.02) as usize + 1024;
                             collector.reserve(estimate(events), estimate(deals));
                             first = false;
                         }
                         for part in parts {
-                            line = merge(part, line, columns.targets, table, collector);
+                            let buffers;
+                            (line, buffers) = merge(part, line, columns.targets, table, collector);
+                            spare_columns.push(buffers);
                         }
                         spare = Arc::try_unwrap(previous).ok();
                     }
@@ -136,8 +150,10 @@ fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size
     while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
         // Large reads straight into the block's spare room (never zeroed first): the reader
         // in front passes them through.
-        let want = block_size.max(1) as u64;
-        match (&mut *source).take(want).read_to_end(pending) {
+        let want = block_size.max(1);
+        // Room first, so the read does not grow the buffer (a grown buffer is fresh memory).
+        pending.reserve(want);
+        match (&mut *source).take(want as u64).read_to_end(pending) {
             Ok(0) => *eof = true,
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -158,15 +174,40 @@ type PartProblem = (
     Option<&'static str>,
 );
 
-/// One part's reading: events with part-local codes and lines counted from the part's start.
-struct Part {
-    deals: Interner,
-    activities: Interner,
+/// A part's event columns. Their buffers go back to the reading loop after each merge and
+/// are handed to a later part: fresh memory costs a page fault per 4 KB, which on a virtual
+/// machine is a good share of reading a file.
+#[derive(Default)]
+struct EventColumns {
     deal: Vec<u32>,
     activity: Vec<u32>,
     time: Vec<i64>,
     kind: Vec<EventKind>,
     line: Vec<u32>,
+}
+
+impl EventColumns {
+    /// Empty columns with room for `events`, reusing the buffers of `spare`.
+    fn reuse(mut spare: EventColumns, events: usize) -> EventColumns {
+        spare.deal.clear();
+        spare.activity.clear();
+        spare.time.clear();
+        spare.kind.clear();
+        spare.line.clear();
+        spare.deal.reserve(events);
+        spare.activity.reserve(events);
+        spare.time.reserve(events);
+        spare.kind.reserve(events);
+        spare.line.reserve(events);
+        spare
+    }
+}
+
+/// One part's reading: events with part-local codes and lines counted from the part's start.
+struct Part {
+    deals: Interner,
+    activities: Interner,
+    events: EventColumns,
     problems: Vec<PartProblem>,
     /// Per attribute target: the part's dictionary of its values.
     values: Vec<Interner>,
@@ -187,11 +228,11 @@ struct Part {
 fn spawn_parts<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     block: &Arc<Vec<u8>>,
-    delimiter: u8,
-    headers: usize,
+    (delimiter, headers): (u8, usize),
     times: &'scope TimeParser,
     columns: Columns<'scope>,
     threads: usize,
+    spare: &mut Vec<EventColumns>,
 ) -> Vec<Reading<'scope>> {
     let mut cuts = vec![0];
     for i in 1..threads {
@@ -203,7 +244,10 @@ fn spawn_parts<'scope>(
     cuts.windows(2)
         .map(|w| {
             let (block, range) = (Arc::clone(block), w[0]..w[1]);
-            scope.spawn(move || read_part(&block[range], delimiter, headers, times, columns))
+            let buffers = spare.pop().unwrap_or_default();
+            scope.spawn(move || {
+                read_part(&block[range], delimiter, headers, times, columns, buffers)
+            })
         })
         .collect()
 }
@@ -246,6 +290,7 @@ fn read_part(
     headers: usize,
     times: &TimeParser,
     columns: Columns<'_>,
+    spare: EventColumns,
 ) -> Option<Part> {
     // A line break may not end a record where there is a quote or a lone `\r`.
     let plain = memchr::memchr(b'"', bytes).is_none()
@@ -256,11 +301,7 @@ fn read_part(
     let mut part = Part {
         deals: Interner::default(),
         activities: Interner::default(),
-        deal: Vec::new(),
-        activity: Vec::new(),
-        time: Vec::new(),
-        kind: Vec::new(),
-        line: Vec::new(),
+        events: EventColumns::reuse(spare, bytes.len() / 32),
         problems: Vec::new(),
         values: vec![Interner::default(); columns.targets.len()],
         event_values: Vec::new(),
@@ -279,12 +320,6 @@ fn read_part(
     let mut last_text: Vec<(&[u8], u32)> = vec![(&[][..], u32::MAX); columns.targets.len()];
     // Runs of one stage name (a status repeated, a deal's touches) skip the dictionary.
     let mut last_activity: Option<(&[u8], u32)> = None;
-    let estimate = bytes.len() / 32;
-    part.deal.reserve(estimate);
-    part.activity.reserve(estimate);
-    part.time.reserve(estimate);
-    part.kind.reserve(estimate);
-    part.line.reserve(estimate);
     let mut pos = 0;
     while pos < bytes.len() {
         // The line's end, then its fields in one plain loop (fields are short: a loop beats
@@ -411,13 +446,14 @@ fn read_part(
                 continue;
             }
         };
-        let event = part.deal.len() as u32;
-        let same_deal = part.deal.last() == Some(&deal);
-        part.deal.push(deal);
-        part.activity.push(activity);
-        part.time.push(micros);
-        part.kind.push(kind.unwrap_or(EventKind::StageEntry));
-        part.line.push(line.min(u32::MAX as u64) as u32);
+        let events = &mut part.events;
+        let event = events.deal.len() as u32;
+        let same_deal = events.deal.last() == Some(&deal);
+        events.deal.push(deal);
+        events.activity.push(activity);
+        events.time.push(micros);
+        events.kind.push(kind.unwrap_or(EventKind::StageEntry));
+        events.line.push(line.min(u32::MAX as u64) as u32);
         if !same_deal {
             last_deal_values.iter_mut().for_each(|v| *v = u32::MAX);
         }
@@ -458,14 +494,14 @@ fn read_part(
 }
 
 /// Adds a part to the collector with lines counted from `first_line`; returns the line after
-/// the part.
+/// the part and the part's event columns, to be reused.
 fn merge(
     part: Part,
     first_line: u64,
     targets: &[(usize, Target)],
     table: &mut Table,
     collector: &mut Collector,
-) -> u64 {
+) -> (u64, EventColumns) {
     let (deal_code, activity_code) = collector.absorb(part.deals, part.activities);
     for (kind, line, column, reason, help) in part.problems {
         let header = column.map(|c| table.header(c).to_string());
@@ -478,11 +514,11 @@ fn merge(
         );
     }
     let events = Events {
-        deal: &part.deal,
-        activity: &part.activity,
-        time: &part.time,
-        kind: &part.kind,
-        line: &part.line,
+        deal: &part.events.deal,
+        activity: &part.events.activity,
+        time: &part.events.time,
+        kind: &part.events.kind,
+        line: &part.events.line,
         deal_code: &deal_code,
         activity_code: &activity_code,
     };
@@ -504,7 +540,7 @@ fn merge(
         collector.set_attr_code(target, deal, codes[t as usize][code as usize]);
     }
     table.count_rows(part.rows, part.empty_rows);
-    first_line + part.lines
+    (first_line + part.lines, part.events)
 }
 
 #[cfg(test)]
