@@ -118,15 +118,18 @@ pub(crate) fn read_in_chunks(
                 Ok(Event::Eof) => break None,
                 Ok(event) => event,
                 Err(_) if !eof && data.len() - start < MAX_CARRY => break Some(start),
+                // The input broke off (a damaged gzip stream, say): that is the cause to
+                // report, below, rather than the XML it cut short.
+                Err(_) if read_error.is_some() => break 'chunks,
                 Err(e) => {
                     let at = lines_at(xml.buffer_position() as usize) + 1;
-                    report_damage(collector, at, &e.to_string());
+                    report_damage(collector, at, "the XML", &e.to_string());
                     damaged = true;
                     break 'chunks;
                 }
             };
             if let Err(message) = state.handle(event, line, collector, &mut times) {
-                report_damage(collector, line, &message);
+                report_damage(collector, line, "the XML", &message);
                 damaged = true;
                 break 'chunks;
             }
@@ -147,7 +150,7 @@ pub(crate) fn read_in_chunks(
     if let Some(e) = read_error
         && !damaged
     {
-        report_damage(collector, end_line, &e.to_string());
+        report_damage(collector, end_line, "the file", &e.to_string());
         damaged = true;
     }
     if state.stack.contains(&Frame::Trace) {
@@ -172,12 +175,14 @@ pub(crate) fn read_in_chunks(
 const DAMAGE_HELP: &str =
     "the complete events before this point were kept; export the log again if it was cut off";
 
-fn report_damage(collector: &mut Collector, line: u64, why: &str) {
+/// Reports that reading stops at `line` because of `why`; `what` is what could not be read
+/// ("the XML", or "the file" when the input itself broke off).
+fn report_damage(collector: &mut Collector, line: u64, what: &str, why: &str) {
     collector.problem(
         ProblemKind::Damaged,
         Some(line),
         None,
-        format!("the XML cannot be read past this point: {why}"),
+        format!("{what} cannot be read past this point: {why}"),
         Some(DAMAGE_HELP),
     );
 }
@@ -663,6 +668,26 @@ mod tests {
         expect_test::expect![[r#"
             20: a trace without a case id (`concept:name`); its 1 event(s) are skipped"#]]
         .assert_eq(&problems(&whole));
+    }
+
+    #[test]
+    fn a_broken_gzip_stream_is_reported_as_such_and_keeps_the_events_before_it() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, LOG.as_bytes()).unwrap();
+        let mut bytes = gz.finish().unwrap();
+        bytes.truncate(bytes.len() - 60);
+        let options = ImportOptions::default();
+        let mut collector = Collector::new(&options).unwrap();
+        let source = Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(
+            std::io::Cursor::new(bytes),
+        )));
+        super::read_in_chunks(source, "log.xes.gz", &mut collector, 64).unwrap();
+        let imported = collector.finish().unwrap();
+        expect_test::expect![[r#"
+            19: the file cannot be read past this point: incomplete deflate stream"#]]
+        .assert_eq(&problems(&imported));
+        // The complete events before the break are kept.
+        assert_eq!(imported.history.len(), 2);
     }
 
     #[test]
