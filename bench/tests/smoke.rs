@@ -52,7 +52,7 @@ fn assert_replicated(original: &Discovery, copied: &Discovery, n: u64) {
         assert!(close(c.sum, o.sum * n as f64), "{}>{} sum", o.from, o.to);
     }
     assert_eq!(copied.variant_count, original.variant_count);
-    for (c, o) in copied.variants.iter().zip(&original.variants) {
+    for (c, o) in copied.variants.iter().zip(original.variants.iter()) {
         assert!(c.stages().eq(o.stages()), "variant {}", o.join(","));
         assert_eq!(c.count, o.count * n, "variant {}", o.join(","));
     }

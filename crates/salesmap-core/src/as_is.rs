@@ -29,7 +29,7 @@ pub fn as_is_map(d: &Discovery, title: &str, max_edges: usize) -> Option<AsIsMap
     // Stages in order of first appearance along the most frequent variants, then by name, so
     // the file order (and any tie in the layout) follows the common flow.
     let mut names: Vec<&str> = Vec::new();
-    for v in &d.variants {
+    for v in d.variants.iter() {
         for s in v.stages() {
             if !names.contains(&s) {
                 names.push(s);

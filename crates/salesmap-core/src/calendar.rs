@@ -152,31 +152,23 @@ impl DayRange {
 
 /// Parses a period name such as `2024-Q1`, `2024-H2`, `2024-03` or `2024` into its day range.
 pub fn parse_period(s: &str) -> Option<DayRange> {
-    if let Some((y, h)) = s.split_once("-H").or_else(|| s.split_once("-h")) {
-        let y: i64 = y.parse().ok()?;
-        let h: u32 = h.parse().ok()?;
-        if !(1..=2).contains(&h) || y < 1 {
-            return None;
+    // Halves and quarters: `YYYY-Hn` of 6 months, `YYYY-Qn` of 3.
+    for (letters, parts) in [(["-H", "-h"], 2u32), (["-Q", "-q"], 4)] {
+        if let Some((y, n)) = s
+            .split_once(letters[0])
+            .or_else(|| s.split_once(letters[1]))
+        {
+            let y: i64 = y.parse().ok()?;
+            let n: u32 = n.parse().ok()?;
+            if !(1..=parts).contains(&n) || y < 1 {
+                return None;
+            }
+            let months = 12 / parts;
+            let start = days_from_civil(y, (n - 1) * months + 1, 1);
+            let next = n * months; // months from the year's start to the period's end
+            let end = days_from_civil(y + i64::from(next / 12), next % 12 + 1, 1);
+            return Some(DayRange { start, end });
         }
-        let start = days_from_civil(y, (h - 1) * 6 + 1, 1);
-        let end = if h == 1 {
-            days_from_civil(y, 7, 1)
-        } else {
-            days_from_civil(y + 1, 1, 1)
-        };
-        return Some(DayRange { start, end });
-    }
-    if let Some((y, q)) = s.split_once("-Q").or_else(|| s.split_once("-q")) {
-        let y: i64 = y.parse().ok()?;
-        let q: u32 = q.parse().ok()?;
-        if !(1..=4).contains(&q) || y < 1 {
-            return None;
-        }
-        let start = days_from_civil(y, (q - 1) * 3 + 1, 1);
-        return Some(DayRange {
-            start,
-            end: Period::Quarter.next(start),
-        });
     }
     if s.len() == 7 && s.as_bytes()[4] == b'-' {
         let y: i64 = s[..4].parse().ok()?;
@@ -280,6 +272,20 @@ mod tests {
         assert_eq!(
             (format_date(h.start), format_date(h.end)),
             ("2024-07-01".into(), "2025-01-01".into())
+        );
+        let q4 = parse_period("2024-q4").unwrap();
+        let h1 = parse_period("2024-H1").unwrap();
+        assert_eq!(
+            (
+                format_date(q4.start),
+                format_date(q4.end),
+                format_date(h1.end)
+            ),
+            (
+                "2024-10-01".into(),
+                "2025-01-01".into(),
+                "2024-07-01".into()
+            )
         );
         assert_eq!(parse_period("2024-Q5"), None);
         assert_eq!(parse_period("2024-H3"), None);

@@ -184,15 +184,6 @@ impl Variants {
     }
 }
 
-impl<'a> IntoIterator for &'a Variants {
-    type Item = Variant<'a>;
-    type IntoIter = Box<dyn ExactSizeIterator<Item = Variant<'a>> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 /// Equal when the stage names and the count are.
 impl PartialEq for Variant<'_> {
     fn eq(&self, other: &Variant<'_>) -> bool {
@@ -982,7 +973,7 @@ mod tests {
                 e.stdev.map_or("-".into(), |s| format!("{s:.3}"))
             );
         }
-        for v in &d.variants {
+        for v in d.variants.iter() {
             out += &format!("variant {} x{}\n", v.join(","), v.count);
         }
         if let Some(c) = &d.case_duration {

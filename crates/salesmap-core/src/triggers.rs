@@ -136,9 +136,11 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
             }
         }
     }
-    let feature_name = |f: usize| match offsets.iter().position(|&o| f < o) {
-        Some(0) => format!("touch: {}", history.activities.name(f as u32)),
-        Some(c) => {
+    // The offsets at or below a feature's number: none for a touch, c + 1 for a value of
+    // category c.
+    let feature_name = |f: usize| match offsets.partition_point(|&o| o <= f) {
+        0 => format!("touch: {}", history.activities.name(f as u32)),
+        c => {
             let col = attrs[c - 1];
             format!(
                 "{} = {}",
@@ -146,7 +148,6 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
                 col.dict.name((f - offsets[c - 1]) as u32)
             )
         }
-        None => unreachable!("feature numbers are below the last offset"),
     };
     let mut out = Vec::new();
     for p in (0..path.len()).filter(|&p| measured[p]) {

@@ -22,7 +22,7 @@ use std::thread::ScopedJoinHandle;
 use salesmap_core::history::{EventKind, Interner};
 
 use crate::collect::{Collector, ENCODING_HELP, Events};
-use crate::input::Table;
+use crate::input::{Table, read_up_to};
 use crate::long_csv::{TIME_HELP, Target, parse_kind};
 use crate::problem::ProblemKind;
 use crate::records::Records;
@@ -148,15 +148,10 @@ pub(crate) fn read(
 /// where it is.
 fn fill(pending: &mut Vec<u8>, source: &mut dyn Read, eof: &mut bool, block_size: usize) {
     while (pending.len() < block_size || memchr::memchr(b'\n', pending).is_none()) && !*eof {
-        // Large reads straight into the block's spare room (never zeroed first): the reader
-        // in front passes them through.
+        // Large reads straight into the block: the reader in front passes them through.
         let want = block_size.max(1);
-        // Room first, so the read does not grow the buffer (a grown buffer is fresh memory).
-        pending.reserve(want);
-        match (&mut *source).take(want as u64).read_to_end(pending) {
-            Ok(0) => *eof = true,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+        match read_up_to(source, pending, want) {
+            Ok(n) => *eof = n < want,
             Err(_) => return,
         }
     }
@@ -283,6 +278,30 @@ fn split_fields<'a>(line: &'a [u8], delimiter: u8, fields: &mut Vec<&'a [u8]>) {
     fields.push(&line[start..]);
 }
 
+/// A column's last value and its code, compared before the column's dictionary is asked.
+#[derive(Clone, Copy, Default)]
+struct LastCode<'a> {
+    last: Option<(&'a [u8], u32)>,
+}
+
+impl<'a> LastCode<'a> {
+    /// The code of `text` in `dictionary` (see [`Interner::intern_utf8`]).
+    fn code(
+        &mut self,
+        text: &'a [u8],
+        dictionary: &mut Interner,
+    ) -> Result<u32, std::str::Utf8Error> {
+        match self.last {
+            Some((last, code)) if last == text => Ok(code),
+            _ => {
+                let code = dictionary.intern_utf8(text)?;
+                self.last = Some((text, code));
+                Ok(code)
+            }
+        }
+    }
+}
+
 /// Reads one part as the row-by-row reader would (see `long_csv::read` and `Table::next`).
 fn read_part(
     bytes: &[u8],
@@ -311,15 +330,14 @@ fn read_part(
         lines: 0,
     };
     let mut fields: Vec<&[u8]> = Vec::with_capacity(headers + 1);
-    let mut last_deal: Option<(&[u8], u32)> = None;
+    // Values repeat from row to row (a deal's id on each of its rows, a status repeated, a
+    // deal's amount and segment, a handful of owners): each column's last value is compared
+    // before any dictionary lookup.
+    let mut last_deal = LastCode::default();
+    let mut last_activity = LastCode::default();
+    let mut last_text = vec![LastCode::default(); columns.targets.len()];
     // Per deal attribute: the value given on the deal's previous row.
     let mut last_deal_values = vec![u32::MAX; columns.targets.len()];
-    // Per attribute: the last text read and its code. Values repeat from row to row (a deal's
-    // amount and segment on each of its rows, a handful of owners), so most are recognised by
-    // one comparison instead of a dictionary lookup.
-    let mut last_text: Vec<(&[u8], u32)> = vec![(&[][..], u32::MAX); columns.targets.len()];
-    // Runs of one stage name (a status repeated, a deal's touches) skip the dictionary.
-    let mut last_activity: Option<(&[u8], u32)> = None;
     let mut pos = 0;
     while pos < bytes.len() {
         // The line's end, then its fields in one plain loop (fields are short: a loop beats
@@ -411,28 +429,14 @@ fn read_part(
             )
         };
         // Rows of one deal come together: the previous row's codes are checked first.
-        let deal = match last_deal {
-            Some((text, code)) if text == deal_text => code,
-            _ => match part.deals.intern_utf8(deal_text) {
-                Ok(code) => code,
-                Err(_) => {
-                    part.problems.push(encoding(columns.deal));
-                    continue;
-                }
-            },
+        let Ok(deal) = last_deal.code(deal_text, &mut part.deals) else {
+            part.problems.push(encoding(columns.deal));
+            continue;
         };
-        last_deal = Some((deal_text, deal));
-        let activity = match last_activity {
-            Some((text, code)) if text == stage_text => code,
-            _ => match part.activities.intern_utf8(stage_text) {
-                Ok(code) => code,
-                Err(_) => {
-                    part.problems.push(encoding(columns.stage));
-                    continue;
-                }
-            },
+        let Ok(activity) = last_activity.code(stage_text, &mut part.activities) else {
+            part.problems.push(encoding(columns.stage));
+            continue;
         };
-        last_activity = Some((stage_text, activity));
         let micros = match times.parse_alone(time_text)? {
             Ok(micros) => micros,
             Err(reason) => {
@@ -462,23 +466,15 @@ fn read_part(
             if value.is_empty() {
                 continue;
             }
-            let code = match last_text[t] {
-                (text, code) if text == value => code,
-                _ => {
-                    let Ok(code) = part.values[t].intern_utf8(value) else {
-                        part.problems.push((
-                            ProblemKind::Encoding,
-                            line,
-                            Some(column),
-                            "the value is not UTF-8 text; it is left out (the event is kept)"
-                                .into(),
-                            Some(ENCODING_HELP),
-                        ));
-                        continue;
-                    };
-                    last_text[t] = (value, code);
-                    code
-                }
+            let Ok(code) = last_text[t].code(value, &mut part.values[t]) else {
+                part.problems.push((
+                    ProblemKind::Encoding,
+                    line,
+                    Some(column),
+                    "the value is not UTF-8 text; it is left out (the event is kept)".into(),
+                    Some(ENCODING_HELP),
+                ));
+                continue;
             };
             match target {
                 Target::Event(_) => part.event_values.push((event, t as u16, code)),

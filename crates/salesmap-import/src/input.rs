@@ -295,6 +295,19 @@ fn detect(
     })
 }
 
+/// Appends up to `limit` bytes from `source` to `buffer`, read straight into its spare room
+/// (reserved first, so the buffer is neither zeroed nor grown mid-read); returns how many were
+/// read, fewer than `limit` only when the input ended. On an error the bytes read before it
+/// stay in `buffer`.
+pub(crate) fn read_up_to(
+    source: &mut dyn Read,
+    buffer: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<usize> {
+    buffer.reserve(limit);
+    source.take(limit as u64).read_to_end(buffer)
+}
+
 /// `text` without `prefix` (ASCII, compared ignoring case), if it starts with it.
 pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;

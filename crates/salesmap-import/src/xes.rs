@@ -24,6 +24,7 @@ use salesmap_core::history::{EventKind, History};
 use salesmap_core::text::escape_markup;
 
 use crate::collect::Collector;
+use crate::input::read_up_to;
 use crate::long_csv::TIME_HELP;
 use crate::problem::{ImportError, ProblemKind};
 use crate::timestamp::{TimeParser, format_timestamp};
@@ -81,12 +82,12 @@ pub(crate) fn read_in_chunks(
     collector: &mut Collector,
     chunk: usize,
 ) -> Result<(), ImportError> {
+    let chunk = chunk.max(1);
     collector.begin_file(file, "XES", true);
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     let mut state = State {
-        stack: Vec::new(),
+        open: Vec::new(),
         names: Vec::new(),
-        name_ends: Vec::new(),
         trace: PendingTrace::default(),
         event: PendingEvent::default(),
         rows: 0,
@@ -107,7 +108,7 @@ pub(crate) fn read_in_chunks(
         let mut counted = (0usize, lines_before);
         let mut lines_at = |at: usize| {
             let (from, lines) = counted;
-            let more = data[from..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            let more = count_lines(&data[from..at]);
             counted = (at, lines + more);
             lines + more
         };
@@ -146,14 +147,14 @@ pub(crate) fn read_in_chunks(
             }
         }
     }
-    let end_line = lines_before + data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let end_line = lines_before + count_lines(&data) + 1;
     if let Some(e) = read_error
         && !damaged
     {
         report_damage(collector, end_line, "the file", &e.to_string());
         damaged = true;
     }
-    if state.stack.contains(&Frame::Trace) {
+    if state.open.iter().any(|&(frame, _)| frame == Frame::Trace) {
         // Cut off inside a trace: keep its complete events.
         if !damaged {
             collector.problem(
@@ -187,8 +188,8 @@ fn report_damage(collector: &mut Collector, line: u64, what: &str, why: &str) {
     );
 }
 
-/// Appends to `data` until it holds `chunk` bytes or the input ends. A read error ends the
-/// input; it is kept to be reported where the readable part ends.
+/// Appends up to `chunk` bytes to `data`. A read error ends the input; it is kept to be
+/// reported where the readable part ends.
 fn fill(
     data: &mut Vec<u8>,
     source: &mut dyn BufRead,
@@ -196,35 +197,21 @@ fn fill(
     eof: &mut bool,
     error: &mut Option<io::Error>,
 ) {
-    let target = data.len() + chunk;
-    while data.len() < target && !*eof {
-        let mut filled = data.len();
-        data.resize(target, 0);
-        while filled < data.len() {
-            match source.read(&mut data[filled..]) {
-                Ok(0) => {
-                    *eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    *error = Some(e);
-                    *eof = true;
-                    break;
-                }
-            }
+    match read_up_to(source, data, chunk) {
+        Ok(n) => *eof = n < chunk,
+        Err(e) => {
+            *error = Some(e);
+            *eof = true;
         }
-        data.truncate(filled);
     }
 }
 
 /// What reading has open: the element frames and names, the trace and event being read.
 struct State {
-    stack: Vec<Frame>,
-    /// The open elements' names, one after the other, and where each ends.
+    /// The open elements, innermost last: each one's frame and where its name ends in `names`.
+    open: Vec<(Frame, usize)>,
+    /// The open elements' names, one after the other.
     names: Vec<u8>,
-    name_ends: Vec<usize>,
     trace: PendingTrace,
     event: PendingEvent,
     rows: u64,
@@ -244,9 +231,9 @@ impl State {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
-                self.close_name(e.name().as_ref().as_bytes())?;
+                let frame = self.close_element(e.name().as_ref().as_bytes())?;
                 close(
-                    self.stack.pop(),
+                    Some(frame),
                     &mut self.trace,
                     &mut self.event,
                     &mut self.rows,
@@ -257,7 +244,7 @@ impl State {
             }
             _ => return Ok(()),
         };
-        let top = self.stack.last().copied();
+        let top = self.open.last().map(|&(frame, _)| frame);
         let local = element.local_name();
         let frame = match (top, local.as_ref()) {
             (None, "log") => Frame::Log,
@@ -323,23 +310,23 @@ impl State {
                 times,
             );
         } else {
-            self.stack.push(frame);
             self.names
                 .extend_from_slice(element.name().as_ref().as_bytes());
-            self.name_ends.push(self.names.len());
+            self.open.push((frame, self.names.len()));
         }
         Ok(())
     }
 
-    /// Checks that an end tag named `name` closes the innermost open element.
-    fn close_name(&mut self, name: &[u8]) -> Result<(), String> {
-        let Some(end) = self.name_ends.pop() else {
+    /// Closes the innermost open element, checking that the end tag's `name` is its name;
+    /// returns its frame.
+    fn close_element(&mut self, name: &[u8]) -> Result<Frame, String> {
+        let Some((frame, end)) = self.open.pop() else {
             return Err(format!(
                 "`</{}>` closes no open element",
                 String::from_utf8_lossy(name)
             ));
         };
-        let start = self.name_ends.last().copied().unwrap_or(0);
+        let start = self.open.last().map_or(0, |&(_, end)| end);
         let open = &self.names[start..end];
         if open != name {
             return Err(format!(
@@ -349,7 +336,7 @@ impl State {
             ));
         }
         self.names.truncate(start);
-        Ok(())
+        Ok(frame)
     }
 }
 
@@ -506,6 +493,10 @@ fn key_value(
         return None;
     }
     Some((key, text(&value)?))
+}
+
+fn count_lines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Writes the history as an XES log.

@@ -555,15 +555,20 @@ fn overlay_figures_are_drawn_on_stages_and_edges() {
     assert_eq!(violations(&map, &layout), Vec::<String>::new());
 }
 
+/// Each lane's heading, top to bottom.
+fn lane_names(layout: &Layout) -> Vec<&str> {
+    layout
+        .lanes
+        .iter()
+        .map(|l| l.texts[0].text.as_str())
+        .collect()
+}
+
 #[test]
 fn owner_lanes_follow_the_first_owner_along_the_flow() {
     let map = support::template("en");
     let layout = layout_map(&map, &options(Lanes::Owner), None);
-    let names: Vec<&str> = layout
-        .lanes
-        .iter()
-        .map(|l| l.texts[0].text.as_str())
-        .collect();
+    let names = lane_names(&layout);
     expect![[r#"["Marketing", "Sales development", "Sales", "Sales engineering", "Implementation", "Customer success"]"#]]
         .assert_eq(&format!("{names:?}"));
     for b in &layout.nodes {
@@ -583,11 +588,7 @@ fn a_long_owner_name_widens_its_lane_instead_of_being_cut() {
     map.stages[lead.index()].owners =
         vec!["Marketing operations and demand generation (EMEA, APAC)".into()];
     let layout = layout_map(&map, &options(Lanes::Owner), None);
-    let names: Vec<&str> = layout
-        .lanes
-        .iter()
-        .map(|l| l.texts[0].text.as_str())
-        .collect();
+    let names = lane_names(&layout);
     assert_eq!(
         names,
         [

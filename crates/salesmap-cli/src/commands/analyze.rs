@@ -19,7 +19,7 @@ use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
 
 use super::discover::{load_history, parse_instant, resolve_as_of};
-use super::{fit, grouped, load_map, write_output};
+use super::{Measured, file_name, fit, grouped, load_measured, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -57,16 +57,13 @@ enum Format {
 }
 
 pub fn run(args: Args) -> u8 {
-    let map = match load_map(&args.map) {
+    let Measured {
+        map,
+        history,
+        problems,
+        as_of,
+    } = match load_measured(&args.map, &args.history, args.as_of.as_deref()) {
         Ok(m) => m,
-        Err(code) => return code,
-    };
-    let (history, problems) = match load_history(&args.history) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    let as_of = match resolve_as_of(args.as_of.as_deref(), &history) {
-        Ok(t) => t,
         Err(code) => return code,
     };
     let period = match args.period.as_deref().map(parse_period).transpose() {
@@ -120,16 +117,16 @@ pub(crate) fn measured_overlay(
     history_path: &std::path::Path,
 ) -> Result<salesmap_core::overlay::Overlay, u8> {
     let (history, _) = load_history(history_path)?;
-    let as_of = history.time.iter().copied().max().unwrap_or(0);
+    let as_of = resolve_as_of(None, &history)?;
     let analysis = analyze(map, &history, &AnalyzeOptions::as_of(as_of)).map_err(|e| {
         eprintln!("error: {e}");
         2u8
     })?;
-    let name = history_path.file_name().map_or_else(
-        || history_path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
+    let caption = format!(
+        "{} · {} deals",
+        file_name(history_path),
+        grouped(analysis.deals as f64)
     );
-    let caption = format!("{name} · {} deals", grouped(analysis.deals as f64));
     Ok(salesmap_core::analysis::overlay(map, &analysis, &caption))
 }
 

@@ -15,7 +15,7 @@ use salesmap_import::{Attributes, ImportOptions, format_timestamp, import_files,
 use salesmap_core::as_is::as_is_map;
 use salesmap_render::{Lanes, RenderOptions, render_svg};
 
-use super::{fit, truncate, write_output};
+use super::{file_name, fit, truncate, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -96,10 +96,7 @@ pub fn run(args: Args) -> u8 {
         Format::Json => to_json(&d, &args.history),
         Format::Table => table(&d, &args.history, args.rows),
         Format::Svg => {
-            let title = args.history.file_name().map_or_else(
-                || args.history.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
+            let title = file_name(&args.history);
             let Some(as_is) = as_is_map(&d, &title, args.edges) else {
                 eprintln!("error: no events to draw in {}", args.history.display());
                 return 1;

@@ -18,6 +18,38 @@ pub mod plan;
 pub mod render;
 pub mod report;
 
+/// A path's file name for captions and titles (the whole path when it has none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// What the commands that measure a history against a map start from.
+pub struct Measured {
+    pub map: salesmap_core::map::Map,
+    pub history: salesmap_core::history::History,
+    /// Exit code the history's import problems call for (0 or 1).
+    pub problems: u8,
+    /// The analysis instant (see [`discover::resolve_as_of`]).
+    pub as_of: salesmap_core::history::Micros,
+}
+
+/// Loads the map and the history and resolves `--as-of`, printing each error; `Err` is the
+/// exit code.
+pub fn load_measured(map: &Path, history: &Path, as_of: Option<&str>) -> Result<Measured, u8> {
+    let map = load_map(map)?;
+    let (history, problems) = discover::load_history(history)?;
+    let as_of = discover::resolve_as_of(as_of, &history)?;
+    Ok(Measured {
+        map,
+        history,
+        problems,
+        as_of,
+    })
+}
+
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {
     match std::fs::read(path) {

@@ -6,13 +6,12 @@
 //! The analysis instant defaults to the latest event in the history, so the same files give
 //! the same report on any day.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use salesmap_core::calendar::{Period, parse_date};
 use salesmap_report::{Lang, ReportOptions, build_report};
 
-use super::discover::{load_history, resolve_as_of};
-use super::{load_map, write_output};
+use super::{Measured, file_name, load_measured, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -56,25 +55,15 @@ fn fail(message: impl std::fmt::Display) -> u8 {
     2
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 pub fn run(args: Args) -> u8 {
     let lang = Lang::from_name(&args.lang).unwrap_or(Lang::En);
-    let map = match load_map(&args.map) {
+    let Measured {
+        map,
+        history,
+        problems,
+        as_of,
+    } = match load_measured(&args.map, &args.history, args.as_of.as_deref()) {
         Ok(m) => m,
-        Err(code) => return code,
-    };
-    let (history, problems) = match load_history(&args.history) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    let as_of = match resolve_as_of(args.as_of.as_deref(), &history) {
-        Ok(t) => t,
         Err(code) => return code,
     };
     let day = |flag: &str, v: &Option<String>| match v {
