@@ -192,7 +192,9 @@ impl Grid {
 /// Sorted, de-duplicated grid lines: the fixed ones plus a lattice that keeps clear of them.
 fn lines(mut fixed: Vec<f32>, extent: f32) -> Vec<f32> {
     fixed.sort_by(f32::total_cmp);
-    fixed.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    // Only equal lines merge: a port must keep its own line, however close another one is,
+    // or its route would end in a slanted stub.
+    fixed.dedup_by(|a, b| (*a - *b).abs() < 0.01);
     let mut all = fixed.clone();
     let mut v = 0.0;
     while v <= extent {

@@ -278,7 +278,14 @@ fn template_edges_do_not_cross_in_phase_and_plain_drawings() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+    // A fixed seed: the same 40 maps on every run, so a failure is reproducible and CI does
+    // not depend on luck; new cases are explored by changing the seed or `cases` locally
+    // (600 cases with other seeds pass).
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 40,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5a1e_5a4d),
+        ..Default::default()
+    })]
     #[test]
     fn any_generated_map_holds_the_invariants(
         stages in 2usize..=60,
@@ -753,4 +760,18 @@ fn mermaid_parser_accepts_the_mermaid_output() {
         paths.len(),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_port_beside_another_grid_line_keeps_a_straight_stub() {
+    // A random map in which a port's line lay 0.49 px from a box outline: the two lines were
+    // merged and the route ended in a slanted stub.
+    let map = support::generated(53, 418160847282364042);
+    let opts = RenderOptions {
+        lanes: Lanes::Phase,
+        detail: true,
+        ..RenderOptions::default()
+    };
+    let layout = layout_map(&map, &opts, None);
+    assert_eq!(violations(&map, &layout), Vec::<String>::new());
 }
