@@ -11,7 +11,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::attributes::values_by_deal;
+use crate::aging::{Aging, AgingOptions, mark};
+use crate::attributes::{Excluded, comparable, values_by_deal};
 use crate::conformance::{Conformance, conformance};
 use crate::fastslow::{FastSlow, fast_slow};
 use crate::forecast::{Forecast, forecast};
@@ -49,6 +50,8 @@ pub struct AnalyzeOptions {
     pub by: Option<String>,
     /// Period to compare with the one before it (same length), by the deals' start.
     pub period: Option<Period>,
+    /// Which open deals are aged, and whether they still count.
+    pub aging: AgingOptions,
 }
 
 impl AnalyzeOptions {
@@ -58,6 +61,7 @@ impl AnalyzeOptions {
             window_days: None,
             by: None,
             period: None,
+            aging: AgingOptions::default(),
         }
     }
 }
@@ -120,8 +124,13 @@ pub struct Analysis {
     pub conformance: Conformance,
     pub fast_slow: FastSlow,
     pub triggers: Vec<StageTriggers>,
+    /// Deal attributes left out of fast vs slow and triggers: the outcome itself or written
+    /// at the close.
+    pub excluded_attributes: Vec<Excluded>,
     pub friction: Vec<Friction>,
     pub forecast: Forecast,
+    /// Open deals so old that they are no longer live pipeline.
+    pub aging: Aging,
     pub breakdown: Option<Breakdown>,
     pub period: Option<PeriodComparison>,
 }
@@ -171,10 +180,31 @@ pub struct PeriodComparison {
     pub previous_figures: GroupFigures,
 }
 
+/// The deals' journeys as every analysis reads them: built as of the analysis instant, with
+/// the aged open deals marked.
+pub fn journeys(map: &Map, history: &History, options: &AnalyzeOptions) -> (Journeys, Aging) {
+    let mut journeys = Journeys::build(map, history, options.as_of);
+    let aging = mark(map, &mut journeys, &options.aging, |d| history.deals.name(d));
+    (journeys, aging)
+}
+
 /// Measures `history` against `map`.
 pub fn analyze(
     map: &Map,
     history: &History,
+    options: &AnalyzeOptions,
+) -> Result<Analysis, AnalyzeError> {
+    let (journeys, aging) = journeys(map, history, options);
+    analyze_journeys(map, history, &journeys, aging, options)
+}
+
+/// [`analyze`] on journeys already built with [`journeys`] (for callers that read them
+/// too, like the report).
+pub fn analyze_journeys(
+    map: &Map,
+    history: &History,
+    journeys: &Journeys,
+    aging: Aging,
     options: &AnalyzeOptions,
 ) -> Result<Analysis, AnalyzeError> {
     if let Some(p) = &options.period
@@ -182,21 +212,23 @@ pub fn analyze(
     {
         return Err(AnalyzeError::EmptyPeriod(p.label.clone()));
     }
-    let journeys = Journeys::build(map, history, options.as_of);
+    let features = comparable(history, journeys);
     // The figures below only read the journeys: the three heaviest run on a second thread
     // while this one computes the rest.
-    std::thread::scope(|scope| {
+    let mut analysis = std::thread::scope(|scope| {
         let side = scope.spawn(|| {
             (
-                conformance(map, history, &journeys),
-                fast_slow(map, history, &journeys),
-                triggers(map, history, &journeys),
+                conformance(map, history, journeys),
+                fast_slow(map, history, journeys, &features.columns),
+                triggers(map, history, journeys, &features.columns),
             )
         });
-        figures(map, history, options, &journeys, || {
+        figures(map, history, options, journeys, aging, || {
             side.join().expect("an analysis thread panicked")
         })
-    })
+    })?;
+    analysis.excluded_attributes = features.excluded;
+    Ok(analysis)
 }
 
 /// Computed apart from the other figures: conformance, fast vs slow and triggers.
@@ -209,6 +241,7 @@ fn figures(
     history: &History,
     options: &AnalyzeOptions,
     journeys: &Journeys,
+    aging: Aging,
     side: impl FnOnce() -> SideFigures,
 ) -> Result<Analysis, AnalyzeError> {
     let breakdown = match &options.by {
@@ -225,7 +258,7 @@ fn figures(
         .map(|k| k.target);
     let fr = first_response(map, journeys, sla);
     let hand = handoffs(map, history, journeys);
-    let ch = churn(journeys);
+    let ch = churn(map, journeys);
     let figures = Figures {
         map,
         journeys,
@@ -259,7 +292,7 @@ fn figures(
     let funnel_implied = funnel(map, journeys, FunnelMode::Implied, options.window_days);
     let stage_times = stage_times(map, journeys);
     let friction = friction(map, history, journeys);
-    let forecast = forecast(map, journeys);
+    let forecast = forecast(map, journeys, options.aging.credit_aged);
     let (conformance, fast_slow, triggers) = side();
     Ok(Analysis {
         deals: journeys.deals.len() as u64,
@@ -289,11 +322,13 @@ fn figures(
         kpis: kpi_results,
         friction,
         forecast,
+        aging,
         breakdown,
         period,
         conformance,
         fast_slow,
         triggers,
+        excluded_attributes: Vec::new(),
     })
 }
 
@@ -437,24 +472,18 @@ pub fn overlay(map: &Map, analysis: &Analysis, caption: &str) -> Overlay {
         .iter()
         .zip(&analysis.conformance.as_is.designed)
     {
-        // Main-path moves show the cohort conversion (reached `to` later, directly or not). A
-        // branch shows the share that took it directly: "lost later from any stage" would
-        // otherwise be drawn on every branch to `lost`.
-        let conversion = match t.kind {
-            crate::map::TransitionKind::Next => u.conversion,
-            crate::map::TransitionKind::Branch => {
-                (u.reached_from > 0).then(|| u.deals as f64 / u.reached_from as f64)
-            }
-        };
-        let label = match conversion {
-            Some(c) => format!("{:.0}% (n={})", c * 100.0, u.reached_from),
+        // Every edge shows where the deals that reached its stage went first, so the shares
+        // out of a stage add up to at most 100 % (the funnel's cohort conversion, which also
+        // counts deals that got there later or another way, is labelled apart).
+        let label = match u.share {
+            Some(c) => format!("{} of {}", crate::display::percent(c), u.reached_from),
             None => format!("n={}", u.reached_from),
         };
         o.transitions.insert(
             (t.from, t.to),
             TransitionFigures {
-                count: u.deals,
-                conversion,
+                count: u.first_exits,
+                share: u.share,
                 label,
             },
         );
@@ -568,7 +597,7 @@ mod tests {
         let lead = &o.stages[&map.find("lead").unwrap()];
         assert_eq!(lead.label, "n=4 · median 1.5 d");
         let t = &o.transitions[&(map.find("lead").unwrap(), map.find("qualify").unwrap())];
-        assert_eq!((t.count, t.label.as_str()), (3, "75% (n=4)"));
+        assert_eq!((t.count, t.label.as_str()), (3, "75% of 4"));
         assert_eq!(a.deals, 4);
     }
 
@@ -586,8 +615,8 @@ mod tests {
                 .label
                 .clone()
         };
-        assert_eq!(label("qualify", "lost"), "50% (n=2)");
-        assert_eq!(label("demo", "lost"), "100% (n=1)");
-        assert_eq!(label("qualify", "demo"), "50% (n=2)");
+        assert_eq!(label("qualify", "lost"), "50% of 2");
+        assert_eq!(label("demo", "lost"), "100% of 1");
+        assert_eq!(label("qualify", "demo"), "50% of 2");
     }
 }

@@ -126,7 +126,7 @@ pub fn as_is_map(d: &Discovery, title: &str, max_edges: usize) -> Option<AsIsMap
             (from, to),
             TransitionFigures {
                 count: e.count,
-                conversion: None,
+                share: None,
                 label: format!("{} · median {}", e.count, duration_label(e.median)),
             },
         );

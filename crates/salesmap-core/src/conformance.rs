@@ -94,18 +94,29 @@ pub struct AsIs {
 }
 
 /// How a move `from → to` is used.
+///
+/// Two figures answer different questions and are labelled apart wherever they are shown:
+/// `share` is where deals went *first* after entering `from` (the shares of all moves out
+/// of a stage, in the map or not, add up to at most 100 %; the rest are still there or left
+/// the history), and `conversion` is the funnel's cohort conversion (reached `to` at any
+/// time afterwards, directly or not), for main-path moves only. Moves made again after a
+/// deal came back to `from` (re-entries) are in `moves`, not in `share`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MoveUse {
     pub from: String,
     pub to: String,
-    /// Times the move was made directly.
+    /// Times the move was made directly, re-entries included.
     pub moves: u64,
     /// Deals that made it directly at least once.
     pub deals: u64,
     /// Deals that reached `from`.
     pub reached_from: u64,
-    /// Of the deals that reached `from`, the share that entered `to` afterwards (directly
-    /// or not): the cohort conversion drawn on the map.
+    /// Deals whose first move after first entering `from` was this one.
+    pub first_exits: u64,
+    /// `first_exits / reached_from`: the share drawn on the map's edges.
+    pub share: Option<f64>,
+    /// For main-path moves: of the deals that reached `from`, the share that entered `to`
+    /// afterwards (directly or not), the funnel's conversion. `None` for other moves.
     pub conversion: Option<f64>,
 }
 
@@ -130,6 +141,10 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
     let mut found: Vec<u32> = Vec::new();
     let mut first_at = vec![None; n];
     let mut last_at = vec![None; n];
+    // Per (from, to): deals whose first move out of `from` went to `to` (sparse: most pairs
+    // never occur).
+    let mut first_exits: BTreeMap<(StageIx, StageIx), u64> = BTreeMap::new();
+    let mut exited = vec![usize::MAX; n];
 
     for (d, j) in journeys.deals.iter().enumerate() {
         found.clear();
@@ -156,13 +171,19 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
                 entry.1.push(history.deals.name(j.deal).to_string());
             }
         }
-        // As-is moves and cohort reach.
+        // As-is moves, first exits and cohort reach. Every entry but the first is a move
+        // out of the stage before it; the first move out of each stage is its first exit.
         for w in j.entries.windows(2) {
-            if let (Some(a), Some(b)) = (w[0].stage, w[1].stage) {
+            let Some(a) = w[0].stage else { continue };
+            let first = std::mem::replace(&mut exited[a.index()], d) != d;
+            if let Some(b) = w[1].stage {
                 let c = cell(a, b);
                 moves[c].0 += 1;
                 if std::mem::replace(&mut move_stamp[c], d) != d {
                     moves[c].1 += 1;
+                }
+                if first {
+                    *first_exits.entry((a, b)).or_default() += 1;
                 }
             }
         }
@@ -192,12 +213,15 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
     let use_of = |a: StageIx, b: StageIx, conversion: bool| {
         let (m, d) = moves[cell(a, b)];
         let from = reached[a.index()];
+        let first = first_exits.get(&(a, b)).copied().unwrap_or(0);
         MoveUse {
             from: id(a),
             to: id(b),
             moves: m,
             deals: d,
             reached_from: from,
+            first_exits: first,
+            share: (from > 0).then(|| first as f64 / from as f64),
             conversion: (conversion && from > 0)
                 .then(|| then_reached[cell(a, b)] as f64 / from as f64),
         }
@@ -205,7 +229,7 @@ pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conform
     let designed: Vec<MoveUse> = map
         .transitions
         .iter()
-        .map(|t| use_of(t.from, t.to, true))
+        .map(|t| use_of(t.from, t.to, t.kind == crate::map::TransitionKind::Next))
         .collect();
     let unused = designed
         .iter()
@@ -488,8 +512,8 @@ mod tests {
         }
         for m in &c.as_is.not_in_map {
             out += &format!(
-                "not in map {}>{} moves={} deals={}\n",
-                m.from, m.to, m.moves, m.deals
+                "not in map {}>{} moves={} deals={} first={}\n",
+                m.from, m.to, m.moves, m.deals, m.first_exits
             );
         }
         let used: Vec<String> = c
@@ -498,13 +522,15 @@ mod tests {
             .iter()
             .filter(|m| m.moves > 0)
             .map(|m| {
+                let conversion = m.conversion.map_or("-".into(), |c| format!("{c:.2}"));
                 format!(
-                    "{}>{} {}/{} {:.2}",
+                    "{}>{} {}/{} first={} share={:.2} conv={conversion}",
                     m.from,
                     m.to,
                     m.deals,
                     m.reached_from,
-                    m.conversion.unwrap_or(-1.0)
+                    m.first_exits,
+                    m.share.unwrap_or(-1.0),
                 )
             })
             .collect();
@@ -519,7 +545,7 @@ mod tests {
             "a lead 0; a qualify 1; a nurture 2; a qualify 3; a lost 4; b lead 0; b disqualified 1",
             expect![[r#"
                 deals=2 fitting=2 share=Some(1.0)
-                used: lead>qualify 1/2 0.50; qualify>nurture 1/1 1.00; nurture>qualify 1/1 1.00; qualify>lost 1/1 1.00; lead>disqualified 1/2 0.50
+                used: lead>qualify 1/2 first=1 share=0.50 conv=0.50; qualify>nurture 1/1 first=1 share=1.00 conv=-; nurture>qualify 1/1 first=1 share=1.00 conv=-; qualify>lost 1/1 first=0 share=0.00 conv=-; lead>disqualified 1/2 first=1 share=0.50 conv=-
                 unused: 7"#]],
         );
     }
@@ -546,10 +572,10 @@ mod tests {
                   unknown stage "Pricing" deals=1 e.g. c
                   move not in the map disqualified → demo deals=1 e.g. d
                   stuck in demo (over 10 days) deals=1 e.g. e
-                not in map qualify>proposal moves=1 deals=1
-                not in map demo>qualify moves=1 deals=1
-                not in map disqualified>demo moves=1 deals=1
-                used: lead>qualify 3/5 0.60; qualify>demo 2/3 0.67; proposal>won 1/1 1.00; qualify>lost 1/3 0.33; demo>lost 2/4 0.75; lead>disqualified 1/5 0.20
+                not in map qualify>proposal moves=1 deals=1 first=1
+                not in map demo>qualify moves=1 deals=1 first=1
+                not in map disqualified>demo moves=1 deals=1 first=1
+                used: lead>qualify 3/5 first=3 share=0.60 conv=0.60; qualify>demo 2/3 first=2 share=0.67 conv=0.67; proposal>won 1/1 first=1 share=1.00 conv=1.00; qualify>lost 1/3 first=0 share=0.00 conv=-; demo>lost 2/4 first=2 share=0.50 conv=-; lead>disqualified 1/5 first=1 share=0.20 conv=-
                 unused: 6"#]],
         );
     }

@@ -11,9 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::attributes::categorical;
 use crate::funnel::path_positions;
-use crate::history::{History, MICROS_PER_DAY, Micros};
+use crate::history::{Column, History, MICROS_PER_DAY, Micros};
 use crate::journey::{Journey, Journeys};
 use crate::map::Map;
 use crate::stats::{Summary, quantile_sorted};
@@ -85,7 +84,14 @@ fn days(m: Micros) -> f64 {
     m as f64 / MICROS_PER_DAY as f64
 }
 
-pub fn fast_slow(map: &Map, history: &History, journeys: &Journeys) -> FastSlow {
+/// Compares the fastest and slowest won deals on touches, path and the deal attributes in
+/// `attrs` (the comparable ones: [`crate::attributes::comparable`]).
+pub fn fast_slow(
+    map: &Map,
+    history: &History,
+    journeys: &Journeys,
+    attrs: &[&Column],
+) -> FastSlow {
     let mut won: Vec<(Micros, &str, &Journey)> = journeys
         .deals
         .iter()
@@ -119,7 +125,7 @@ pub fn fast_slow(map: &Map, history: &History, journeys: &Journeys) -> FastSlow 
     result.slow_min_days = Some(cycles[won.len() - q]);
     result.fast_median_days = quantile_sorted(&cycles[..q], 0.5);
     result.slow_median_days = quantile_sorted(&cycles[won.len() - q..], 0.5);
-    result.differences = differences(map, history, &fast, &slow);
+    result.differences = differences(map, history, attrs, &fast, &slow);
     result.stage_days = stage_days(map, &fast, &slow);
     let touches = |g: &[&Journey]| {
         let n: usize = g
@@ -162,9 +168,9 @@ fn outliers(
 
 /// The features of one won deal: attribute values, touch types before the win, main-path
 /// stages gone through before the win.
-fn features(map: &Map, history: &History, j: &Journey) -> Vec<String> {
+fn features(map: &Map, history: &History, attrs: &[&Column], j: &Journey) -> Vec<String> {
     let mut out = Vec::new();
-    for col in categorical(history) {
+    for col in attrs {
         if let Some(v) = col.get(j.deal as usize) {
             out.push(format!("{} = {v}", col.name));
         }
@@ -195,17 +201,18 @@ fn features(map: &Map, history: &History, j: &Journey) -> Vec<String> {
 fn differences(
     map: &Map,
     history: &History,
+    attrs: &[&Column],
     fast: &[&Journey],
     slow: &[&Journey],
 ) -> Vec<Difference> {
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for j in fast {
-        for f in features(map, history, j) {
+        for f in features(map, history, attrs, j) {
             counts.entry(f).or_default().0 += 1;
         }
     }
     for j in slow {
-        for f in features(map, history, j) {
+        for f in features(map, history, attrs, j) {
             counts.entry(f).or_default().1 += 1;
         }
     }
@@ -304,7 +311,7 @@ mod tests {
         let map = test_map();
         let h = history(&events);
         let js = Journeys::build(&map, &h, day(100.0));
-        let fs = fast_slow(&map, &h, &js);
+        let fs = fast_slow(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
         let mut out = format!(
             "won={} group={} fast<={:?} slow>={:?} medians {:?}/{:?} touches {:?}/{:?}\n",
             fs.won,
@@ -347,7 +354,7 @@ mod tests {
             "a lead 0; a won 1; b lead 0; b won 2; c lead 0; c won 2; d lead 0; d won 3; e lead 0; e won 90",
         );
         let js = Journeys::build(&map, &h, day(100.0));
-        let fs = fast_slow(&map, &h, &js);
+        let fs = fast_slow(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
         assert_eq!((fs.won, fs.group, fs.differences.len()), (5, 0, 0));
         assert_eq!(fs.fences_days, Some((0.5, 4.5)));
         assert_eq!(

@@ -4,10 +4,14 @@
 //! P(won | reached stage) is measured on closed deals only: of the deals that entered the
 //! stage and are now won, lost or disqualified, the share that was won. Open deals are then
 //! weighted by the probability of their current stage; where a stage has no closed deals
-//! yet, the map's designed probability stands in, and the report says so.
+//! yet, the map's designed probability stands in, and the report says so. Over a history
+//! that records no lost or disqualified deal at all, every measured probability would be
+//! 100 %: none is measured, the designed ones stand in, and [`Forecast::absent`] says why.
+//! Aged deals ([`crate::aging`]) are counted apart and get no weight unless credited.
 
 use serde::Serialize;
 
+use crate::absent::Absent;
 use crate::funnel::path_positions;
 use crate::journey::{Journeys, Status};
 use crate::map::{Map, StageIx};
@@ -15,17 +19,25 @@ use crate::map::{Map, StageIx};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Forecast {
     pub stages: Vec<StageForecast>,
-    /// Open deals.
+    /// Open deals, aged ones included.
     pub open_deals: u64,
-    /// Sum over open deals of P(won | current stage): the expected number of wins.
+    /// Open deals that are aged, and their amounts summed.
+    pub aged_deals: u64,
+    pub aged_amount: f64,
+    /// Whether aged deals are weighted like the others.
+    pub aged_credited: bool,
+    /// Why no probability is measured, when none is.
+    pub absent: Option<Absent>,
+    /// Sum over live open deals of P(won | current stage): the expected number of wins.
     pub expected_wins: f64,
-    /// Sum over open deals with an amount of amount × P(won | current stage).
+    /// Sum over live open deals with an amount of amount × P(won | current stage).
     pub weighted_pipeline: f64,
-    /// Sum of the open deals' amounts, unweighted.
+    /// Sum of the live open deals' amounts, unweighted (aged deals apart, in `aged_amount`,
+    /// unless credited).
     pub open_pipeline: f64,
-    /// Open deals left out of the weighting: no probability for their stage.
+    /// Live open deals left out of the weighting: no probability for their stage.
     pub unweighted_deals: u64,
-    /// Open deals with no amount.
+    /// Live open deals with no amount.
     pub without_amount: u64,
 }
 
@@ -40,31 +52,38 @@ pub struct StageForecast {
     pub measured: Option<f64>,
     /// The map's probability for the stage.
     pub designed: Option<f64>,
-    /// Open deals now in the stage.
+    /// Open deals now in the stage (aged ones included).
     pub open: u64,
     /// Their amounts, summed.
     pub open_amount: f64,
+    /// Of the open deals, aged.
+    pub aged: u64,
 }
 
 /// The forecast over the map's non-outcome top-level stages that come before a win (stages
 /// after the won milestone on the main path are post-sale and left out).
-pub fn forecast(map: &Map, journeys: &Journeys) -> Forecast {
+/// Aged deals get no weight unless `credit_aged`.
+pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
     let n = map.stages.len();
     let mut closed = vec![0u64; n];
     let mut won = vec![0u64; n];
     let mut open = vec![0u64; n];
+    let mut aged = vec![0u64; n];
     let mut open_amount = vec![0.0f64; n];
     let mut seen = vec![usize::MAX; n];
     let mut open_deals = Vec::new();
+    let mut lost_any = false;
     for (d, j) in journeys.deals.iter().enumerate() {
         if j.status == Status::Open {
             if let Some(s) = j.current().and_then(|e| e.stage) {
                 open[s.index()] += 1;
+                aged[s.index()] += j.aged as u64;
                 open_amount[s.index()] += j.amount.unwrap_or(0.0);
-                open_deals.push((s, j.amount));
+                open_deals.push((s, j.amount, j.aged));
             }
             continue;
         }
+        lost_any |= j.status != Status::Won;
         for e in &j.entries {
             let Some(s) = e.stage else { continue };
             if j.won_at.is_some_and(|w| e.time > w) {
@@ -76,7 +95,15 @@ pub fn forecast(map: &Map, journeys: &Journeys) -> Forecast {
             }
         }
     }
-    let measured = |i: usize| (closed[i] > 0).then(|| won[i] as f64 / closed[i] as f64);
+    let won_total = journeys
+        .deals
+        .iter()
+        .filter(|j| j.status == Status::Won)
+        .count() as u64;
+    let absent = (!lost_any && won_total > 0).then_some(Absent::NoLossesRecorded { won: won_total });
+    let measurable = absent.is_none();
+    let measured =
+        |i: usize| (closed[i] > 0 && measurable).then(|| won[i] as f64 / closed[i] as f64);
     let (_, pos) = path_positions(map);
     let won_pos = map.won_stage().and_then(|w| pos[w.index()]);
     let after_win = |s: StageIx| matches!((pos[s.index()], won_pos), (Some(p), Some(w)) if p > w);
@@ -91,18 +118,30 @@ pub fn forecast(map: &Map, journeys: &Journeys) -> Forecast {
             designed: map.stage(s).probability,
             open: open[s.index()],
             open_amount: open_amount[s.index()],
+            aged: aged[s.index()],
         })
         .collect();
     let mut f = Forecast {
         stages,
         open_deals: open_deals.len() as u64,
+        aged_deals: 0,
+        aged_amount: 0.0,
+        aged_credited: credit_aged,
+        absent,
         expected_wins: 0.0,
         weighted_pipeline: 0.0,
         open_pipeline: 0.0,
         unweighted_deals: 0,
         without_amount: 0,
     };
-    for (s, amount) in open_deals {
+    for (s, amount, is_aged) in open_deals {
+        if is_aged {
+            f.aged_deals += 1;
+            f.aged_amount += amount.unwrap_or(0.0);
+            if !credit_aged {
+                continue;
+            }
+        }
         let p = measured(s.index()).or(map.stage(s).probability);
         match amount {
             Some(a) => f.open_pipeline += a,
@@ -136,7 +175,7 @@ mod tests {
              f lead 0; f demo 1",
         );
         let js = Journeys::build(&map, &h, day(10.0));
-        let f = forecast(&map, &js);
+        let f = forecast(&map, &js, false);
         let got: Vec<String> = f
             .stages
             .iter()

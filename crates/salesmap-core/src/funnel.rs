@@ -52,10 +52,15 @@ pub struct FunnelStage {
     pub conversion: Option<f64>,
     /// Share of the deals that reached the start stage that also reached this one.
     pub cumulative: Option<f64>,
-    /// Deals whose current stage this is (not lost, disqualified or churned).
+    /// Open deals (not won, lost or disqualified) whose current stage this is: the live
+    /// pipeline. Won deals in post-sale stages are customers, counted apart.
     pub open_now: u64,
     /// Of those, deals in the stage for longer than its target days.
     pub stale: u64,
+    /// Won deals (customers) whose current stage this is: the post-sale view.
+    pub customers_now: u64,
+    /// Of those, customers in the stage for longer than its target days.
+    pub customers_over_target: u64,
     pub target_days: Option<f64>,
 }
 
@@ -123,6 +128,8 @@ pub fn funnel(
     let mut from_start = vec![0u64; n];
     let mut open_now = vec![0u64; n];
     let mut stale = vec![0u64; n];
+    let mut customers_now = vec![0u64; n];
+    let mut customers_over = vec![0u64; n];
 
     let mut r = Reach::new(n);
     // For implied mode: the earliest entry at or after each position.
@@ -193,16 +200,20 @@ pub fn funnel(
             }
         }
         if !ended
+            && matches!(j.status, Status::Open | Status::Won)
             && let Some(cur) = j.current()
             && let Some(p) = cur.stage.and_then(|s| pos[s.index()])
         {
-            open_now[p] += 1;
             let target = map.stage(path[p]).target_days;
-            if target
-                .is_some_and(|t| (journeys.as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64)
-            {
-                stale[p] += 1;
-            }
+            let over = target
+                .is_some_and(|t| (journeys.as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64);
+            let (now, late) = if j.status == Status::Won {
+                (&mut customers_now, &mut customers_over)
+            } else {
+                (&mut open_now, &mut stale)
+            };
+            now[p] += 1;
+            late[p] += over as u64;
         }
     }
     let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
@@ -225,6 +236,8 @@ pub fn funnel(
                 cumulative: ratio(from_start[i], reached[0]),
                 open_now: open_now[i],
                 stale: stale[i],
+                customers_now: customers_now[i],
+                customers_over_target: customers_over[i],
                 target_days: stage.target_days,
             }
         })
@@ -252,7 +265,7 @@ mod tests {
             .iter()
             .map(|s| {
                 format!(
-                    "{} reached={} converted={} dropped={} open={} skipped={} conv={} cum={} now={} stale={}",
+                    "{} reached={} converted={} dropped={} open={} skipped={} conv={} cum={} now={} stale={} customers={}/{}",
                     s.stage,
                     s.reached,
                     s.converted,
@@ -262,7 +275,9 @@ mod tests {
                     pct(s.conversion),
                     pct(s.cumulative),
                     s.open_now,
-                    s.stale
+                    s.stale,
+                    s.customers_now,
+                    s.customers_over_target
                 )
             })
             .collect();
@@ -284,12 +299,12 @@ mod tests {
             FunnelMode::Strict,
             None,
             expect![[r#"
-                lead reached=4 converted=4 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0
-                qualify reached=4 converted=2 dropped=1 open=0 skipped=1 conv=50% cum=100% now=0 stale=0
-                demo reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=1 stale=1
-                proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=50% now=1 stale=0
-                won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=1 stale=0
-                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=25% now=1 stale=1"#]],
+                lead reached=4 converted=4 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0 customers=0/0
+                qualify reached=4 converted=2 dropped=1 open=0 skipped=1 conv=50% cum=100% now=0 stale=0 customers=0/0
+                demo reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=1 stale=1 customers=0/0
+                proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=50% now=1 stale=0 customers=0/0
+                won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=50% now=0 stale=0 customers=1/0
+                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=25% now=0 stale=0 customers=1/1"#]],
         );
     }
 
@@ -300,12 +315,12 @@ mod tests {
             FunnelMode::Implied,
             None,
             expect![[r#"
-                lead reached=5 converted=5 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0
-                qualify reached=5 converted=4 dropped=1 open=0 skipped=0 conv=80% cum=100% now=0 stale=0
-                demo reached=4 converted=3 dropped=0 open=1 skipped=0 conv=75% cum=80% now=1 stale=1
-                proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=60% now=1 stale=0
-                won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=40% now=1 stale=0
-                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=20% now=1 stale=1"#]],
+                lead reached=5 converted=5 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0 customers=0/0
+                qualify reached=5 converted=4 dropped=1 open=0 skipped=0 conv=80% cum=100% now=0 stale=0 customers=0/0
+                demo reached=4 converted=3 dropped=0 open=1 skipped=0 conv=75% cum=80% now=1 stale=1 customers=0/0
+                proposal reached=3 converted=2 dropped=0 open=1 skipped=0 conv=67% cum=60% now=1 stale=0 customers=0/0
+                won reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=40% now=0 stale=0 customers=1/0
+                onboard reached=1 converted=0 dropped=0 open=1 skipped=0 conv=- cum=20% now=0 stale=0 customers=1/1"#]],
         );
     }
 
@@ -316,12 +331,12 @@ mod tests {
             FunnelMode::Strict,
             Some(2.0),
             expect![[r#"
-                lead reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=100% now=0 stale=0
-                qualify reached=2 converted=0 dropped=0 open=2 skipped=0 conv=0% cum=100% now=2 stale=2
-                demo reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                proposal reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                won reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                onboard reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0"#]],
+                lead reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=100% now=0 stale=0 customers=0/0
+                qualify reached=2 converted=0 dropped=0 open=2 skipped=0 conv=0% cum=100% now=2 stale=2 customers=0/0
+                demo reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                proposal reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                won reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                onboard reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0"#]],
         );
     }
 
@@ -332,12 +347,12 @@ mod tests {
             FunnelMode::Strict,
             None,
             expect![[r#"
-                lead reached=1 converted=1 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0
-                qualify reached=1 converted=0 dropped=1 open=0 skipped=0 conv=0% cum=100% now=0 stale=0
-                demo reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                proposal reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                won reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0
-                onboard reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0"#]],
+                lead reached=1 converted=1 dropped=0 open=0 skipped=0 conv=100% cum=100% now=0 stale=0 customers=0/0
+                qualify reached=1 converted=0 dropped=1 open=0 skipped=0 conv=0% cum=100% now=0 stale=0 customers=0/0
+                demo reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                proposal reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                won reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
+                onboard reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0"#]],
         );
     }
 }

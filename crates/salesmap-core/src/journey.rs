@@ -67,6 +67,9 @@ pub struct Journey {
     pub churned_at: Option<Micros>,
     /// The deal's amount, when it has a readable one.
     pub amount: Option<f64>,
+    /// Open so long that it is no longer live pipeline ([`crate::aging`]); set by
+    /// [`crate::aging::mark`], `false` until then.
+    pub aged: bool,
 }
 
 impl Journey {
@@ -118,6 +121,11 @@ pub struct Journeys {
     pub bad_amounts: Vec<BadValue>,
     /// Whether the history has touches at all.
     pub has_touches: bool,
+    /// Whether any deal entered a `lost` outcome: without one, the export does not record
+    /// losses and a win rate cannot be measured.
+    pub lost_recorded: bool,
+    /// Whether any deal entered a `churned` outcome: without one, churn is not recorded.
+    pub churn_recorded: bool,
 }
 
 impl Journeys {
@@ -177,7 +185,18 @@ impl Journeys {
             after_as_of: read.after_as_of,
             bad_amounts: read.bad_amounts,
             has_touches: history.kind.contains(&EventKind::Touch),
+            lost_recorded: false,
+            churn_recorded: false,
         };
+        let entered = |outcome: Outcome| {
+            journeys.deals.iter().any(|j| {
+                j.entries
+                    .iter()
+                    .any(|e| e.stage.and_then(|s| map.outcome(s)) == Some(outcome))
+            })
+        };
+        journeys.lost_recorded = entered(Outcome::Lost);
+        journeys.churn_recorded = entered(Outcome::Churned);
         for (code, &n) in read.unknown_counts.iter().enumerate() {
             if n > 0 {
                 let name = history.activities.name(code as u32).to_string();
@@ -240,6 +259,7 @@ impl DealReader<'_> {
                 won_at: None,
                 churned_at: None,
                 amount: None,
+                aged: false,
             };
             for &row in *rows {
                 let r = row as usize;

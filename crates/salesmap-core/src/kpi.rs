@@ -10,9 +10,10 @@
 
 use serde::Serialize;
 
+use crate::absent::Absent;
 use crate::calendar::{civil_from_days, days_from_civil, format_date, parse_date, start_of};
 use crate::journey::{Journeys, Status};
-use crate::map::{Map, Metric, StageIx};
+use crate::map::{Map, Metric, Outcome, StageIx, StageKind};
 use crate::timing::{Cycle, FirstResponse, Handoffs};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -30,6 +31,8 @@ pub struct WinRate {
     pub lost_with_amount: u64,
     /// `won_value / (won_value + lost_value)`.
     pub by_value: Option<f64>,
+    /// Why the rates are absent, when they are.
+    pub absent: Option<Absent>,
 }
 
 pub fn win_rate(journeys: &Journeys) -> WinRate {
@@ -44,6 +47,7 @@ pub fn win_rate(journeys: &Journeys) -> WinRate {
         won_with_amount: 0,
         lost_with_amount: 0,
         by_value: None,
+        absent: None,
     };
     for j in &journeys.deals {
         match j.status {
@@ -65,8 +69,19 @@ pub fn win_rate(journeys: &Journeys) -> WinRate {
             Status::Open => w.open += 1,
         }
     }
-    w.by_count = ratio(w.won as f64, (w.won + w.lost) as f64);
-    w.by_value = ratio(w.won_value, w.won_value + w.lost_value);
+    // Over a history that records no loss at all, every closed deal is won: the rate would
+    // read 100 % whatever the team's real rate is.
+    w.absent = if !journeys.lost_recorded && w.won > 0 {
+        Some(Absent::NoLossesRecorded { won: w.won })
+    } else if w.won + w.lost == 0 {
+        Some(Absent::NoClosedDeals)
+    } else {
+        None
+    };
+    if w.absent.is_none() {
+        w.by_count = ratio(w.won as f64, (w.won + w.lost) as f64);
+        w.by_value = ratio(w.won_value, w.won_value + w.lost_value);
+    }
     w
 }
 
@@ -109,21 +124,43 @@ pub struct Churn {
     pub churned: u64,
     pub churn_rate: Option<f64>,
     pub retention_rate: Option<f64>,
+    /// Why the rates are absent, when they are.
+    pub absent: Option<Absent>,
 }
 
-pub fn churn(journeys: &Journeys) -> Churn {
+/// Churn among won deals. Absent when the map has no `churned` outcome, when nothing is won,
+/// or when no deal in the history ever entered `churned` (churn is then not recorded, and
+/// 0 % would be a guess).
+pub fn churn(map: &Map, journeys: &Journeys) -> Churn {
     let customers = journeys.deals.iter().filter(|j| j.won_at.is_some()).count() as u64;
     let churned = journeys
         .deals
         .iter()
         .filter(|j| j.churned_at.is_some())
         .count() as u64;
-    let rate = ratio(churned as f64, customers as f64);
+    let has_outcome = map
+        .stages
+        .iter()
+        .any(|s| s.kind == StageKind::Outcome(Outcome::Churned));
+    let absent = if !has_outcome {
+        Some(Absent::NoChurnOutcome)
+    } else if customers == 0 {
+        Some(Absent::NoCustomers)
+    } else if !journeys.churn_recorded {
+        Some(Absent::NoChurnRecorded { customers })
+    } else {
+        None
+    };
+    let rate = absent
+        .is_none()
+        .then(|| ratio(churned as f64, customers as f64))
+        .flatten();
     Churn {
         customers,
         churned,
         churn_rate: rate,
         retention_rate: rate.map(|r| 1.0 - r),
+        absent,
     }
 }
 
@@ -159,41 +196,122 @@ pub struct Figures<'a> {
     pub handoffs: &'a Handoffs,
 }
 
+/// A measured value with the number of deals (or events) it rests on, or why it is absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measure {
+    pub value: Option<f64>,
+    pub n: u64,
+    pub absent: Option<Absent>,
+}
+
+impl Measure {
+    fn of(value: f64, n: u64) -> Measure {
+        Measure {
+            value: Some(value),
+            n,
+            absent: None,
+        }
+    }
+
+    fn absent(absent: Absent, n: u64) -> Measure {
+        Measure {
+            value: None,
+            n,
+            absent: Some(absent),
+        }
+    }
+
+    /// `value` when present, else absent for `why`.
+    fn or_absent(value: Option<f64>, n: u64, why: impl FnOnce() -> Absent) -> Measure {
+        match value {
+            Some(v) => Measure::of(v, n),
+            None => Measure::absent(why(), n),
+        }
+    }
+}
+
 impl Figures<'_> {
+    /// Whether any deal entered top-level stage `s`.
+    fn entered(&self, s: StageIx) -> bool {
+        self.journeys
+            .deals
+            .iter()
+            .any(|j| j.entries.iter().any(|e| e.stage == Some(s)))
+    }
+
+    /// The first of `stages` the history never entered, as an absence.
+    fn never_entered(&self, stages: &[StageIx]) -> Option<Absent> {
+        stages
+            .iter()
+            .find(|&&s| !self.entered(s))
+            .map(|&s| Absent::StageNotInHistory {
+                stage: self.map.stage(s).id.clone(),
+            })
+    }
+
+    /// Why won-deal amounts are missing.
+    fn no_amounts(&self) -> Absent {
+        if self.win.won == 0 {
+            Absent::NoWonDeals
+        } else {
+            Absent::NoAmounts
+        }
+    }
+
     /// The measured value of `metric` (with its stage pair where it takes one) and the number
-    /// of deals or events it is measured on.
-    pub fn measure(
-        &self,
-        metric: Metric,
-        from: Option<StageIx>,
-        to: Option<StageIx>,
-    ) -> (Option<f64>, u64) {
+    /// of deals or events it is measured on, or why it cannot be measured.
+    pub fn measure(&self, metric: Metric, from: Option<StageIx>, to: Option<StageIx>) -> Measure {
         let win = self.win;
         match metric {
-            Metric::WonRevenue => (Some(win.won_value), win.won_with_amount),
-            Metric::WonDeals => (Some(win.won as f64), win.won),
-            Metric::WinRate => (win.by_count, win.won + win.lost),
-            Metric::Conversion => {
-                let from = from.unwrap_or(self.map.start);
-                match to.or_else(|| self.map.won_stage()) {
-                    Some(to) => conversion_between(
-                        self.journeys,
-                        self.map.top_ancestor(from),
-                        self.map.top_ancestor(to),
-                    ),
-                    None => (None, 0),
+            Metric::WonRevenue => {
+                if win.won > 0 && win.won_with_amount == 0 {
+                    Measure::absent(Absent::NoAmounts, 0)
+                } else {
+                    Measure::of(win.won_value, win.won_with_amount)
                 }
             }
-            Metric::CycleDays => (self.cycle.days.as_ref().map(|d| d.median), self.cycle.won),
+            Metric::WonDeals => Measure::of(win.won as f64, win.won),
+            Metric::WinRate => Measure::or_absent(win.by_count, win.won + win.lost, || {
+                win.absent.clone().unwrap_or(Absent::NoClosedDeals)
+            }),
+            Metric::Conversion => {
+                let from = self.map.top_ancestor(from.unwrap_or(self.map.start));
+                let Some(to) = to.or_else(|| self.map.won_stage()) else {
+                    return Measure::absent(Absent::NoWonDeals, 0);
+                };
+                let to = self.map.top_ancestor(to);
+                if let Some(why) = self.never_entered(&[from, to]) {
+                    let (_, n) = conversion_between(self.journeys, from, to);
+                    return Measure::absent(why, n);
+                }
+                let (rate, n) = conversion_between(self.journeys, from, to);
+                Measure::or_absent(rate, n, || Absent::StageNotInHistory {
+                    stage: self.map.stage(from).id.clone(),
+                })
+            }
+            Metric::CycleDays => Measure::or_absent(
+                self.cycle.days.as_ref().map(|d| d.median),
+                self.cycle.won,
+                || {
+                    self.cycle
+                        .absent
+                        .clone()
+                        .unwrap_or(Absent::NoCycleStart { won: win.won })
+                },
+            ),
             Metric::FirstResponseHours => {
                 match self.first_response.and_then(|f| f.hours.as_ref()) {
-                    Some(h) => (Some(h.median), h.n),
-                    None => (None, 0),
+                    Some(h) => Measure::of(h.median, h.n),
+                    None => Measure::absent(Absent::NoTouches, 0),
                 }
             }
             Metric::HandoffHours => {
                 let pair = match (from, to) {
                     (Some(a), Some(b)) => {
+                        let (a, b) = (self.map.top_ancestor(a), self.map.top_ancestor(b));
+                        if let Some(why) = self.never_entered(&[a, b]) {
+                            return Measure::absent(why, 0);
+                        }
                         let (a, b) = (&self.map.stage(a).id, &self.map.stage(b).id);
                         self.handoffs
                             .pairs
@@ -203,12 +321,38 @@ impl Figures<'_> {
                     }
                     _ => self.handoffs.hours.as_ref(),
                 };
-                pair.map_or((None, 0), |h| (Some(h.median), h.n))
+                match pair {
+                    Some(h) => Measure::of(h.median, h.n),
+                    None => Measure::absent(Absent::NoHandoffs, 0),
+                }
             }
-            Metric::ChurnRate => (self.churn.churn_rate, self.churn.customers),
-            Metric::RetentionRate => (self.churn.retention_rate, self.churn.customers),
-            Metric::SalesVelocity => (self.velocity.per_day, self.velocity.open_deals),
-            Metric::AverageDealSize => (self.velocity.average_won_amount, win.won_with_amount),
+            Metric::ChurnRate => {
+                Measure::or_absent(self.churn.churn_rate, self.churn.customers, || {
+                    self.churn.absent.clone().unwrap_or(Absent::NoCustomers)
+                })
+            }
+            Metric::RetentionRate => {
+                Measure::or_absent(self.churn.retention_rate, self.churn.customers, || {
+                    self.churn.absent.clone().unwrap_or(Absent::NoCustomers)
+                })
+            }
+            Metric::SalesVelocity => {
+                let v = self.velocity;
+                Measure::or_absent(v.per_day, v.open_deals, || {
+                    if v.win_rate.is_none() {
+                        win.absent.clone().unwrap_or(Absent::NoClosedDeals)
+                    } else if v.average_won_amount.is_none() {
+                        self.no_amounts()
+                    } else {
+                        self.cycle.absent.clone().unwrap_or(Absent::NoWonDeals)
+                    }
+                })
+            }
+            Metric::AverageDealSize => Measure::or_absent(
+                self.velocity.average_won_amount,
+                win.won_with_amount,
+                || self.no_amounts(),
+            ),
         }
     }
 }
@@ -227,6 +371,8 @@ pub struct KpiResult {
     pub higher_is_better: bool,
     /// Whether the target is met; `None` when nothing could be measured.
     pub met: Option<bool>,
+    /// Why nothing could be measured: the KPI shows "no data", never met or missed.
+    pub absent: Option<Absent>,
 }
 
 pub fn kpis(figures: &Figures<'_>) -> Vec<KpiResult> {
@@ -234,7 +380,7 @@ pub fn kpis(figures: &Figures<'_>) -> Vec<KpiResult> {
     map.kpis
         .iter()
         .map(|k| {
-            let (measured, n) = figures.measure(k.metric, k.from, k.to);
+            let m = figures.measure(k.metric, k.from, k.to);
             KpiResult {
                 metric: k.metric,
                 name: k.name.as_ref().map_or_else(
@@ -244,19 +390,25 @@ pub fn kpis(figures: &Figures<'_>) -> Vec<KpiResult> {
                 from: k.from.map(|s| map.stage(s).id.clone()),
                 to: k.to.map(|s| map.stage(s).id.clone()),
                 target: k.target,
-                measured,
-                n,
+                measured: m.value,
+                n: m.n,
                 higher_is_better: k.higher_is_better,
-                met: measured.map(|m| {
-                    if k.higher_is_better {
-                        m >= k.target
-                    } else {
-                        m <= k.target
-                    }
-                }),
+                met: m.value.map(|v| meets(v, k.target, k.higher_is_better)),
+                absent: m.absent,
             }
         })
         .collect()
+}
+
+/// Whether `value` meets `target`, compared on the exact values. Displays show as many
+/// decimals as it takes for the shown value to sit on the same side of the target
+/// ([`crate::display::against`]), so a reader never sees "14 d — missed ≤ 14 d".
+pub fn meets(value: f64, target: f64, higher_is_better: bool) -> bool {
+    if higher_is_better {
+        value >= target
+    } else {
+        value <= target
+    }
 }
 
 /// The map's goal against what the history shows.
@@ -274,6 +426,8 @@ pub struct GoalProgress {
     pub n: u64,
     /// `measured / target`.
     pub progress: Option<f64>,
+    /// Why nothing could be measured.
+    pub absent: Option<Absent>,
 }
 
 pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
@@ -290,7 +444,7 @@ pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
         }
         _ => None,
     };
-    let (measured, n) = match window {
+    let (measured, n, absent) = match window {
         Some((first, after)) => {
             let range = start_of(first)..start_of(after);
             let won = figures
@@ -300,17 +454,26 @@ pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
                 .filter(|j| j.won_at.is_some_and(|t| range.contains(&t)));
             if g.metric == Metric::WonDeals {
                 let n = won.count() as u64;
-                (Some(n as f64), n)
+                (Some(n as f64), n, None)
             } else {
-                let amounts: Vec<f64> = won.filter_map(|j| j.amount).collect();
-                // `+ 0.0` turns the empty sum's -0.0 into 0.
-                (
-                    Some(amounts.iter().sum::<f64>() + 0.0),
-                    amounts.len() as u64,
-                )
+                let won: Vec<Option<f64>> = won.map(|j| j.amount).collect();
+                let amounts: Vec<f64> = won.iter().flatten().copied().collect();
+                if !won.is_empty() && amounts.is_empty() {
+                    (None, 0, Some(Absent::NoAmounts))
+                } else {
+                    // `+ 0.0` turns the empty sum's -0.0 into 0.
+                    (
+                        Some(amounts.iter().sum::<f64>() + 0.0),
+                        amounts.len() as u64,
+                        None,
+                    )
+                }
             }
         }
-        None => figures.measure(g.metric, None, None),
+        None => {
+            let m = figures.measure(g.metric, None, None);
+            (m.value, m.n, m.absent)
+        }
     };
     Some(GoalProgress {
         description: g.description.get(&map.language, &map.language).to_string(),
@@ -322,6 +485,7 @@ pub fn goal(figures: &Figures<'_>) -> Option<GoalProgress> {
         measured,
         n,
         progress: measured.and_then(|m| ratio(m, g.target)),
+        absent,
     })
 }
 
@@ -354,7 +518,7 @@ mod tests {
         let v = velocity(&w, &c);
         // 1 open × 200 average × 2/3 / 8.5 median days.
         assert_eq!(v.per_day, Some(1.0 * 200.0 * (2.0 / 3.0) / 8.5));
-        let ch = churn(&js);
+        let ch = churn(&map, &js);
         assert_eq!(
             (ch.customers, ch.churned, ch.churn_rate, ch.retention_rate),
             (2, 1, Some(0.5), Some(0.5))
@@ -389,7 +553,7 @@ mod tests {
         });
         let h = history(DEALS);
         let js = Journeys::build(&map, &h, day(30.0));
-        let (w, c, ch) = (win_rate(&js), cycle(&map, &js), churn(&js));
+        let (w, c, ch) = (win_rate(&js), cycle(&map, &js), churn(&map, &js));
         let v = velocity(&w, &c);
         let fr = first_response(&map, &js, None);
         let ho = handoffs(&map, &h, &js);
@@ -439,5 +603,106 @@ mod tests {
         })
         .unwrap();
         assert_eq!((g.measured, g.n, g.progress), (Some(0.0), 0, Some(0.0)));
+    }
+
+    /// The figures of `events` with the map's KPIs set to `kpis`, as (name, measured, met,
+    /// absent) lines.
+    fn kpi_lines(map: &Map, events: &str) -> Vec<String> {
+        let h = history(events);
+        let js = Journeys::build(map, &h, day(400.0));
+        let (w, c, ch) = (win_rate(&js), cycle(map, &js), churn(map, &js));
+        let v = velocity(&w, &c);
+        let fr = first_response(map, &js, None);
+        let ho = handoffs(map, &h, &js);
+        let figures = Figures {
+            map,
+            journeys: &js,
+            win: &w,
+            cycle: &c,
+            velocity: &v,
+            churn: &ch,
+            first_response: fr.as_ref(),
+            handoffs: &ho,
+        };
+        kpis(&figures)
+            .iter()
+            .map(|k| {
+                format!(
+                    "{} {:?} met={:?} absent={:?}",
+                    k.name,
+                    k.measured,
+                    k.met,
+                    k.absent.as_ref().map(Absent::english)
+                )
+            })
+            .collect()
+    }
+
+    fn all_kpis() -> Map {
+        let mut map = test_map();
+        let kpi = |metric: Metric, target: f64, from: Option<u32>, to: Option<u32>| Kpi {
+            metric,
+            name: None,
+            target,
+            from: from.map(StageIx),
+            to: to.map(StageIx),
+            higher_is_better: metric.higher_is_better(),
+        };
+        map.kpis = vec![
+            kpi(Metric::WinRate, 0.25, None, None),
+            kpi(Metric::CycleDays, 75.0, None, None),
+            kpi(Metric::ChurnRate, 0.08, None, None),
+            kpi(Metric::Conversion, 0.3, Some(1), Some(3)),
+            kpi(Metric::FirstResponseHours, 4.0, None, None),
+            kpi(Metric::HandoffHours, 24.0, Some(0), Some(1)),
+            kpi(Metric::AverageDealSize, 1000.0, None, None),
+        ];
+        map
+    }
+
+    #[test]
+    fn kpis_on_data_that_is_not_there_are_absent_never_met() {
+        // A close-only export: won deals whose only entry is the win, open leads, no loss,
+        // no churn, no proposal stage, no touches, no amounts.
+        let lines = kpi_lines(
+            &all_kpis(),
+            "a won 10; b won 20; c lead 0; c qualify 5; d lead 3",
+        );
+        expect_test::expect![[r#"
+            win-rate None met=None absent=Some("the history records 2 won deals and no lost ones: losses are not in the export, so a win rate would read 100 %")
+            cycle-days None met=None absent=Some("none of the 2 won deals has a stage entry before its win (only the close is recorded)")
+            churn-rate None met=None absent=Some("no deal in the history entered the churned outcome (2 customers): churn is not recorded")
+            conversion None met=None absent=Some("the history never entered `proposal`")
+            first-response-hours None met=None absent=Some("the history has no touches")
+            handoff-hours Some(120.0) met=Some(false) absent=None
+            average-deal-size None met=None absent=Some("no won deal has an amount")"#]]
+        .assert_eq(&lines.join("\n"));
+    }
+
+    #[test]
+    fn kpis_measured_when_the_data_is_there() {
+        let lines = kpi_lines(
+            &all_kpis(),
+            "a lead 0 amount=900; a +call 0.1; a qualify 1; a proposal 3; a won 5; a onboard 6; a churned 90; \
+             b lead 0 amount=1200; b qualify 2; b won 12; \
+             c lead 0; c qualify 1; c lost 3",
+        );
+        expect_test::expect![[r#"
+            win-rate Some(0.6666666666666666) met=Some(true) absent=None
+            cycle-days Some(8.5) met=Some(true) absent=None
+            churn-rate Some(0.5) met=Some(false) absent=None
+            conversion Some(0.3333333333333333) met=Some(true) absent=None
+            first-response-hours Some(2.4) met=Some(true) absent=None
+            handoff-hours Some(24.0) met=Some(true) absent=None
+            average-deal-size Some(1050.0) met=Some(true) absent=None"#]]
+        .assert_eq(&lines.join("\n"));
+    }
+
+    #[test]
+    fn churn_without_a_churned_outcome_is_absent() {
+        let mut map = test_map();
+        map.stages[9].kind = crate::map::StageKind::Outcome(Outcome::Lost);
+        let js = Journeys::build(&map, &history("a lead 0; a won 5"), day(30.0));
+        assert_eq!(churn(&map, &js).absent, Some(Absent::NoChurnOutcome));
     }
 }

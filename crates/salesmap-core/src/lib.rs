@@ -5,6 +5,8 @@
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
 //! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
 //! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
+//! - [`absent::Absent`]: why a figure is not shown (what its data lacks).
+//! - [`aging::mark`]: open deals so old they are no longer live pipeline.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
 //! - [`funnel::funnel`]: reached, converted, dropped and open per main-path stage (strict/implied).
 //! - [`timing`]: time in stage, sales cycle, first response and hand-off times.
@@ -21,18 +23,22 @@
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
 //! - [`plan::plan`]: the reverse funnel from a quota to the entries needed per stage and period.
 //! - [`calendar`]: civil dates and planning periods as day numbers.
+//! - [`display`]: decimals that keep a shown figure's reading, rounding that keeps totals.
 //! - [`overlay::Overlay`]: measured figures to draw on a map.
 //! - [`text::Text`]: user text in one or more languages.
 //!
 //! Everything here is a pure function of its inputs: "now" is always an argument, and output
 //! order is always deterministic.
 
+pub mod absent;
+pub mod aging;
 pub mod analysis;
 pub mod as_is;
 pub mod attributes;
 pub mod calendar;
 pub mod conformance;
 pub mod discovery;
+pub mod display;
 pub mod fastslow;
 pub mod findings;
 pub mod forecast;

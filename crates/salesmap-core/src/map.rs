@@ -164,6 +164,9 @@ pub struct Stage {
     pub customer_value: Option<Text>,
     /// Expected days in the stage; a deal longer than this is stale.
     pub target_days: Option<f64>,
+    /// Days in the stage after which an open deal is no longer live pipeline (aged): it is
+    /// shown apart and gets no forecast credit.
+    pub rotten_days: Option<f64>,
     /// Designed probability that a deal in this stage is eventually won (0..=1).
     pub probability: Option<f64>,
     /// Other names the CRM uses for this stage.
@@ -189,6 +192,7 @@ impl Stage {
             exit_checklist: Vec::new(),
             customer_value: None,
             target_days: None,
+            rotten_days: None,
             probability: None,
             aliases: Vec::new(),
             decision: None,

@@ -23,9 +23,10 @@ pub struct StageFigures {
 pub struct TransitionFigures {
     /// Deals that made the move.
     pub count: u64,
-    /// Share of deals that reached `from` and then reached `to` (0..=1).
-    pub conversion: Option<f64>,
-    /// Short label to print on the edge, e.g. `42% (n=173)`.
+    /// Share of the deals that reached `from` whose first move out of it was this one
+    /// (0..=1): the shares out of one stage add up to at most 1.
+    pub share: Option<f64>,
+    /// Short label to print on the edge, e.g. `42% of 173`.
     pub label: String,
 }
 

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::absent::Absent;
 use crate::history::{History, MICROS_PER_DAY, Micros};
 use crate::journey::{Journey, Journeys, OWNER_ATTRS};
 use crate::map::{Map, StageIx};
@@ -116,34 +117,55 @@ pub fn clock_start(map: &Map, j: &Journey) -> Option<Micros> {
 }
 
 /// The sales cycle of one won deal: from its clock start to its first win, in microseconds.
-/// A start-stage entry after the win (a re-entry) does not count: the first known entry is
-/// used instead, so a cycle is never negative.
+/// The start is the entry into the start stage, else the first known entry, among the
+/// entries before the win: a deal whose first known entry is the win itself (an export that
+/// records only the close) has no measurable cycle, and a re-entry into the start stage
+/// after the win does not count, so a cycle is never negative.
 pub fn cycle_micros(map: &Map, j: &Journey) -> Option<Micros> {
     let won = j.won_at?;
-    let start = j
+    let win = j
         .entries
         .iter()
-        .find(|e| e.stage == Some(map.start) && e.time <= won)
-        .or_else(|| j.entries.iter().find(|e| e.stage.is_some()))?;
+        .position(|e| e.stage.is_some_and(|s| map.marks_won(s)))?;
+    let before = &j.entries[..win];
+    let start = before
+        .iter()
+        .find(|e| e.stage == Some(map.start))
+        .or_else(|| before.iter().find(|e| e.stage.is_some()))?;
     Some(won - start.time)
 }
 
 /// Sales cycle length of won deals, in days.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cycle {
+    /// Won deals with a measured cycle.
     pub won: u64,
     pub days: Option<Summary>,
+    /// Won deals left out: no stage entry before the win, so their start is unknown.
+    pub unknown_start: u64,
+    /// Why there is no cycle, when there is none.
+    pub absent: Option<Absent>,
 }
 
 pub fn cycle(map: &Map, journeys: &Journeys) -> Cycle {
-    let mut cycles: Vec<Micros> = journeys
-        .deals
-        .iter()
-        .filter_map(|j| cycle_micros(map, j))
-        .collect();
+    let mut unknown_start = 0;
+    let mut cycles: Vec<Micros> = Vec::new();
+    for j in journeys.deals.iter().filter(|j| j.won_at.is_some()) {
+        match cycle_micros(map, j) {
+            Some(c) => cycles.push(c),
+            None => unknown_start += 1,
+        }
+    }
+    let absent = match (cycles.is_empty(), unknown_start) {
+        (false, _) => None,
+        (true, 0) => Some(Absent::NoWonDeals),
+        (true, won) => Some(Absent::NoCycleStart { won }),
+    };
     Cycle {
         won: cycles.len() as u64,
         days: Summary::of_micros_in_days(&mut cycles),
+        unknown_start,
+        absent,
     }
 }
 
@@ -228,16 +250,16 @@ pub struct Handoff {
     pub hours: Summary,
 }
 
-/// Hand-off times between consecutive stage entries with different owners. Owners come from
-/// the history's owner column when it has one (entries without an owner are skipped), else
-/// from the map's stage owners.
+/// Hand-off times between consecutive stage entries that change owner. A move is a hand-off
+/// when the map's owners of the two stages have no team in common (when both stages name
+/// owners: a move between two stages that one team shares stays inside that team) and, when
+/// the history has an owner column, when the person changes too (entries without an owner
+/// are skipped). Moves into outcomes are not hand-offs.
 pub fn handoffs(map: &Map, history: &History, journeys: &Journeys) -> Handoffs {
     let column = OWNER_ATTRS.iter().find_map(|n| history.event_attr(n));
-    let owner_of = |s: StageIx, row: u32| -> Option<String> {
-        match column {
-            Some(c) => c.get(row as usize).map(str::to_string),
-            None => map.stage(s).owners.first().cloned(),
-        }
+    let teams_change = |a: StageIx, b: StageIx| {
+        let (ta, tb) = (&map.stage(a).owners, &map.stage(b).owners);
+        ta.is_empty() || tb.is_empty() || !ta.iter().any(|t| tb.contains(t))
     };
     let mut groups: std::collections::BTreeMap<(StageIx, StageIx), (String, String, Vec<Micros>)> =
         Default::default();
@@ -247,21 +269,35 @@ pub fn handoffs(map: &Map, history: &History, journeys: &Journeys) -> Handoffs {
             let (Some(a), Some(b)) = (w[0].stage, w[1].stage) else {
                 continue;
             };
-            let (Some(oa), Some(ob)) = (owner_of(a, w[0].row), owner_of(b, w[1].row)) else {
-                continue;
-            };
-            if oa == ob || map.outcome(b).is_some() {
+            if map.outcome(b).is_some() || !teams_change(a, b) {
                 continue;
             }
-            let d = w[1].time - w[0].time;
-            let g = groups.entry((a, b)).or_insert_with(|| {
-                if column.is_some() {
-                    (String::new(), String::new(), Vec::new())
-                } else {
-                    (oa.clone(), ob.clone(), Vec::new())
+            let (oa, ob) = match column {
+                Some(c) => {
+                    let (Some(oa), Some(ob)) = (c.get(w[0].row as usize), c.get(w[1].row as usize))
+                    else {
+                        continue;
+                    };
+                    if oa == ob {
+                        continue;
+                    }
+                    (String::new(), String::new())
                 }
-            });
-            g.2.push(d);
+                None => {
+                    let (Some(oa), Some(ob)) =
+                        (map.stage(a).owners.first(), map.stage(b).owners.first())
+                    else {
+                        continue;
+                    };
+                    (oa.clone(), ob.clone())
+                }
+            };
+            let d = w[1].time - w[0].time;
+            groups
+                .entry((a, b))
+                .or_insert_with(|| (oa, ob, Vec::new()))
+                .2
+                .push(d);
             all.push(d);
         }
     }
@@ -424,8 +460,10 @@ mod tests {
 
     #[test]
     fn handoffs_from_history_owners() {
+        // a: kim (lead, marketing) to lee (qualify, sales) is a hand-off; lee to kim between
+        // qualify and demo stays inside the sales team. b: the same person on both sides.
         let (map, h, js) = journeys(
-            "a lead 0 owner=kim; a qualify 1 owner=kim; a demo 1.5 owner=lee; b lead 0 owner=kim; b qualify 2",
+            "a lead 0 owner=kim; a qualify 0.5 owner=lee; a demo 1.5 owner=kim; b lead 0 owner=kim; b qualify 2 owner=kim",
         );
         let hs = handoffs(&map, &h, &js);
         assert_eq!(hs.source, OwnerSource::History("owner".into()));
@@ -434,9 +472,10 @@ mod tests {
             (
                 hs.pairs[0].from.as_str(),
                 hs.pairs[0].to.as_str(),
+                hs.pairs[0].hours.n,
                 hs.pairs[0].hours.median
             ),
-            ("qualify", "demo", 12.0)
+            ("lead", "qualify", 1, 12.0)
         );
     }
 }

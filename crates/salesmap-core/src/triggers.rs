@@ -15,9 +15,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::attributes::categorical;
 use crate::funnel::path_positions;
-use crate::history::{History, Micros};
+use crate::history::{Column, History, Micros};
 use crate::journey::{Journey, Journeys, LOST_REASON_ATTRS, Status};
 use crate::map::{Map, Outcome};
 
@@ -63,10 +62,15 @@ pub struct Friction {
     pub reasons: Vec<(String, u64)>,
 }
 
-/// Trigger lifts for every main-path stage before the won milestone.
-pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageTriggers> {
+/// Trigger lifts for every main-path stage before the won milestone, over touches and the
+/// deal attributes in `attrs` (the comparable ones: [`crate::attributes::comparable`]).
+pub fn triggers(
+    map: &Map,
+    history: &History,
+    journeys: &Journeys,
+    attrs: &[&Column],
+) -> Vec<StageTriggers> {
     let (path, pos) = path_positions(map);
-    let attrs = categorical(history);
     let won_pos = map
         .won_stage()
         .and_then(|w| pos[w.index()])
@@ -78,7 +82,7 @@ pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageT
         .collect();
     // Features are numbered densely: touch activities first, then each category's values.
     let mut offsets = vec![history.activities.len()];
-    for col in &attrs {
+    for col in attrs {
         offsets.push(offsets.last().expect("one offset") + col.dict.len());
     }
     let n_features = *offsets.last().expect("one offset");
@@ -273,7 +277,7 @@ mod tests {
         let map = test_map();
         let h = history(&events);
         let js = Journeys::build(&map, &h, day(4.0));
-        let ts = triggers(&map, &h, &js);
+        let ts = triggers(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
         let q = ts.iter().find(|t| t.stage == "qualify").unwrap();
         assert_eq!((q.decided, q.advanced), (12, 6));
         let got: Vec<String> = q

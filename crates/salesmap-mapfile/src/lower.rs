@@ -183,6 +183,13 @@ pub fn lower(file: &MapFile, source: &str, diags: &mut Vec<Diagnostic>) -> Optio
             "target_days",
             diags,
         );
+        check_range(
+            decl.rotten_days.as_ref(),
+            0.0,
+            f64::MAX,
+            "rotten_days",
+            diags,
+        );
         let parent = decl
             .parent
             .and_then(|p| decl_of.iter().position(|&x| x == p))
@@ -224,6 +231,7 @@ pub fn lower(file: &MapFile, source: &str, diags: &mut Vec<Diagnostic>) -> Optio
             exit_checklist: decl.exit_checklist.iter().map(text).collect(),
             customer_value: decl.customer_value.as_ref().map(text),
             target_days: decl.target_days.as_ref().map(|t| t.value),
+            rotten_days: decl.rotten_days.as_ref().map(|t| t.value),
             probability: decl.probability.as_ref().map(|p| p.value),
             aliases: decl.aliases.iter().map(|a| a.value.clone()).collect(),
             decision: decl.decision.as_ref().map(text),

@@ -32,7 +32,7 @@ fn main() {
         let label = format!("{:.0}% (n={})", share * 100.0, 100 + k);
         let figures = TransitionFigures {
             count: 100 + k as u64,
-            conversion: Some(share),
+            share: Some(share),
             label,
         };
         overlay.transitions.insert((t.from, t.to), figures);

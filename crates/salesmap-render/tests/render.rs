@@ -532,7 +532,7 @@ fn overlay_for(map: &Map) -> Overlay {
             (t.from, t.to),
             TransitionFigures {
                 count: 100 + k as u64,
-                conversion: Some(share),
+                share: Some(share),
                 label: format!("{:.0}% (n={})", share * 100.0, 100 + k),
             },
         );
