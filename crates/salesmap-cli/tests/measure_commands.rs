@@ -150,10 +150,10 @@ fn analyze_report_on_a_generated_history() {
         As of 2026-12-31: 400 deals (2946 stage entries, 3801 touches); 62 won, 90 lost, 116 disqualified, 132 open
 
         What to fix first
-          1. Deals drop out most at sales-interaction: 116 of n=317 that entered (37%) ended lost or disqualified, most often for "competitor" (n=25).
+          1. Deals drop out most at sales-interaction: 89 of n=317 that entered (28%) ended lost or disqualified, most often for "no budget" (n=23).
           2. KPI missed: First response to a new lead is 5.7 h against a target of 4.0 h (n=400).
-          3. KPI missed: Marketing to sales hand-off is 65.4 h against a target of 24.0 h (n=1156).
-          4. 98 open deals are past their stage's target days; most in brand-awareness (33 of 33 open there).
+          3. KPI missed: Marketing to sales hand-off is 50.0 h against a target of 24.0 h (n=936).
+          4. 86 open deals are past their stage's target days; most in brand-awareness (33 of 33 open there).
           5. Fast deals differ most in this: segment = smb: 100% of fast deals (n=15) vs 33% of slow (n=5), 3.0× more often among fast deals.
 
         Goal and KPIs
@@ -162,25 +162,29 @@ fn analyze_report_on_a_generated_history() {
           met     Median sales cycle, first touch to signed contr… 67 d (target ≤ 75 d, n=62)
           met     MQL to SQL conversion                            63% (target ≥ 30%, n=343)
           MISSED  First response to a new lead                     5.7 h (target ≤ 4.0 h, n=400)
-          MISSED  Marketing to sales hand-off                      65.4 h (target ≤ 24.0 h, n=1156)
+          MISSED  Marketing to sales hand-off                      50.0 h (target ≤ 24.0 h, n=936)
           met     Annual client churn                              3% (target ≤ 8%, n=62)
 
         Funnel along the main path (strict: observed entries; implied: also stages passed on the way)
+          conv: of the deals that reached a stage, the share that reached the next one (at any time);
+          drop: deals that ended lost or disqualified with this as the furthest stage they reached;
+          open now / stale: open deals (not won) in the stage now / past its target days
           stage                   reached  implied  convert    drop    open     conv      cum impl.conv  open now  stale
           brand-awareness             400      400      367       0      33      92%     100%       92%        33     33
           brand-engagement            367      367      343       0      24      93%      92%       93%        24     22
           mql                         343      343      317       0      26      92%      86%       92%        30     29
           sales-interaction           317      317      216      89      12      68%      79%       68%         2      0
-          sql                         216      216      137      33      30      63%      54%       75%         2      1
+          sql                         216      216      137      24      29      63%      54%       75%         2      1
           discovery                   137      163       98      39       0      72%      34%       76%         0      0
           demo                        124      124       94      27       3      76%      31%       76%         3      1
           proposal                     94       94       71      18       5      76%      24%       76%         1      0
           verbal-agreement             71       71       62       9       0      87%      18%       87%         0      0
-          contract-signed              62       62       59       0       3      95%      16%       95%         3      3
-          implementation               59       59       53       0       6      90%      15%       90%         6      2
-          go-live                      53       53       49       0       4      92%      13%       92%         4      4
-          new-client                   49       49       36       0      13      73%      12%       73%        13      3
-          existing-client              36       36        0       2      34        -       9%         -        34      0
+          contract-signed              62       62       59       0       3      95%      16%       95%         0      0
+          implementation               59       59       53       0       6      90%      15%       90%         0      0
+          go-live                      53       53       49       0       4      92%      13%       92%         0      0
+          new-client                   49       49       36       0      13      73%      12%       73%         0      0
+          existing-client              36       36        0       2      34        -       9%         -         0      0
+          after the sale (won deals, not open pipeline), customers now: contract-signed 3, 3 past target; implementation 6, 2 past target; go-live 4, 4 past target; new-client 13, 3 past target; existing-client 34
 
         Time in stage (completed stays; open stays apart)
           stage                       n    median       p75       p90     open open median   target
@@ -203,16 +207,16 @@ fn analyze_report_on_a_generated_history() {
         Outcomes
           sales cycle (n=62 won): median 67 d, p75 77 d, p90 95 d
           win rate: 41% by count (n=152 closed: 62 won, 90 lost); 36% by value (n=152 with amount)
-          sales velocity: 15,196 per day = 132 open × 18,923 average won × 41% win rate / 67 d median cycle
+          sales velocity: 4,259 per day = 37 live open × 18,923 average won × 41% win rate / 67 d median cycle
           first response (n=400 of 400 deals; 0 without a touch): median 5.7 h, p90 10.4 h, 33% within 4 h
           churn: 3% (2 of n=62 customers); retention 97%
           hand-offs (owners from the history's `owner`):
             mql → sales-interaction: median 28.0 h, p90 52.9 h (n=425)
             sales-interaction → sql: median 75.7 h, p90 145.0 h (n=254)
-            discovery → demo: median 167.0 h, p90 287.2 h (n=99)
-            demo → proposal: median 117.3 h, p90 216.8 h (n=94)
             sql → nurture: median 72.4 h, p90 153.7 h (n=87)
             contract-signed → implementation: median 31.6 h, p90 67.9 h (n=59)
+            sales-interaction → nurture: median 73.6 h, p90 211.2 h (n=53)
+            go-live → new-client: median 52.7 h, p90 107.5 h (n=49)
 
         Conformance: 266 of n=400 deals fit the map (66%)
           skipped stage        27 deals
@@ -252,25 +256,28 @@ fn analyze_report_on_a_generated_history() {
           proposal               80% advance (n=89): touch: case-study ×1.14 (21/23 advanced); source = referral ×1.12 (17/19 advanced); source = web ×1.11 (30/34 advanced)
           verbal-agreement       87% advance (n=71): source = outbound ×1.15 (17/17 advanced); touch: case-study ×1.15 (14/14 advanced); source = event ×1.15 (7/7 advanced)
 
-        Friction: where deals end (lost or disqualified while in the stage)
-          sales-interaction      116 of n=317 entered (37%); reasons: competitor 25, no budget 25, price 25
+        Friction: where deals drop out (ended lost or disqualified; the furthest main-path stage they reached)
+          sales-interaction      89 of n=317 entered (28%); reasons: no budget 23, no decision 20, price 17
           discovery              39 of n=137 entered (28%); reasons: no budget 10, price 9, no decision 8
-          demo                   29 of n=124 entered (23%); reasons: no decision 8, timing 7, price 6
-          proposal               13 of n=94 entered (14%); reasons: price 4, competitor 3, timing 3
+          demo                   27 of n=124 entered (22%); reasons: no decision 7, price 6, timing 6
+          sql                    24 of n=216 entered (11%); reasons: competitor 9, price 6, timing 4
+          proposal               18 of n=94 entered (19%); reasons: price 6, no decision 4, timing 4
           verbal-agreement       9 of n=71 entered (13%); reasons: timing 4, competitor 3, no decision 1
 
         Forecast: measured chance of winning from each stage (closed deals), designed in brackets
-          brand-awareness          23% (n=268 closed) [1%]  open now 33 worth 696,300
-          brand-engagement         23% (n=268 closed) [2%]  open now 24 worth 566,700
-          mql                      23% (n=268 closed) [5%]  open now 30 worth 568,200
-          sales-interaction        23% (n=268 closed) [8%]  open now 2 worth 26,000
-          sql                      35% (n=179 closed) [15%]  open now 2 worth 17,300
+          brand-awareness          23% (n=268 closed) [1%]  open now 33 (27 aged) worth 696,300
+          brand-engagement         23% (n=268 closed) [2%]  open now 24 (17 aged) worth 566,700
+          mql                      23% (n=268 closed) [5%]  open now 30 (28 aged) worth 568,200
+          sales-interaction        23% (n=268 closed) [8%]  open now 2 (1 aged) worth 26,000
+          sql                      35% (n=179 closed) [15%]  open now 2 (1 aged) worth 17,300
           discovery                35% (n=130 closed) [25%]  open now 0 worth 0
           demo                     53% (n=116 closed) [40%]  open now 3 worth 132,900
           proposal                 70% (n=89 closed) [55%]  open now 1 worth 26,200
           verbal-agreement         87% (n=71 closed) [80%]  open now 0 worth 0
-          nurture                  19% (n=72 closed) [3%]  open now 37 worth 930,000
-          weighted open pipeline: 705,761 of 2,963,600 open (n=132 deals; expected wins 30.8; 0 without amount, 0 without probability)
+          nurture                  19% (n=72 closed) [3%]  open now 37 (21 aged) worth 930,000
+          weighted open pipeline: 217,718 of 769,800 open (n=37 live deals; expected wins 9.5; 0 without amount, 0 without probability)
+          aged deals: 95 of n=132 open, worth 2,193,800 (median age 226 d): open longer than 95 d (the 90th percentile of n=62 won cycles); no forecast or plan credit; --credit-aged counts them
+            by stage: brand-awareness 27, brand-engagement 17, mql 28, sales-interaction 1, sql 1, nurture 21; oldest: D-00036, D-00268, D-00100, D-00020, D-00261
     "#]].assert_eq(&out);
 }
 

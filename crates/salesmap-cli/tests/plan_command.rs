@@ -37,25 +37,25 @@ fn plan_from_map_assumptions() {
     assert_eq!(code, 0, "{err}");
     expect![[r#"
         Reverse-funnel plan: 1,200,000 USD won from 2027-01-01 to 2027-12-31 (per quarter)
-          deal size 24,000 USD (given) → 50.0 wins needed; 0.0 expected from deals already open → 50.0 new wins
-          opportunity win rate from `discovery` to won: 25.0%
+          deal size 24,000 USD (given) → 50.0 wins needed; 0.0 expected from live open deals → 50.0 new wins
+          win rate in the plan: 25.0% from `discovery` to won (the product of the path's conversions; deals still open count as not yet won)
 
         stage                             rate (source)  to won  days (source)   needed    late  2027-Q1  2027-Q2  2027-Q3  2027-Q4  touches
-        Brand awareness                  50.0% map         1.0%   112 map         5,000   1,535    1,233    1,247      987        0  -
-        Brand engagement                 40.0% map         2.0%    82 map         2,500     562      617      624      631       69  -
-        Marketing qualified lead         62.5% map         5.0%    61 map         1,000     168      247      250      253       85  -
-        Sales interaction                53.3% map         8.0%    59 map           625     102      155      156      158       57  -
-        Sales qualified lead             60.0% map        15.0%    52 map           334      48       83       84       85       37  -
-        Discovery / needs analysis       62.5% map        25.0%    45 map           200      25       50       50       51       26  -
-        Demo / solution presentation     72.7% map        40.0%    31 map           125      11       31       32       32       21  -
-        Proposal / quote                 68.8% map        55.0%    21 map            91       6       23       23       23       18  -
-        Verbal agreement                 80.0% map        80.0%     7 map            63       2       16       16       16       15  -
-        Contract signed                    won           100.0%     0 map            50       0       13       13       13       13  -
+        Brand awareness                  50.0% map         1.0%   112 map         5,000   1,534    1,233    1,247      986        0  -
+        Brand engagement                 40.0% map         2.0%    82 map         2,500     562      616      623      630       69  -
+        Marketing qualified lead         62.5% map         5.0%    61 map         1,000     167      247      249      252       85  -
+        Sales interaction                53.3% map         8.0%    59 map           625     101      154      156      158       56  -
+        Sales qualified lead             60.0% map        15.0%    52 map           334      48       82       83       84       37  -
+        Discovery / needs analysis       62.5% map        25.0%    45 map           200      25       49       50       50       26  -
+        Demo / solution presentation     72.7% map        40.0%    31 map           125      11       31       31       31       21  -
+        Proposal / quote                 68.8% map        55.0%    21 map            91       5       22       23       23       18  -
+        Verbal agreement                 80.0% map        80.0%     7 map            63       1       15       16       16       15  -
+        Contract signed                    won           100.0%     0 map            50       0       12       12       13       13  -
 
         rate: conversion to the next stage; days: days from entering the stage to the win.
         source: n=… measured from history over n deals; map: the map's probabilities and target days;
         given: a flag. needed: entries over the plan (rounded up); late: entries that had to
-        happen before the plan starts.
+        happen before the plan starts; late and the periods add up to needed.
     "#]].assert_eq(&out);
 }
 

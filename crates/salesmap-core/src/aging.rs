@@ -59,9 +59,13 @@ impl Default for AgingOptions {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum LimitSource {
     /// The 90th percentile of `n` won cycles.
-    WonCycleP90 { n: u64 },
+    WonCycleP90 {
+        n: u64,
+    },
     /// The longest of `n` won cycles (too few for a percentile).
-    LongestWonCycle { n: u64 },
+    LongestWonCycle {
+        n: u64,
+    },
     Given,
     /// No limit: turned off, or no won cycle to take it from.
     None,
@@ -184,8 +188,13 @@ fn limit(map: &Map, journeys: &Journeys, limit: AgingLimit) -> (Option<f64>, Lim
             let n = cycles.len() as u64;
             match cycles.len() {
                 0 => (None, LimitSource::None),
-                k if k < MIN_WON_FOR_P90 => (cycles.last().copied(), LimitSource::LongestWonCycle { n }),
-                _ => (quantile_sorted(&cycles, 0.9), LimitSource::WonCycleP90 { n }),
+                k if k < MIN_WON_FOR_P90 => {
+                    (cycles.last().copied(), LimitSource::LongestWonCycle { n })
+                }
+                _ => (
+                    quantile_sorted(&cycles, 0.9),
+                    LimitSource::WonCycleP90 { n },
+                ),
             }
         }
     }
@@ -217,7 +226,13 @@ mod tests {
         assert_eq!(flags, [false, false, true, false, false]);
         assert_eq!(
             (a.limit_days, &a.source, a.open, a.aged, a.aged_amount),
-            (Some(12.0), &LimitSource::LongestWonCycle { n: 2 }, 2, 1, 700.0)
+            (
+                Some(12.0),
+                &LimitSource::LongestWonCycle { n: 2 },
+                2,
+                1,
+                700.0
+            )
         );
         assert_eq!(a.by_stage, [("qualify".to_string(), 1)]);
         assert_eq!(a.examples, ["c"]);
@@ -258,7 +273,10 @@ mod tests {
     #[test]
     fn no_won_cycle_no_limit() {
         let (a, flags) = aged("c lead 0; c qualify 1", 300.0, AgingOptions::default());
-        assert_eq!((a.limit_days, a.source, a.aged), (None, LimitSource::None, 0));
+        assert_eq!(
+            (a.limit_days, a.source, a.aged),
+            (None, LimitSource::None, 0)
+        );
         assert_eq!(flags, [false]);
     }
 }

@@ -18,7 +18,7 @@ use crate::fastslow::{FastSlow, fast_slow};
 use crate::forecast::{Forecast, forecast};
 use crate::funnel::{Funnel, FunnelMode, funnel};
 use crate::history::{History, Micros};
-use crate::journey::{BadValue, Journeys};
+use crate::journey::{BadValue, Journeys, Status};
 use crate::kpi::{
     Churn, Figures, GoalProgress, KpiResult, Velocity, WinRate, churn, goal, kpis, velocity,
     win_rate,
@@ -184,7 +184,9 @@ pub struct PeriodComparison {
 /// the aged open deals marked.
 pub fn journeys(map: &Map, history: &History, options: &AnalyzeOptions) -> (Journeys, Aging) {
     let mut journeys = Journeys::build(map, history, options.as_of);
-    let aging = mark(map, &mut journeys, &options.aging, |d| history.deals.name(d));
+    let aging = mark(map, &mut journeys, &options.aging, |d| {
+        history.deals.name(d)
+    });
     (journeys, aging)
 }
 
@@ -250,7 +252,12 @@ fn figures(
     };
     let win = win_rate(journeys);
     let cyc = cycle(map, journeys);
-    let vel = velocity(&win, &cyc);
+    let live_open = journeys
+        .deals
+        .iter()
+        .filter(|j| j.status == Status::Open && (options.aging.credit_aged || !j.aged))
+        .count() as u64;
+    let vel = velocity(&win, &cyc, live_open);
     let sla = map
         .kpis
         .iter()

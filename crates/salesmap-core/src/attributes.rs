@@ -121,10 +121,8 @@ fn names_outcome(name: &str) -> bool {
     let mut word = String::new();
     let mut prev_lower = false;
     for c in name.chars() {
-        if !c.is_alphanumeric() || (c.is_uppercase() && prev_lower) {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
+        if (!c.is_alphanumeric() || (c.is_uppercase() && prev_lower)) && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
         }
         if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
@@ -272,10 +270,28 @@ mod tests {
 
     #[test]
     fn outcome_words() {
-        for name in ["deal_stage", "StageName", "forecast category", "Probability (%)", "is_won", "close_value", "IsClosed", "Expected Revenue", "hs_is_closed_won"] {
+        for name in [
+            "deal_stage",
+            "StageName",
+            "forecast category",
+            "Probability (%)",
+            "is_won",
+            "close_value",
+            "IsClosed",
+            "Expected Revenue",
+            "hs_is_closed_won",
+        ] {
             assert!(names_outcome(name), "{name}");
         }
-        for name in ["source", "segment", "region", "state", "lead_type", "business_segment", "owner"] {
+        for name in [
+            "source",
+            "segment",
+            "region",
+            "state",
+            "lead_type",
+            "business_segment",
+            "owner",
+        ] {
             assert!(!names_outcome(name), "{name}");
         }
     }

@@ -119,7 +119,9 @@ mod tests {
 
     #[test]
     fn rounded_cells_add_up_to_the_total() {
-        let cells = [3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25];
+        let cells = [
+            3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25, 3.25,
+        ];
         let total = (cells.iter().sum::<f64>()).ceil() as u64; // 39
         let r = round_preserving_total(&cells, total);
         assert_eq!(r.iter().sum::<u64>(), 39);

@@ -86,12 +86,7 @@ fn days(m: Micros) -> f64 {
 
 /// Compares the fastest and slowest won deals on touches, path and the deal attributes in
 /// `attrs` (the comparable ones: [`crate::attributes::comparable`]).
-pub fn fast_slow(
-    map: &Map,
-    history: &History,
-    journeys: &Journeys,
-    attrs: &[&Column],
-) -> FastSlow {
+pub fn fast_slow(map: &Map, history: &History, journeys: &Journeys, attrs: &[&Column]) -> FastSlow {
     let mut won: Vec<(Micros, &str, &Journey)> = journeys
         .deals
         .iter()
@@ -311,7 +306,12 @@ mod tests {
         let map = test_map();
         let h = history(&events);
         let js = Journeys::build(&map, &h, day(100.0));
-        let fs = fast_slow(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
+        let fs = fast_slow(
+            &map,
+            &h,
+            &js,
+            &crate::attributes::comparable(&h, &js).columns,
+        );
         let mut out = format!(
             "won={} group={} fast<={:?} slow>={:?} medians {:?}/{:?} touches {:?}/{:?}\n",
             fs.won,
@@ -354,7 +354,12 @@ mod tests {
             "a lead 0; a won 1; b lead 0; b won 2; c lead 0; c won 2; d lead 0; d won 3; e lead 0; e won 90",
         );
         let js = Journeys::build(&map, &h, day(100.0));
-        let fs = fast_slow(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
+        let fs = fast_slow(
+            &map,
+            &h,
+            &js,
+            &crate::attributes::comparable(&h, &js).columns,
+        );
         assert_eq!((fs.won, fs.group, fs.differences.len()), (5, 0, 0));
         assert_eq!(fs.fences_days, Some((0.5, 4.5)));
         assert_eq!(

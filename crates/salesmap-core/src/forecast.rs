@@ -100,7 +100,8 @@ pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
         .iter()
         .filter(|j| j.status == Status::Won)
         .count() as u64;
-    let absent = (!lost_any && won_total > 0).then_some(Absent::NoLossesRecorded { won: won_total });
+    let absent =
+        (!lost_any && won_total > 0).then_some(Absent::NoLossesRecorded { won: won_total });
     let measurable = absent.is_none();
     let measured =
         |i: usize| (closed[i] > 0 && measurable).then(|| won[i] as f64 / closed[i] as f64);

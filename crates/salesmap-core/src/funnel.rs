@@ -5,8 +5,12 @@
 //! counts a stage as passed when the deal reached a later stage of the main path (CRMs often
 //! skip the bookkeeping of early stages). Conversion is cohort based: of the deals that
 //! reached a stage, the share that went on to the next one (optionally within a window), so
-//! it can never exceed 100 %. For every stage `reached = converted + dropped + open + skipped`
-//! (skipped: won deals that bypassed the next stage; always 0 in implied mode).
+//! it can never exceed 100 %. For every stage `reached = converted + dropped + open + skipped`:
+//! a deal that did not convert either went further along the path anyway (skipped: it
+//! bypassed the next stage, or reached it only after the window), or this is the furthest
+//! main-path stage it reached and it ended lost, disqualified or churned (dropped), or it is
+//! still in play (open). So each deal that ended drops out at exactly one stage, its
+//! furthest, in both modes: the friction ranking and the findings read the same counts.
 
 use serde::Serialize;
 
@@ -42,11 +46,13 @@ pub struct FunnelStage {
     pub reached: u64,
     /// Of those, deals that reached the next main-path stage afterwards (within the window).
     pub converted: u64,
-    /// Deals that did not convert and ended in a lost, disqualified or churned outcome.
+    /// Deals for which this is the furthest main-path stage reached and that ended in a
+    /// lost, disqualified or churned outcome: the drop-outs of this stage.
     pub dropped: u64,
-    /// Deals that did not convert and are still in play.
+    /// Deals that did not convert, went no further and are still in play.
     pub open: u64,
-    /// Won deals that did not pass through the next stage (strict mode only).
+    /// Deals that did not convert but went further along the path anyway: they bypassed the
+    /// next stage (strict mode) or reached it only after the window.
     pub skipped: u64,
     /// `converted / reached`; `None` for the last stage or when nobody reached it.
     pub conversion: Option<f64>,
@@ -191,10 +197,10 @@ pub fn funnel(
             let in_window = |t: Micros| window.is_none_or(|w| t - entered_at <= w);
             if next_at.is_some_and(in_window) {
                 converted[i] += 1;
+            } else if furthest.is_some_and(|f| f > i) {
+                skipped[i] += 1;
             } else if ended {
                 dropped[i] += 1;
-            } else if j.status == Status::Won && i < won_pos && next_at.is_none() {
-                skipped[i] += 1;
             } else {
                 open[i] += 1;
             }
@@ -331,7 +337,7 @@ mod tests {
             FunnelMode::Strict,
             Some(2.0),
             expect![[r#"
-                lead reached=2 converted=1 dropped=0 open=1 skipped=0 conv=50% cum=100% now=0 stale=0 customers=0/0
+                lead reached=2 converted=1 dropped=0 open=0 skipped=1 conv=50% cum=100% now=0 stale=0 customers=0/0
                 qualify reached=2 converted=0 dropped=0 open=2 skipped=0 conv=0% cum=100% now=2 stale=2 customers=0/0
                 demo reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0
                 proposal reached=0 converted=0 dropped=0 open=0 skipped=0 conv=- cum=0% now=0 stale=0 customers=0/0

@@ -89,10 +89,11 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| a / b)
 }
 
-/// Sales velocity: open deals × average won amount × win rate / median cycle days, in amount
-/// per day. `None` parts say which input is missing.
+/// Sales velocity: live open deals × average won amount × win rate / median cycle days, in
+/// amount per day. `None` parts say which input is missing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Velocity {
+    /// Live open deals: aged ones are left out unless credited ([`crate::aging`]).
     pub open_deals: u64,
     pub average_won_amount: Option<f64>,
     pub win_rate: Option<f64>,
@@ -100,15 +101,16 @@ pub struct Velocity {
     pub per_day: Option<f64>,
 }
 
-pub fn velocity(win: &WinRate, cycle: &Cycle) -> Velocity {
+/// Velocity over `open` live open deals.
+pub fn velocity(win: &WinRate, cycle: &Cycle, open: u64) -> Velocity {
     let average = ratio(win.won_value, win.won_with_amount as f64);
     let median = cycle.days.as_ref().map(|d| d.median);
     let per_day = match (average, win.by_count, median) {
-        (Some(a), Some(r), Some(m)) if m > 0.0 => Some(win.open as f64 * a * r / m),
+        (Some(a), Some(r), Some(m)) if m > 0.0 => Some(open as f64 * a * r / m),
         _ => None,
     };
     Velocity {
-        open_deals: win.open,
+        open_deals: open,
         average_won_amount: average,
         win_rate: win.by_count,
         median_cycle_days: median,
@@ -515,7 +517,7 @@ mod tests {
             (400.0, 200.0, Some(400.0 / 600.0))
         );
         let c = cycle(&map, &js);
-        let v = velocity(&w, &c);
+        let v = velocity(&w, &c, w.open);
         // 1 open × 200 average × 2/3 / 8.5 median days.
         assert_eq!(v.per_day, Some(1.0 * 200.0 * (2.0 / 3.0) / 8.5));
         let ch = churn(&map, &js);
@@ -554,7 +556,7 @@ mod tests {
         let h = history(DEALS);
         let js = Journeys::build(&map, &h, day(30.0));
         let (w, c, ch) = (win_rate(&js), cycle(&map, &js), churn(&map, &js));
-        let v = velocity(&w, &c);
+        let v = velocity(&w, &c, w.open);
         let fr = first_response(&map, &js, None);
         let ho = handoffs(&map, &h, &js);
         let figures = Figures {
@@ -611,7 +613,7 @@ mod tests {
         let h = history(events);
         let js = Journeys::build(map, &h, day(400.0));
         let (w, c, ch) = (win_rate(&js), cycle(map, &js), churn(map, &js));
-        let v = velocity(&w, &c);
+        let v = velocity(&w, &c, w.open);
         let fr = first_response(map, &js, None);
         let ho = handoffs(map, &h, &js);
         let figures = Figures {

@@ -78,14 +78,18 @@ pub struct PlanInputs {
     pub path: Vec<StageIx>,
     /// Conversion from `path[i]` to `path[i + 1]` (one fewer than `path`).
     pub rates: Vec<Figure>,
-    /// Average won deal size (in the quota's unit).
-    pub deal_size: Figure,
+    /// Average won deal size (in the quota's unit); `None` when nothing gives one (a quota
+    /// in deals needs none).
+    pub deal_size: Option<Figure>,
     /// Days from entering `path[i]` to the win (0 at the won stage).
     pub days_to_won: Vec<Figure>,
     /// Touches per deal while in `path[i]`, where history has touches.
     pub touches_per_deal: Vec<Option<Figure>>,
-    /// Open deals in `path[i]` now.
+    /// Live open deals in `path[i]` now: the ones the plan expects wins from (aged deals
+    /// are left out unless credited).
     pub open_now: Vec<u64>,
+    /// Aged open deals in `path[i]` now, given no credit (0 when credited).
+    pub aged_now: Vec<u64>,
     /// The stage where the opportunity win rate is counted from: the first main-path stage
     /// with a branch to a `lost` outcome (else the stage before won).
     pub win_rate_from: usize,
@@ -109,12 +113,31 @@ pub enum PlanError {
     NoPathToWon,
     NoDealSize,
     DealSizeNotPositive(f64),
-    MissingRate { from: String, to: String },
-    ZeroConversion { from: String, to: String },
-    RateAboveOne { from: String, to: String, rate: f64 },
+    MissingRate {
+        from: String,
+        to: String,
+    },
+    ZeroConversion {
+        from: String,
+        to: String,
+    },
+    RateAboveOne {
+        from: String,
+        to: String,
+        rate: f64,
+    },
     EmptyRange,
     UnknownStage(String),
     BadWhatIf(String),
+    /// `--win-rate` outside (0, 1].
+    WinRateOutOfRange(f64),
+    /// A what-if would take the win rate outside (0, 1].
+    WhatIfWinRate {
+        change: String,
+        rate: f64,
+    },
+    /// A what-if shortens a cycle that has no days to take from.
+    WhatIfNoCycle(String),
 }
 
 impl std::fmt::Display for PlanError {
@@ -156,6 +179,19 @@ impl std::fmt::Display for PlanError {
                 f,
                 "cannot read what-if `{s}`: use win-rate=+5pp, win-rate=+10%, win-rate=0.3, cycle=-10d, deal-size=+10%, rate:STAGE=0.4"
             ),
+            PlanError::WinRateOutOfRange(r) => write!(
+                f,
+                "--win-rate {r}: a win rate must be above 0 and at most 1 (0.25 is 25 %); with a win rate of 0 no number of deals reaches the quota"
+            ),
+            PlanError::WhatIfWinRate { change, rate } => write!(
+                f,
+                "what-if `{change}` would make the win rate {:.1} %; it must stay above 0 % and at most 100 %",
+                rate * 100.0
+            ),
+            PlanError::WhatIfNoCycle(change) => write!(
+                f,
+                "what-if `{change}` cannot shorten the cycle: the plan's days to won are already 0 (no won deal and no target_days to measure them from)"
+            ),
         }
     }
 }
@@ -175,6 +211,11 @@ pub struct PlanStage {
     pub needed_before_start: f64,
     /// Entries needed in each period (aligned with [`Plan::periods`]).
     pub per_period: Vec<f64>,
+    /// The same in whole deals, as tables show them: `needed` rounded up, and the late
+    /// entries and each period's rounded so that they add up to it (largest remainder).
+    pub needed_whole: u64,
+    pub before_start_whole: u64,
+    pub per_period_whole: Vec<u64>,
     /// Touches needed (entries × touches per deal), where history has touches.
     pub touches: Option<f64>,
     pub open_now: u64,
@@ -194,6 +235,57 @@ pub struct Plan {
     pub win_rate_from: String,
     pub periods: Vec<String>,
     pub stages: Vec<PlanStage>,
+}
+
+/// Why a plan covers the days it does.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WindowSource {
+    /// `--deadline` (or the report's `--plan-deadline`).
+    Given,
+    /// The goal's deadline.
+    GoalDeadline,
+    /// The goal's deadline is before the plan's start: the year from the start is planned.
+    GoalPassed { deadline: String },
+    /// No deadline anywhere: the year from the start.
+    OneYear,
+}
+
+/// The days a plan covers and why: `plan` and the report decide them the same way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanWindow {
+    pub range: DayRange,
+    pub source: WindowSource,
+}
+
+/// The plan's days from its first day, a deadline given by the user, and the goal's
+/// deadline: the given deadline, else the goal's when it is not before the start, else the
+/// year from the start (saying so). A given deadline before the start is an error.
+pub fn plan_window(
+    start: Day,
+    given: Option<Day>,
+    goal_deadline: Option<Day>,
+) -> Result<PlanWindow, PlanError> {
+    let year = || {
+        let (y, m, d) = crate::calendar::civil_from_days(start);
+        crate::calendar::days_from_civil(y + 1, m, d)
+    };
+    let (end, source) = match (given, goal_deadline) {
+        (Some(d), _) if d < start => return Err(PlanError::EmptyRange),
+        (Some(d), _) => (d + 1, WindowSource::Given),
+        (None, Some(g)) if g >= start => (g + 1, WindowSource::GoalDeadline),
+        (None, Some(g)) => (
+            year(),
+            WindowSource::GoalPassed {
+                deadline: crate::calendar::format_date(g),
+            },
+        ),
+        (None, None) => (year(), WindowSource::OneYear),
+    };
+    Ok(PlanWindow {
+        range: DayRange { start, end },
+        source,
+    })
 }
 
 /// The quota the map's goal sets, when the goal is won revenue or a number of won deals:
@@ -235,10 +327,13 @@ pub fn plan(map: &Map, inputs: &PlanInputs, request: &PlanRequest) -> Result<Pla
     let deal_size = if request.quota_in_deals {
         Figure::assumed(1.0, "quota given in deals")
     } else {
-        if inputs.deal_size.value.is_nan() || inputs.deal_size.value <= 0.0 {
-            return Err(PlanError::DealSizeNotPositive(inputs.deal_size.value));
+        let Some(size) = &inputs.deal_size else {
+            return Err(PlanError::NoDealSize);
+        };
+        if size.value.is_nan() || size.value <= 0.0 {
+            return Err(PlanError::DealSizeNotPositive(size.value));
         }
-        inputs.deal_size.clone()
+        size.clone()
     };
     let to_won = cumulative(&inputs.rates);
     let wins_needed = request.quota / deal_size.value;
@@ -265,7 +360,17 @@ pub fn plan(map: &Map, inputs: &PlanInputs, request: &PlanRequest) -> Result<Pla
                 end: request.range.start,
             };
             let needed_before_start = needed * entry_range.overlap(before) as f64 / total_days;
+            // Rounded up a hair under the next whole, so float noise (38.000000001) does not
+            // ask for one more deal.
+            let needed_whole = (needed - 1e-9).ceil().max(0.0) as u64;
+            let cells: Vec<f64> = std::iter::once(needed_before_start)
+                .chain(per_period.iter().copied())
+                .collect();
+            let whole = crate::display::round_preserving_total(&cells, needed_whole);
             PlanStage {
+                needed_whole,
+                before_start_whole: whole[0],
+                per_period_whole: whole[1..].to_vec(),
                 stage: id(i),
                 rate: inputs.rates.get(i).cloned(),
                 to_won: to_won[i],
@@ -325,6 +430,15 @@ pub enum Change {
 }
 
 impl Change {
+    /// How the change was written: `=0.3`, `+10%`, `+5pp`.
+    fn describe(self) -> String {
+        match self {
+            Change::To(x) => format!("={x}"),
+            Change::Relative(f) => format!("{:+}%", f * 100.0),
+            Change::Points(p) => format!("{:+}pp", p * 100.0),
+        }
+    }
+
     fn apply(self, v: f64) -> f64 {
         match self {
             Change::To(x) => x,
@@ -382,7 +496,13 @@ pub fn what_if(map: &Map, inputs: &PlanInputs, change: &WhatIf) -> Result<PlanIn
             let current: f64 = span.iter().map(|r| r.value).product();
             let target = c.apply(current);
             if !(target > 0.0 && target <= 1.0) {
-                return Err(PlanError::BadWhatIf(format!("win-rate would be {target}")));
+                return Err(match c {
+                    Change::To(r) => PlanError::WinRateOutOfRange(*r),
+                    _ => PlanError::WhatIfWinRate {
+                        change: format!("win-rate {}", c.describe()),
+                        rate: target,
+                    },
+                });
             }
             // Scale every rate of the span by the same power so their product is the target
             // and none exceeds 1: r' = r^k with k = ln(target) / ln(current).
@@ -407,14 +527,29 @@ pub fn what_if(map: &Map, inputs: &PlanInputs, change: &WhatIf) -> Result<PlanIn
             out.rates[i] = mark(&inputs.rates[i], v);
         }
         WhatIf::DealSize(c) => {
-            out.deal_size = mark(&inputs.deal_size, c.apply(inputs.deal_size.value));
+            let Some(size) = &inputs.deal_size else {
+                return Err(PlanError::NoDealSize);
+            };
+            out.deal_size = Some(mark(size, c.apply(size.value)));
         }
         WhatIf::Cycle(delta) => {
             // Spread the change along the path in proportion to each stage's time to won, so
-            // the whole cycle (from the start stage) changes by `delta` days.
+            // the whole cycle (from the start stage) changes by `delta` days. A cycle of 0
+            // days (nothing measured, no target days) cannot shrink; it grows evenly over
+            // the stages before won.
             let total = inputs.days_to_won[0].value;
+            let n = inputs.days_to_won.len();
+            if total <= 0.0 && *delta < 0.0 {
+                return Err(PlanError::WhatIfNoCycle(format!("cycle={delta}d")));
+            }
             for (i, d) in inputs.days_to_won.iter().enumerate() {
-                let share = if total > 0.0 { d.value / total } else { 0.0 };
+                let share = if total > 0.0 {
+                    d.value / total
+                } else if n > 1 {
+                    (n - 1 - i) as f64 / (n - 1) as f64
+                } else {
+                    0.0
+                };
                 out.days_to_won[i] = mark(d, (d.value + delta * share).max(0.0));
             }
         }
@@ -433,6 +568,8 @@ pub struct Overrides {
     pub deal_size: Option<f64>,
     /// Fewest deals a measured rate must rest on; thinner rates fall back to the map.
     pub min_n: u64,
+    /// Give aged open deals pipeline credit like the others.
+    pub credit_aged: bool,
 }
 
 /// Fills [`PlanInputs`] from measured history where it is thick enough, else from the map,
@@ -478,12 +615,12 @@ pub fn measure_inputs(
     }
 
     let deal_size = match (overrides.deal_size, journeys) {
-        (Some(v), _) => Figure::given(v),
-        (None, Some((_, _, win))) if win.won_with_amount > 0 => Figure::measured(
+        (Some(v), _) => Some(Figure::given(v)),
+        (None, Some((_, _, win))) if win.won_with_amount > 0 => Some(Figure::measured(
             win.won_value / win.won_with_amount as f64,
             win.won_with_amount,
-        ),
-        _ => return Err(PlanError::NoDealSize),
+        )),
+        _ => None,
     };
 
     // Time to won: measured medians over won deals, else the map's target days summed.
@@ -519,6 +656,7 @@ pub fn measure_inputs(
 
     let mut touches_per_deal = vec![None; n];
     let mut open_now = vec![0u64; n];
+    let mut aged_now = vec![0u64; n];
     if let Some((j, _, _)) = journeys {
         let pos = |s: StageIx| path.iter().position(|&p| p == s);
         let mut touch_sum = vec![0u64; n];
@@ -527,7 +665,11 @@ pub fn measure_inputs(
             if d.status == Status::Open
                 && let Some(p) = d.current().and_then(|e| e.stage).and_then(pos)
             {
-                open_now[p] += 1;
+                if d.aged && !overrides.credit_aged {
+                    aged_now[p] += 1;
+                } else {
+                    open_now[p] += 1;
+                }
             }
             for (k, e) in d.entries.iter().enumerate() {
                 let Some(p) = e.stage.and_then(pos) else {
@@ -568,6 +710,7 @@ pub fn measure_inputs(
         days_to_won,
         touches_per_deal,
         open_now,
+        aged_now,
         win_rate_from,
     };
     for (stage, rate) in &overrides.rates {
@@ -580,6 +723,9 @@ pub fn measure_inputs(
         inputs.rates[i] = Figure::given(*rate);
     }
     if let Some(w) = overrides.win_rate {
+        if !(w > 0.0 && w <= 1.0) {
+            return Err(PlanError::WinRateOutOfRange(w));
+        }
         inputs = what_if(map, &inputs, &WhatIf::WinRate(Change::To(w)))?;
         for r in &mut inputs.rates[win_rate_from..] {
             if matches!(r.source, Source::WhatIf { .. }) {
@@ -667,6 +813,75 @@ mod tests {
         }
     }
 
+    #[test]
+    fn windows_agree_and_say_why() {
+        let day = |s: &str| parse_date(s).unwrap();
+        let start = day("2027-01-01");
+        let w = plan_window(start, None, Some(day("2027-12-31"))).unwrap();
+        assert_eq!(
+            (w.range.end, w.source),
+            (day("2028-01-01"), WindowSource::GoalDeadline)
+        );
+        // A goal whose deadline has passed: the year from the start, and the plan says so.
+        let w = plan_window(start, None, Some(day("2026-12-31"))).unwrap();
+        assert_eq!(
+            (w.range.end, w.source),
+            (
+                day("2028-01-01"),
+                WindowSource::GoalPassed {
+                    deadline: "2026-12-31".into()
+                }
+            )
+        );
+        assert_eq!(
+            plan_window(start, Some(day("2026-06-30")), None),
+            Err(PlanError::EmptyRange)
+        );
+        let w = plan_window(start, Some(day("2027-06-30")), None).unwrap();
+        assert_eq!(
+            (w.range.end, w.source),
+            (day("2027-07-01"), WindowSource::Given)
+        );
+    }
+
+    #[test]
+    fn whole_cells_add_up_to_the_rounded_need() {
+        let p = plan(
+            &small_map(),
+            &assumed_inputs(25_000.0),
+            &request(1_000_000.0),
+        )
+        .unwrap();
+        for s in &p.stages {
+            let cells: u64 = s.before_start_whole + s.per_period_whole.iter().sum::<u64>();
+            assert_eq!(cells, s.needed_whole, "{}", s.stage);
+            assert_eq!(s.needed_whole as f64, (s.needed - 1e-9).ceil());
+        }
+    }
+
+    #[test]
+    fn a_shorter_cycle_moves_entries_later_and_a_zero_cycle_cannot_shrink() {
+        let map = small_map();
+        let inputs = assumed_inputs(25_000.0);
+        let shorter = what_if(&map, &inputs, &WhatIf::Cycle(-30.0)).unwrap();
+        assert_eq!(shorter.days_to_won[0].value, 0.0);
+        assert_eq!(shorter.days_to_won[1].value, 0.0);
+        let base = plan(&map, &inputs, &request(1_000_000.0)).unwrap();
+        let after = plan(&map, &shorter, &request(1_000_000.0)).unwrap();
+        assert!(after.stages[0].needed_before_start < base.stages[0].needed_before_start);
+        let mut flat = inputs.clone();
+        for d in &mut flat.days_to_won {
+            d.value = 0.0;
+        }
+        assert_eq!(
+            what_if(&map, &flat, &WhatIf::Cycle(-30.0)),
+            Err(PlanError::WhatIfNoCycle("cycle=-30d".into()))
+        );
+        let longer = what_if(&map, &flat, &WhatIf::Cycle(30.0)).unwrap();
+        let days: Vec<f64> = longer.days_to_won.iter().map(|d| d.value).collect();
+        assert_eq!(days, [30.0, 15.0, 0.0]);
+    }
+
     fn request(quota: f64) -> PlanRequest {
         PlanRequest {
             quota,
@@ -743,7 +958,7 @@ mod tests {
         assert_eq!(faster.days_to_won[0].value, 20.0);
         assert!((faster.days_to_won[1].value - (20.0 - 10.0 * 20.0 / 30.0)).abs() < 1e-12);
         let bigger = what_if(&map, &inputs, &parse_what_if("deal-size=+10%").unwrap()).unwrap();
-        assert!((bigger.deal_size.value - 27_500.0).abs() < 1e-9);
+        assert!((bigger.deal_size.unwrap().value - 27_500.0).abs() < 1e-9);
         assert!(parse_what_if("win-rate=lots").is_err());
         assert_eq!(
             what_if(&map, &inputs, &parse_what_if("rate:demo=0.5").unwrap()),
@@ -768,9 +983,28 @@ mod tests {
                 to: "sql".into()
             })
         );
+        // No deal size: a revenue quota cannot be planned, a quota in deals can.
+        let sizeless = measure_inputs(&map, None, &Overrides::default()).unwrap();
+        assert_eq!(sizeless.deal_size, None);
         assert_eq!(
-            measure_inputs(&map, None, &Overrides::default()),
+            plan(&map, &sizeless, &request(1_000_000.0)),
             Err(PlanError::NoDealSize)
+        );
+        let in_deals = PlanRequest {
+            quota_in_deals: true,
+            ..request(40.0)
+        };
+        let p = plan(&map, &sizeless, &in_deals).unwrap();
+        assert!((p.wins_needed - 40.0).abs() < 1e-9);
+        // A win rate of 0 is refused with what a win rate must be.
+        let zero_rate = Overrides {
+            win_rate: Some(0.0),
+            deal_size: Some(1.0),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            measure_inputs(&map, None, &zero_rate),
+            Err(PlanError::WinRateOutOfRange(0.0))
         );
         let mut no_win = small_map();
         no_win.stages[2].kind = StageKind::Step;

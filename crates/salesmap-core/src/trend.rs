@@ -80,7 +80,7 @@ pub fn by_close_month(map: &Map, journeys: &Journeys) -> Vec<MonthFigures> {
             .zip(&closes)
             .filter(|(s, c)| s.is_some_and(|s| s < to) && c.is_none_or(|c| c >= to))
             .count() as u64;
-        let vel = velocity(&win, &cyc);
+        let vel = velocity(&win, &cyc, win.open);
         out.push(MonthFigures {
             month: Period::Month.label(month),
             start: month,

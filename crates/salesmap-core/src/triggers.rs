@@ -8,8 +8,11 @@
 //! happened during the deal's first stay there. Every lift carries its `n`, and features
 //! seen on fewer than [`MIN_SUPPORT`] deals are ranked after the others.
 //!
-//! Friction counts, for each stage, the deals that ended (lost or disqualified) while it was
-//! their last stage, with their lost reasons.
+//! Friction counts, for each main-path stage before the win, the deals that dropped out
+//! there: they ended lost or disqualified and it is the furthest main-path stage they
+//! reached (the funnel's `dropped`, so each such deal counts at exactly one stage and the
+//! funnel, the friction ranking and the findings give the same number), with their lost
+//! reasons.
 
 use std::collections::BTreeMap;
 
@@ -52,9 +55,10 @@ pub struct Lift {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Friction {
     pub stage: String,
-    /// Deals that ended with this as their last stage.
+    /// Deals that ended lost or disqualified with this as the furthest main-path stage they
+    /// reached (the funnel's `dropped`).
     pub dropped: u64,
-    /// Deals that entered the stage.
+    /// Deals that entered the stage (the strict funnel's `reached`).
     pub entered: u64,
     /// `dropped / entered`.
     pub drop_rate: Option<f64>,
@@ -200,53 +204,52 @@ fn ended(map: &Map, j: &Journey) -> bool {
             .is_some_and(|o| o != Outcome::Won)
 }
 
-/// Stages ranked by how many deals ended while there (largest first), with lost reasons.
+/// Main-path stages before the win, ranked by how many deals dropped out there (largest
+/// first), with their lost reasons; stages nobody dropped out of are left out.
 pub fn friction(map: &Map, history: &History, journeys: &Journeys) -> Vec<Friction> {
     let reason_col = LOST_REASON_ATTRS.iter().find_map(|n| history.deal_attr(n));
-    let n = map.stages.len();
+    let (path, pos) = path_positions(map);
+    let n = path.len();
+    let won_pos = map.won_stage().and_then(|w| pos[w.index()]).unwrap_or(n);
     let mut entered = vec![0u64; n];
     let mut dropped = vec![0u64; n];
     let mut reasons: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
-    let mut seen = vec![usize::MAX; n];
-    for (d, j) in journeys.deals.iter().enumerate() {
+    let mut seen = vec![false; n];
+    for j in &journeys.deals {
+        seen.fill(false);
+        let mut furthest = None;
         for e in &j.entries {
-            if let Some(s) = e.stage
-                && std::mem::replace(&mut seen[s.index()], d) != d
-            {
-                entered[s.index()] += 1;
+            if let Some(p) = e.stage.and_then(|s| pos[s.index()]) {
+                seen[p] = true;
+                furthest = furthest.max(Some(p));
             }
         }
-        if !matches!(j.status, Status::Lost | Status::Disqualified) {
-            continue;
+        for (p, s) in seen.iter().enumerate() {
+            entered[p] += *s as u64;
         }
-        let Some(last) = j
-            .entries
-            .iter()
-            .rev()
-            .filter_map(|e| e.stage)
-            .find(|&s| map.outcome(s).is_none())
-        else {
+        let Some(p) = furthest.filter(|&p| p < won_pos) else {
             continue;
         };
-        dropped[last.index()] += 1;
+        if !ended(map, j) {
+            continue;
+        }
+        dropped[p] += 1;
         let reason = reason_col
             .and_then(|c| c.get(j.deal as usize))
             .unwrap_or("(none)")
             .to_string();
-        *reasons[last.index()].entry(reason).or_default() += 1;
+        *reasons[p].entry(reason).or_default() += 1;
     }
-    let mut out: Vec<Friction> = map
-        .stage_ixs()
-        .filter(|s| dropped[s.index()] > 0)
-        .map(|s| {
-            let i = s.index();
-            let mut rs: Vec<(String, u64)> = std::mem::take(&mut reasons[i]).into_iter().collect();
+    let mut out: Vec<Friction> = (0..n)
+        .filter(|&p| dropped[p] > 0 && map.outcome(path[p]).is_none())
+        .map(|p| {
+            let mut rs: Vec<(String, u64)> = std::mem::take(&mut reasons[p]).into_iter().collect();
             rs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             Friction {
-                stage: map.stage(s).id.clone(),
-                dropped: dropped[i],
-                entered: entered[i],
-                drop_rate: (entered[i] > 0).then(|| dropped[i] as f64 / entered[i] as f64),
+                stage: map.stage(path[p]).id.clone(),
+                dropped: dropped[p],
+                entered: entered[p],
+                drop_rate: (entered[p] > 0).then(|| dropped[p] as f64 / entered[p] as f64),
                 reasons: rs,
             }
         })
@@ -277,7 +280,12 @@ mod tests {
         let map = test_map();
         let h = history(&events);
         let js = Journeys::build(&map, &h, day(4.0));
-        let ts = triggers(&map, &h, &js, &crate::attributes::comparable(&h, &js).columns);
+        let ts = triggers(
+            &map,
+            &h,
+            &js,
+            &crate::attributes::comparable(&h, &js).columns,
+        );
         let q = ts.iter().find(|t| t.stage == "qualify").unwrap();
         assert_eq!((q.decided, q.advanced), (12, 6));
         let got: Vec<String> = q

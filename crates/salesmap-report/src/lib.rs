@@ -22,13 +22,15 @@ pub mod sentences;
 
 use std::fmt;
 
-use salesmap_core::analysis::{Analysis, AnalyzeError, AnalyzeOptions, analyze};
-use salesmap_core::calendar::{Day, DayRange, Period, civil_from_days, day_of, days_from_civil};
+use salesmap_core::aging::AgingOptions;
+use salesmap_core::analysis::{Analysis, AnalyzeError, AnalyzeOptions, analyze_journeys, journeys};
+use salesmap_core::calendar::{Day, Period, day_of};
 use salesmap_core::history::{History, Micros};
 use salesmap_core::journey::Journeys;
 use salesmap_core::map::Map;
 use salesmap_core::plan::{
-    Overrides, Plan, PlanInputs, PlanRequest, goal_quota, measure_inputs, plan,
+    Overrides, Plan, PlanInputs, PlanRequest, PlanWindow, goal_quota, measure_inputs, plan,
+    plan_window,
 };
 use salesmap_core::spread::{StageSpread, cycle_days, stage_spreads};
 use salesmap_core::trend::{MonthFigures, by_close_month};
@@ -57,9 +59,12 @@ pub struct ReportOptions {
     /// First day of the plan; `None` is the first day of the month after `as_of`.
     pub plan_start: Option<Day>,
     /// Last day of the plan; `None` is the goal's deadline when it falls after the start,
-    /// else the day before the start's anniversary.
+    /// else the day before the start's anniversary (the page says which):
+    /// [`salesmap_core::plan::plan_window`], as `salesmap plan` decides it.
     pub plan_deadline: Option<Day>,
     pub plan_period: Period,
+    /// Which open deals are aged, and whether they still count.
+    pub aging: AgingOptions,
 }
 
 impl ReportOptions {
@@ -74,6 +79,7 @@ impl ReportOptions {
             plan_start: None,
             plan_deadline: None,
             plan_period: Period::Month,
+            aging: AgingOptions::default(),
         }
     }
 }
@@ -81,6 +87,7 @@ impl ReportOptions {
 /// A made plan with what it was made from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedQuota {
+    pub window: PlanWindow,
     pub request: PlanRequest,
     pub inputs: PlanInputs,
     pub plan: Plan,
@@ -103,8 +110,12 @@ impl Measurements {
         history: &History,
         options: &ReportOptions,
     ) -> Result<Measurements, AnalyzeError> {
-        let analysis = analyze(map, history, &AnalyzeOptions::as_of(options.as_of))?;
-        let journeys = Journeys::build(map, history, options.as_of);
+        let analyze_options = AnalyzeOptions {
+            aging: options.aging,
+            ..AnalyzeOptions::as_of(options.as_of)
+        };
+        let (journeys, aging) = journeys(map, history, &analyze_options);
+        let analysis = analyze_journeys(map, history, &journeys, aging, &analyze_options)?;
         let plan = plan_quota(map, &journeys, &analysis, options);
         Ok(Measurements {
             spreads: stage_spreads(map, &journeys),
@@ -133,6 +144,7 @@ fn plan_quota(
     let overrides = Overrides {
         min_n: PLAN_MIN_N,
         deal_size: options.deal_size,
+        credit_aged: options.aging.credit_aged,
         ..Overrides::default()
     };
     let inputs = measure_inputs(
@@ -148,23 +160,18 @@ fn plan_quota(
         .goal
         .as_ref()
         .and_then(|g| g.deadline.as_deref())
-        .and_then(salesmap_core::calendar::parse_date)
-        .filter(|&d| d >= start);
-    let deadline = options.plan_deadline.or(goal_deadline).unwrap_or_else(|| {
-        let (y, m, d) = civil_from_days(start);
-        days_from_civil(y + 1, m, d) - 1
-    });
+        .and_then(salesmap_core::calendar::parse_date);
+    let window =
+        plan_window(start, options.plan_deadline, goal_deadline).map_err(|e| e.to_string())?;
     let request = PlanRequest {
         quota,
         quota_in_deals,
-        range: DayRange {
-            start,
-            end: deadline + 1,
-        },
+        range: window.range,
         period: options.plan_period,
     };
     let plan = plan(map, &inputs, &request).map_err(|e| e.to_string())?;
     Ok(PlannedQuota {
+        window,
         request,
         inputs,
         plan,

@@ -79,17 +79,14 @@ impl Lang {
         }
     }
 
-    /// A share as a percentage: `41%`, or `0.5%` below one percent.
+    /// A share as a percentage: `41%`; decimals where whole percents would read 0 % or
+    /// 100 % (`0.4%`, `99.8%`), as `salesmap_core::display::percent_decimals` says.
     pub fn pct(self, v: Option<f64>) -> String {
         match v {
-            Some(v) if v.is_finite() => {
-                let p = v * 100.0;
-                if p != 0.0 && p.abs() < 1.0 {
-                    format!("{}%", self.num(p, 1))
-                } else {
-                    format!("{}%", self.num(p, 0))
-                }
-            }
+            Some(v) if v.is_finite() => format!(
+                "{}%",
+                self.num(v * 100.0, salesmap_core::display::percent_decimals(v))
+            ),
             _ => DASH.to_string(),
         }
     }
@@ -319,6 +316,14 @@ pub struct Words {
     pub cumulative: &'static str,
     pub open_now: &'static str,
     pub stale: &'static str,
+    pub went_on: &'static str,
+    pub customers_now: &'static str,
+    pub first_move: &'static str,
+    pub aged_deals: &'static str,
+    pub live_open: &'static str,
+    pub excluded_title: &'static str,
+    pub outcome_name: &'static str,
+    pub outcome_values: &'static str,
     pub won_marker: &'static str,
     // Times.
     pub times_title: &'static str,
@@ -436,7 +441,7 @@ pub static EN: Words = Words {
     churn: "Client churn",
     handoffs: "Hand-offs between owners",
     funnel_title: "Funnel and drop-off",
-    funnel_note: "Deals that reached each stage of the main path (a stage counts as passed when a deal reached a later one), split by what happened next.",
+    funnel_note: "Deals that entered each stage of the main path, as recorded, split by what happened next: moved on to the next stage (at any time), went further another way (skipping the next stage), dropped out (lost or disqualified with this as the furthest stage reached) or still open. Won deals after the sale are customers, not open pipeline.",
     stage: "Stage",
     reached: "Reached",
     moved_on: "Moved on",
@@ -446,6 +451,14 @@ pub static EN: Words = Words {
     cumulative: "From start",
     open_now: "Open now",
     stale: "Stale",
+    went_on: "Went on another way",
+    customers_now: "Customers now",
+    first_move: "Went there first",
+    aged_deals: "aged",
+    live_open: "live",
+    excluded_title: "Left out of the comparison (the outcome itself or written at the close)",
+    outcome_name: "its name says it is the outcome",
+    outcome_values: "each value goes with one outcome",
     won_marker: "won milestone",
     times_title: "Time in stage",
     times_note: "Completed stays in each stage. Box: middle half of deals (25th to 75th percentile); line: median; whiskers: 10th to 90th percentile; red tick: the stage's target days. Log scale.",
@@ -464,7 +477,7 @@ pub static EN: Words = Words {
     closed: "closed",
     no_closes: "No deal has closed yet.",
     asis_title: "As-is beside the designed map",
-    asis_note: "How the history uses each designed transition, and the moves it makes that the map lacks.",
+    asis_note: "Where the deals that reached each stage went first (the shares out of one stage add up to at most 100 %; the map's edges show the same shares), how often each move was made, re-entries included, and the moves the history makes that the map lacks.",
     designed: "Designed transitions",
     as_is_moves: "What the history does instead",
     transition: "Transition",
@@ -562,7 +575,7 @@ pub static KO: Words = Words {
     churn: "고객 이탈률",
     handoffs: "담당자 간 인계",
     funnel_title: "퍼널과 이탈",
-    funnel_note: "주 경로의 각 단계에 도달한 거래 수(뒤 단계에 도달했다면 앞 단계도 지난 것으로 셉니다)와 그다음에 일어난 일.",
+    funnel_note: "주 경로의 각 단계에 기록상 진입한 거래 수와 그다음에 일어난 일: 다음 단계로 진행(시점 무관), 다음 단계를 건너뛰고 진행, 이탈(이 단계가 도달한 가장 먼 단계이고 실주나 부적격으로 종결), 진행 중. 수주 후 단계의 거래는 진행 중 파이프라인이 아니라 고객으로 셉니다.",
     stage: "단계",
     reached: "도달",
     moved_on: "다음 단계로",
@@ -572,6 +585,14 @@ pub static KO: Words = Words {
     cumulative: "시작 대비",
     open_now: "현재 진행",
     stale: "지연",
+    went_on: "다른 경로로 진행",
+    customers_now: "현재 고객",
+    first_move: "첫 이동 비율",
+    aged_deals: "노후",
+    live_open: "유효",
+    excluded_title: "비교에서 제외한 속성(결과 자체이거나 종결 때 기록됨)",
+    outcome_name: "이름이 결과를 뜻합니다",
+    outcome_values: "값마다 결과가 하나로 정해집니다",
     won_marker: "수주 마일스톤",
     times_title: "단계별 체류 시간",
     times_note: "각 단계에서 끝난 체류 기간. 상자: 가운데 절반(25~75 백분위), 선: 중앙값, 수염: 10~90 백분위, 빨간 눈금: 단계 목표 일수. 로그 눈금.",
@@ -590,7 +611,7 @@ pub static KO: Words = Words {
     closed: "종결",
     no_closes: "아직 종결된 거래가 없습니다.",
     asis_title: "실제 흐름과 설계된 맵",
-    asis_note: "이력이 설계된 각 전환을 얼마나 쓰는지, 그리고 맵에 없는 이동.",
+    asis_note: "각 단계에 도달한 거래가 처음 어디로 갔는지(한 단계에서 나가는 비율의 합은 100 % 이하이며 맵의 화살표와 같은 값), 재진입을 포함한 이동 횟수, 그리고 맵에 없는 이동.",
     designed: "설계된 전환",
     as_is_moves: "실제로 일어난 다른 이동",
     transition: "전환",

@@ -14,7 +14,7 @@ use salesmap_core::analysis::{days_label, overlay};
 use salesmap_core::findings::findings;
 use salesmap_core::history::MICROS_PER_DAY;
 use salesmap_core::map::{Map, Metric};
-use salesmap_core::plan::{Figure, Source};
+use salesmap_core::plan::{Figure, Source, WindowSource};
 use salesmap_render::{RenderOptions, render_svg};
 
 use crate::charts::{self, BoxRow, Chart, FunnelBar, Marker, MonthPoint};
@@ -266,20 +266,32 @@ impl Page<'_> {
             ),
         };
         let status = self.kpi_status(Metric::WinRate);
-        self.tile(w.win_rate, &l.pct(a.win_rate.by_count), &sub, status);
+        match (a.win_rate.by_count, &a.win_rate.absent) {
+            (None, Some(why)) => {
+                self.tile(w.win_rate, w.no_data, &self.names.absent(why), None);
+            }
+            (rate, _) => self.tile(w.win_rate, &l.pct(rate), &sub, status),
+        }
         let cycle = a.cycle.days.as_ref();
-        let sub = format!(
-            "p90 {} · n={}",
-            l.days(cycle.map(|d| d.p90)),
-            l.int(a.cycle.won)
-        );
         let status = self.kpi_status(Metric::CycleDays);
-        self.tile(
-            w.median_cycle,
-            &l.days(cycle.map(|d| d.median)),
-            &sub,
-            status,
-        );
+        match (cycle, &a.cycle.absent) {
+            (None, Some(why)) => {
+                self.tile(w.median_cycle, w.no_data, &self.names.absent(why), None);
+            }
+            _ => {
+                let sub = format!(
+                    "p90 {} · n={}",
+                    l.days(cycle.map(|d| d.p90)),
+                    l.int(a.cycle.won)
+                );
+                self.tile(
+                    w.median_cycle,
+                    &l.days(cycle.map(|d| d.median)),
+                    &sub,
+                    status,
+                );
+            }
+        }
         let v = &a.velocity;
         let value = v.per_day.map_or(crate::locale::DASH.to_string(), |d| {
             l.money_short(d, unit.as_deref())
@@ -289,8 +301,19 @@ impl Page<'_> {
             Lang::Ko => format!("하루당 · 진행 중 {}건", l.int(v.open_deals)),
         };
         self.tile(w.velocity, &value, &sub, None);
+        let aged = if a.aging.aged > 0 && !a.aging.credited {
+            format!(
+                " · {} {} {}",
+                l.int(a.aging.aged),
+                w.aged_deals,
+                l.money_short(a.aging.aged_amount, unit.as_deref())
+            )
+        } else {
+            String::new()
+        };
         let sub = format!(
-            "{} {}",
+            "{} {} {}{aged}",
+            w.live_open,
             l.money_short(a.forecast.open_pipeline, unit.as_deref()),
             w.open_pipeline
         );
@@ -374,9 +397,12 @@ impl Page<'_> {
                             .get(l.tag(), &self.map.language)
                             .to_string()
                     });
-                let measured = self
-                    .names
-                    .metric_value(g.metric, g.measured, unit.as_deref());
+                let measured = match (&g.measured, &g.absent) {
+                    (None, Some(why)) => format!("{} ({})", w.no_data, self.names.absent(why)),
+                    _ => self
+                        .names
+                        .metric_value(g.metric, g.measured, unit.as_deref()),
+                };
                 let target = self
                     .names
                     .metric_value(g.metric, Some(g.target), unit.as_deref());
@@ -425,12 +451,23 @@ impl Page<'_> {
                     Some(false) => ("bad", w.missed),
                     None => ("none", w.no_data),
                 };
+                let measured = match (k.measured, &k.absent) {
+                    (Some(v), _) => {
+                        Cell::num(
+                            self.names
+                                .metric_against(k.metric, v, k.target, unit.as_deref()),
+                        )
+                    }
+                    (None, Some(why)) => Cell::Html(format!(
+                        "{}<small>{}</small>",
+                        escape(w.no_data),
+                        escape(&self.names.absent(why))
+                    )),
+                    (None, None) => Cell::num(w.no_data.to_string()),
+                };
                 t.row(vec![
                     Cell::text(self.names.kpi(i, k)),
-                    Cell::num(
-                        self.names
-                            .metric_value(k.metric, k.measured, unit.as_deref()),
-                    ),
+                    measured,
                     Cell::num(format!(
                         "{dir}{}",
                         self.names
@@ -467,13 +504,16 @@ impl Page<'_> {
             }
             facts.push(s);
         }
-        facts.push(format!(
-            "{}: {} ({} / n={})",
-            w.churn,
-            l.pct(a.churn.churn_rate),
-            l.int(a.churn.churned),
-            l.int(a.churn.customers)
-        ));
+        facts.push(match (&a.churn.churn_rate, &a.churn.absent) {
+            (None, Some(why)) => format!("{}: {} ({})", w.churn, w.no_data, self.names.absent(why)),
+            _ => format!(
+                "{}: {} ({} / n={})",
+                w.churn,
+                l.pct(a.churn.churn_rate),
+                l.int(a.churn.churned),
+                l.int(a.churn.customers)
+            ),
+        });
         self.out.push_str("<ul class=\"facts\">");
         for f in &facts {
             let _ = write!(self.out, "<li>{}</li>", escape(f));
@@ -514,7 +554,7 @@ impl Page<'_> {
         self.h2("funnel", w.funnel_title, Some(w.funnel_note));
         let won = self.map.won_stage().map(|s| self.map.stage(s).id.clone());
         let bars: Vec<FunnelBar> = a
-            .funnel_implied
+            .funnel_strict
             .stages
             .iter()
             .map(|s| FunnelBar {
@@ -547,24 +587,28 @@ impl Page<'_> {
             (w.stage, false),
             (w.reached, true),
             (w.moved_on, true),
+            (w.went_on, true),
             (w.dropped, true),
             (w.still_open, true),
             (w.conversion, true),
             (w.cumulative, true),
             (w.open_now, true),
             (w.stale, true),
+            (w.customers_now, true),
         ]);
-        for s in &a.funnel_implied.stages {
+        for s in &a.funnel_strict.stages {
             t.row(vec![
                 Cell::text(self.names.stage(&s.stage)),
                 Cell::num(l.int(s.reached)),
                 Cell::num(l.int(s.converted)),
+                Cell::num(l.int(s.skipped)),
                 Cell::num(l.int(s.dropped)),
-                Cell::num(l.int(s.open + s.skipped)),
+                Cell::num(l.int(s.open)),
                 Cell::num(l.pct(s.conversion)),
                 Cell::num(l.pct(s.cumulative)),
                 Cell::num(l.int(s.open_now)),
                 Cell::num(l.int(s.stale)),
+                Cell::num(l.int(s.customers_now)),
             ]);
         }
         t.write(&mut self.out);
@@ -743,9 +787,9 @@ impl Page<'_> {
         let _ = write!(self.out, "<h3>{}</h3>", escape(w.designed));
         let mut t = Table::new(&[
             (w.transition, false),
+            (w.first_move, true),
             (w.deals_col, true),
             (w.moves, true),
-            (w.conversion, true),
         ])
         .class("compact");
         for u in &asis.designed {
@@ -755,9 +799,9 @@ impl Page<'_> {
                     "<span class=\"{class}\">{}</span>",
                     escape(&self.names.transition(&u.from, &u.to))
                 )),
+                Cell::num(self.share_of(u)),
                 Cell::num(l.int(u.deals)),
                 Cell::num(l.int(u.moves)),
-                Cell::num(l.pct(u.conversion)),
             ]);
         }
         t.write(&mut self.out);
@@ -766,11 +810,17 @@ impl Page<'_> {
         if asis.not_in_map.is_empty() {
             self.p("empty", w.none);
         } else {
-            let mut t = Table::new(&[(w.transition, false), (w.deals_col, true), (w.moves, true)])
-                .class("compact");
+            let mut t = Table::new(&[
+                (w.transition, false),
+                (w.first_move, true),
+                (w.deals_col, true),
+                (w.moves, true),
+            ])
+            .class("compact");
             for u in asis.not_in_map.iter().take(15) {
                 t.row(vec![
                     Cell::text(self.names.transition(&u.from, &u.to)),
+                    Cell::num(self.share_of(u)),
                     Cell::num(l.int(u.deals)),
                     Cell::num(l.int(u.moves)),
                 ]);
@@ -806,6 +856,20 @@ impl Page<'_> {
         }
         self.out.push_str("</div></div>");
         self.end_section();
+    }
+
+    /// A move's first-move share as the map's edges show it: `35% of 316`.
+    fn share_of(&self, u: &salesmap_core::conformance::MoveUse) -> String {
+        let l = self.lang;
+        match (u.share, l) {
+            (Some(share), Lang::En) => {
+                format!("{} of {}", l.pct(Some(share)), l.int(u.reached_from))
+            }
+            (Some(share), Lang::Ko) => {
+                format!("{}건 중 {}", l.int(u.reached_from), l.pct(Some(share)))
+            }
+            (None, _) => crate::locale::DASH.to_string(),
+        }
     }
 
     fn conformance(&mut self) {
@@ -956,6 +1020,31 @@ impl Page<'_> {
         self.end_section();
     }
 
+    /// The attributes left out of fast vs slow and triggers, one line each.
+    fn excluded(&self) -> Vec<String> {
+        use salesmap_core::attributes::Exclusion;
+        let w = self.w;
+        self.m
+            .analysis
+            .excluded_attributes
+            .iter()
+            .map(|e| {
+                let why = match &e.reason {
+                    Exclusion::OutcomeName => w.outcome_name.to_string(),
+                    Exclusion::DeterminesOutcome { values } => {
+                        let shown: Vec<String> = values
+                            .iter()
+                            .take(4)
+                            .map(|(v, class, n)| format!("{v} → {class} ({})", self.lang.int(*n)))
+                            .collect();
+                        format!("{}: {}", w.outcome_values, shown.join(", "))
+                    }
+                };
+                format!("{}: {} ({why})", w.excluded_title, e.attribute)
+            })
+            .collect()
+    }
+
     fn triggers(&mut self) {
         let (w, l) = (self.w, self.lang);
         let a = &self.m.analysis;
@@ -987,6 +1076,15 @@ impl Page<'_> {
             ]);
         }
         t.write(&mut self.out);
+        // Shown here, where every report has it, for fast vs slow as well.
+        let excluded = self.excluded();
+        if !excluded.is_empty() {
+            self.out.push_str("<ul class=\"facts\">");
+            for e in &excluded {
+                let _ = write!(self.out, "<li>{}</li>", escape(e));
+            }
+            self.out.push_str("</ul>");
+        }
         let _ = write!(self.out, "<h3>{}</h3>", escape(w.friction));
         if a.friction.is_empty() {
             self.p("empty", w.none);
@@ -1056,7 +1154,9 @@ impl Page<'_> {
             self.source(&p.deal_size)
         );
         let win_from = self.names.stage(&p.win_rate_from);
-        let lines = match l {
+        let aged: u64 = planned.inputs.aged_now.iter().sum();
+        let closed = &self.m.analysis.win_rate;
+        let mut lines = match l {
             Lang::En => vec![
                 format!("Quota: {quota} won from {from} to {to}."),
                 format!(
@@ -1084,6 +1184,51 @@ impl Page<'_> {
                 ),
             ],
         };
+        // Why the plan covers these days, when it is not the goal's deadline.
+        match (&planned.window.source, l) {
+            (WindowSource::GoalPassed { deadline }, Lang::En) => lines.insert(
+                1,
+                format!("The goal's deadline {deadline} is before the plan's start, so the year from the start is planned."),
+            ),
+            (WindowSource::GoalPassed { deadline }, Lang::Ko) => lines.insert(
+                1,
+                format!("목표 기한 {deadline}이 계획 시작 전이므로 시작일부터 1년을 계획합니다."),
+            ),
+            (WindowSource::OneYear, Lang::En) => lines.insert(
+                1,
+                "The goal has no deadline, so the year from the start is planned.".to_string(),
+            ),
+            (WindowSource::OneYear, Lang::Ko) => {
+                lines.insert(1, "목표에 기한이 없어 시작일부터 1년을 계획합니다.".to_string())
+            }
+            _ => {}
+        }
+        if aged > 0 {
+            lines.push(match l {
+                Lang::En => format!(
+                    "{} aged open deals on the path (open longer than the aging limit) are not counted as pipeline.",
+                    l.int(aged)
+                ),
+                Lang::Ko => format!(
+                    "경로상의 노후 거래 {}건(노후 기준보다 오래 열린 거래)은 파이프라인으로 세지 않습니다.",
+                    l.int(aged)
+                ),
+            });
+        }
+        // The plan's win rate is a product of path conversions; the glance tile's is won /
+        // closed. Both are on the page, so say why they differ.
+        if let Some(r) = closed.by_count {
+            lines.push(match l {
+                Lang::En => format!(
+                    "The win rate at the top of the page, {}, counts closed deals only (won / (won + lost)); the plan's counts deals still open as not yet won.",
+                    l.pct(Some(r))
+                ),
+                Lang::Ko => format!(
+                    "페이지 위쪽의 승률 {}은 종결된 거래만 셉니다(수주 / (수주 + 실주)). 계획의 승률은 아직 진행 중인 거래를 수주 전으로 셉니다.",
+                    l.pct(Some(r))
+                ),
+            });
+        }
         self.out.push_str("<div class=\"card plan-summary\">");
         for line in &lines {
             self.p("", line);
@@ -1118,8 +1263,8 @@ impl Page<'_> {
                     escape(&l.num(s.days_to_won.value, 0)),
                     escape(&self.source(&s.days_to_won))
                 )),
-                Cell::num(l.num(s.needed.ceil(), 0)),
-                Cell::num(l.num(s.needed_before_start.ceil(), 0)),
+                Cell::num(l.int(s.needed_whole)),
+                Cell::num(l.int(s.before_start_whole)),
                 Cell::num(
                     s.touches
                         .map_or(crate::locale::DASH.to_string(), |t| l.num(t.ceil(), 0)),
@@ -1137,8 +1282,8 @@ impl Page<'_> {
         let mut t = Table::new(&header).class("plan");
         for s in &p.stages {
             let mut row = vec![Cell::text(self.names.stage(&s.stage))];
-            for v in &s.per_period {
-                row.push(Cell::num(l.num(v.ceil(), 0)));
+            for v in &s.per_period_whole {
+                row.push(Cell::num(l.int(*v)));
             }
             t.row(row);
         }

@@ -7,7 +7,9 @@
 //! place of ids; a key of an unknown shape is shown as it is, never dropped. Tests hold the
 //! shapes the analytics write to the ones read here.
 
+use salesmap_core::absent::Absent;
 use salesmap_core::conformance::DeviationKind;
+use salesmap_core::display::decimals_against;
 use salesmap_core::findings::Finding;
 use salesmap_core::kpi::KpiResult;
 use salesmap_core::map::{Map, Metric};
@@ -86,6 +88,62 @@ impl Namer<'_> {
             Metric::SalesVelocity => match l {
                 Lang::En => format!("{} / day", l.money(v, unit)),
                 Lang::Ko => format!("하루 {}", l.money(v, unit)),
+            },
+        }
+    }
+
+    /// A metric's value next to its target, with as many decimals as it takes to sit on the
+    /// same side of the target as the exact value (14.4 days against ≤ 14, not 14).
+    pub fn metric_against(&self, m: Metric, v: f64, target: f64, unit: Option<&str>) -> String {
+        let l = self.lang;
+        let d = |scale: f64, min: usize| decimals_against(v, target, scale, min);
+        match m {
+            Metric::WinRate | Metric::Conversion | Metric::ChurnRate | Metric::RetentionRate => {
+                format!("{}%", l.num(v * 100.0, d(100.0, 0)))
+            }
+            Metric::CycleDays => {
+                let n = l.num(v, d(1.0, usize::from(v.abs() < 10.0)));
+                match l {
+                    Lang::En => format!("{n} d"),
+                    Lang::Ko => format!("{n}일"),
+                }
+            }
+            Metric::FirstResponseHours | Metric::HandoffHours => {
+                let n = l.num(v, d(1.0, 1));
+                match l {
+                    Lang::En => format!("{n} h"),
+                    Lang::Ko => format!("{n}시간"),
+                }
+            }
+            _ => self.metric_value(m, Some(v), unit),
+        }
+    }
+
+    /// Why a figure is absent, in the report's language.
+    pub fn absent(&self, a: &Absent) -> String {
+        match self.lang {
+            Lang::En => a.english(),
+            Lang::Ko => match a {
+                Absent::NoClosedDeals => "아직 수주나 실주로 종결된 거래가 없습니다".into(),
+                Absent::NoLossesRecorded { won } => format!(
+                    "이력에 수주 {won}건만 있고 실주가 하나도 없습니다. 실주가 내보내기에 없으므로 승률은 100 %로 잘못 보입니다"
+                ),
+                Absent::NoWonDeals => "수주한 거래가 없습니다".into(),
+                Absent::NoCycleStart { won } => {
+                    format!("수주 {won}건 모두 수주 전 단계 기록이 없습니다(종결만 기록됨)")
+                }
+                Absent::NoChurnOutcome => "맵에 이탈(churned) 결과가 없습니다".into(),
+                Absent::NoChurnRecorded { customers } => format!(
+                    "이력에 이탈 결과로 들어간 거래가 없습니다(고객 {customers}건): 이탈이 기록되지 않습니다"
+                ),
+                Absent::NoCustomers => "수주 마일스톤에 도달한 거래가 없습니다".into(),
+                Absent::StageNotInHistory { stage } => {
+                    format!("이력에 `{}` 단계 진입이 없습니다", self.stage(stage))
+                }
+                Absent::NoTouches => "이력에 활동(터치)이 없습니다".into(),
+                Absent::NoHandoffs => "단계 사이에 담당자가 바뀐 거래가 없습니다".into(),
+                Absent::NoAmounts => "금액이 있는 수주 거래가 없습니다".into(),
+                Absent::NoOpenDeals => "진행 중인 거래가 없습니다".into(),
             },
         }
     }

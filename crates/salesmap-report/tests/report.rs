@@ -149,60 +149,60 @@ fn outline_english() {
     check_outline(
         Lang::En,
         expect![[r#"
-        section #glance
-          h2 At a glance
-            tiles: Won revenue · Win rate · Median sales cycle · Sales velocity · Open deals · Deals that follow the map
-          h3 What to fix first
-            findings: 5
-        section #map
-          h2 The process map, measured
-            chart: B2B sales process
-        section #kpis
-          h2 Goal and KPIs
-            table [KPI | Measured | Target | n | Status] × 6
-          h3 Hand-offs between owners
-            table [Transition |  | Median | p90 | n] × 6
-        section #funnel
-          h2 Funnel and drop-off
-            chart: Deals reaching each stage of the main path
-            table [Stage | Reached | Moved on | Dropped | Still open | To next | From start | Open now | Stale] × 14
-        section #times
-          h2 Time in stage
-            chart: Days in each stage, completed stays
-            table [Stage | n | Median | p75 | p90 | Target | Over target | Open stays] × 15
-          h3 Sales cycle
-            chart: Sales cycle of won deals: median 63 d, p75 75 d, p90 109 d (n=66)
-        section #trends
-          h2 Win rate and velocity over time
-            chart: Win rate by month of close
-            chart: Sales velocity by month (amount per day)
-        section #as-is
-          h2 As-is beside the designed map
-          h3 Designed transitions
-            table [Transition | Deals | Moves | To next] × 23
-          h3 Moves not in the map
-            table [Transition | Deals | Moves] × 1
-          h3 Transitions nobody used
-        section #conformance
-          h2 Conformance and deviations
-            table [Deviation | Kind | Deals | Examples] × 11
-        section #fast-slow
-          h2 Fast vs slow won deals
-            table [Feature | Fast | Slow | ×] × 8
-          h3 Median days per stage
-            table [Stage | Fast | Slow] × 9
-        section #triggers
-          h2 Triggers and friction
-            table [Stage | Advance | Strongest lifts] × 9
-          h3 Friction
-            table [Stage | Dropped | Reached | Drop rate | Top reasons] × 5
-        section #plan
-          h2 Reverse-funnel plan
-            table [Stage | Rate to next | To won | Days to won | Needed | Already late | Touches] × 10
-          h3 Entries needed per period
-            table [Stage | Jan &#39;27 | Feb &#39;27 | Mar &#39;27 | Apr &#39;27 | May &#39;27 | Jun &#39;27 | Jul &#39;27 | Aug &#39;27 | Sep &#39;27 | Oct &#39;27 | Nov &#39;27 | Dec &#39;27] × 10
-          h2 How to read this report
-    "#]],
+            section #glance
+              h2 At a glance
+                tiles: Won revenue · Win rate · Median sales cycle · Sales velocity · Open deals · Deals that follow the map
+              h3 What to fix first
+                findings: 5
+            section #map
+              h2 The process map, measured
+                chart: B2B sales process
+            section #kpis
+              h2 Goal and KPIs
+                table [KPI | Measured | Target | n | Status] × 6
+              h3 Hand-offs between owners
+                table [Transition |  | Median | p90 | n] × 6
+            section #funnel
+              h2 Funnel and drop-off
+                chart: Deals reaching each stage of the main path
+                table [Stage | Reached | Moved on | Went on another way | Dropped | Still open | To next | From start | Open now | Stale | Customers now] × 14
+            section #times
+              h2 Time in stage
+                chart: Days in each stage, completed stays
+                table [Stage | n | Median | p75 | p90 | Target | Over target | Open stays] × 15
+              h3 Sales cycle
+                chart: Sales cycle of won deals: median 63 d, p75 75 d, p90 109 d (n=66)
+            section #trends
+              h2 Win rate and velocity over time
+                chart: Win rate by month of close
+                chart: Sales velocity by month (amount per day)
+            section #as-is
+              h2 As-is beside the designed map
+              h3 Designed transitions
+                table [Transition | Went there first | Deals | Moves] × 23
+              h3 Moves not in the map
+                table [Transition | Went there first | Deals | Moves] × 1
+              h3 Transitions nobody used
+            section #conformance
+              h2 Conformance and deviations
+                table [Deviation | Kind | Deals | Examples] × 11
+            section #fast-slow
+              h2 Fast vs slow won deals
+                table [Feature | Fast | Slow | ×] × 8
+              h3 Median days per stage
+                table [Stage | Fast | Slow] × 9
+            section #triggers
+              h2 Triggers and friction
+                table [Stage | Advance | Strongest lifts] × 9
+              h3 Friction
+                table [Stage | Dropped | Reached | Drop rate | Top reasons] × 6
+            section #plan
+              h2 Reverse-funnel plan
+                table [Stage | Rate to next | To won | Days to won | Needed | Already late | Touches] × 10
+              h3 Entries needed per period
+                table [Stage | Jan &#39;27 | Feb &#39;27 | Mar &#39;27 | Apr &#39;27 | May &#39;27 | Jun &#39;27 | Jul &#39;27 | Aug &#39;27 | Sep &#39;27 | Oct &#39;27 | Nov &#39;27 | Dec &#39;27] × 10
+              h2 How to read this report
+        "#]],
     );
 }
 
@@ -211,60 +211,60 @@ fn outline_korean() {
     check_outline(
         Lang::Ko,
         expect![[r#"
-        section #glance
-          h2 한눈에 보기
-            tiles: 수주 매출 · 승률 · 영업 주기 중앙값 · 영업 속도 · 진행 중 거래 · 맵을 따르는 거래
-          h3 먼저 고칠 점
-            findings: 5
-        section #map
-          h2 측정값을 얹은 프로세스 맵
-            chart: B2B 영업 프로세스
-        section #kpis
-          h2 목표와 KPI
-            table [KPI | 측정값 | 목표 | n | 상태] × 6
-          h3 담당자 간 인계
-            table [전환 |  | 중앙값 | p90 | n] × 6
-        section #funnel
-          h2 퍼널과 이탈
-            chart: 주 경로 단계별 도달 거래
-            table [단계 | 도달 | 다음 단계로 | 이탈 | 진행 중 | 다음 단계 전환율 | 시작 대비 | 현재 진행 | 지연] × 14
-        section #times
-          h2 단계별 체류 시간
-            chart: 단계별 체류 일수(끝난 체류)
-            table [단계 | n | 중앙값 | p75 | p90 | 목표 | 목표 초과 | 진행 중 체류] × 15
-          h3 영업 주기
-            chart: 수주 거래의 영업 주기: 중앙값 63일, p75 75일, p90 109일 (n=66)
-        section #trends
-          h2 월별 승률과 영업 속도
-            chart: 종결 월별 승률
-            chart: 월별 영업 속도(하루당 금액)
-        section #as-is
-          h2 실제 흐름과 설계된 맵
-          h3 설계된 전환
-            table [전환 | 거래 수 | 이동 수 | 다음 단계 전환율] × 23
-          h3 맵에 없는 이동
-            table [전환 | 거래 수 | 이동 수] × 1
-          h3 아무도 쓰지 않은 전환
-        section #conformance
-          h2 적합도와 편차
-            table [편차 | 유형 | 거래 수 | 예시] × 11
-        section #fast-slow
-          h2 빠른 수주와 느린 수주
-            table [특징 | 빠른 거래 | 느린 거래 | ×] × 8
-          h3 단계별 체류 일수 중앙값
-            table [단계 | 빠른 거래 | 느린 거래] × 9
-        section #triggers
-          h2 촉진 요인과 마찰
-            table [단계 | 진행률 | 가장 큰 향상] × 9
-          h3 마찰
-            table [단계 | 이탈 | 도달 | 이탈률 | 주요 사유] × 5
-        section #plan
-          h2 역산 퍼널 계획
-            table [단계 | 다음 단계 전환율 | 수주까지 | 수주까지 일수 | 필요 | 이미 늦음 | 접점] × 10
-          h3 기간별 필요 진입 건수
-            table [단계 | 27.1월 | 27.2월 | 27.3월 | 27.4월 | 27.5월 | 27.6월 | 27.7월 | 27.8월 | 27.9월 | 27.10월 | 27.11월 | 27.12월] × 10
-          h2 보고서 읽는 법
-    "#]],
+            section #glance
+              h2 한눈에 보기
+                tiles: 수주 매출 · 승률 · 영업 주기 중앙값 · 영업 속도 · 진행 중 거래 · 맵을 따르는 거래
+              h3 먼저 고칠 점
+                findings: 5
+            section #map
+              h2 측정값을 얹은 프로세스 맵
+                chart: B2B 영업 프로세스
+            section #kpis
+              h2 목표와 KPI
+                table [KPI | 측정값 | 목표 | n | 상태] × 6
+              h3 담당자 간 인계
+                table [전환 |  | 중앙값 | p90 | n] × 6
+            section #funnel
+              h2 퍼널과 이탈
+                chart: 주 경로 단계별 도달 거래
+                table [단계 | 도달 | 다음 단계로 | 다른 경로로 진행 | 이탈 | 진행 중 | 다음 단계 전환율 | 시작 대비 | 현재 진행 | 지연 | 현재 고객] × 14
+            section #times
+              h2 단계별 체류 시간
+                chart: 단계별 체류 일수(끝난 체류)
+                table [단계 | n | 중앙값 | p75 | p90 | 목표 | 목표 초과 | 진행 중 체류] × 15
+              h3 영업 주기
+                chart: 수주 거래의 영업 주기: 중앙값 63일, p75 75일, p90 109일 (n=66)
+            section #trends
+              h2 월별 승률과 영업 속도
+                chart: 종결 월별 승률
+                chart: 월별 영업 속도(하루당 금액)
+            section #as-is
+              h2 실제 흐름과 설계된 맵
+              h3 설계된 전환
+                table [전환 | 첫 이동 비율 | 거래 수 | 이동 수] × 23
+              h3 맵에 없는 이동
+                table [전환 | 첫 이동 비율 | 거래 수 | 이동 수] × 1
+              h3 아무도 쓰지 않은 전환
+            section #conformance
+              h2 적합도와 편차
+                table [편차 | 유형 | 거래 수 | 예시] × 11
+            section #fast-slow
+              h2 빠른 수주와 느린 수주
+                table [특징 | 빠른 거래 | 느린 거래 | ×] × 8
+              h3 단계별 체류 일수 중앙값
+                table [단계 | 빠른 거래 | 느린 거래] × 9
+            section #triggers
+              h2 촉진 요인과 마찰
+                table [단계 | 진행률 | 가장 큰 향상] × 9
+              h3 마찰
+                table [단계 | 이탈 | 도달 | 이탈률 | 주요 사유] × 6
+            section #plan
+              h2 역산 퍼널 계획
+                table [단계 | 다음 단계 전환율 | 수주까지 | 수주까지 일수 | 필요 | 이미 늦음 | 접점] × 10
+              h3 기간별 필요 진입 건수
+                table [단계 | 27.1월 | 27.2월 | 27.3월 | 27.4월 | 27.5월 | 27.6월 | 27.7월 | 27.8월 | 27.9월 | 27.10월 | 27.11월 | 27.12월] × 10
+              h2 보고서 읽는 법
+        "#]],
     );
 }
 

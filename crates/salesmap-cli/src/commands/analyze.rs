@@ -18,8 +18,11 @@ use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
 
+use salesmap_core::absent::Absent;
+use salesmap_core::display::{decimals_against, percent};
+
 use super::discover::{load_history, parse_instant, resolve_as_of};
-use super::{Measured, file_name, fit, grouped, load_measured, write_output};
+use super::{AgingArgs, Measured, file_name, fit, grouped, load_measured, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -48,6 +51,8 @@ pub struct Args {
     /// Count a move to the next stage as converted only within this many days.
     #[arg(long, value_name = "DAYS")]
     window: Option<f64>,
+    #[command(flatten)]
+    aging: AgingArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -76,11 +81,19 @@ pub fn run(args: Args) -> u8 {
             return 2;
         }
     };
+    let aging = match args.aging.options() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = AnalyzeOptions {
         as_of,
         window_days: args.window,
         by: args.by.clone(),
         period,
+        aging,
     };
     let analysis = match analyze(&map, &history, &options) {
         Ok(a) => a,
@@ -152,7 +165,7 @@ pub(crate) fn parse_period(s: &str) -> Result<Period, String> {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("-".into(), percent)
 }
 
 fn days(v: Option<f64>) -> String {
@@ -160,18 +173,45 @@ fn days(v: Option<f64>) -> String {
 }
 
 fn metric_value(metric: Metric, v: Option<f64>) -> String {
-    let Some(v) = v else {
-        return "not measurable".into();
-    };
+    match v {
+        Some(v) => metric_against(metric, v, None),
+        None => "no data".into(),
+    }
+}
+
+/// `v` in `metric`'s unit; next to a `target`, with as many decimals as it takes to sit on
+/// the same side of it as the exact value does.
+fn metric_against(metric: Metric, v: f64, target: Option<f64>) -> String {
+    let against =
+        |scale: f64, min: usize| target.map_or(min, |t| decimals_against(v, t, scale, min));
     match metric {
         Metric::WinRate | Metric::Conversion | Metric::ChurnRate | Metric::RetentionRate => {
-            pct(Some(v))
+            match target {
+                Some(_) => format!("{:.*}%", against(100.0, 0), v * 100.0),
+                None => percent(v),
+            }
         }
-        Metric::CycleDays => format!("{} d", days_label(v)),
-        Metric::FirstResponseHours | Metric::HandoffHours => format!("{v:.1} h"),
-        Metric::WonDeals => grouped(v),
-        Metric::WonRevenue | Metric::AverageDealSize => grouped(v),
+        Metric::CycleDays => match target {
+            Some(_) => format!("{:.*} d", against(1.0, usize::from(v < 10.0)), v),
+            None => format!("{} d", days_label(v)),
+        },
+        Metric::FirstResponseHours | Metric::HandoffHours => {
+            format!("{:.*} h", against(1.0, 1), v)
+        }
+        Metric::WonDeals | Metric::WonRevenue | Metric::AverageDealSize => match target {
+            Some(t) if v.round() == t.round() && v != t => format!("{:.*}", against(1.0, 0), v),
+            _ => grouped(v),
+        },
         Metric::SalesVelocity => format!("{}/day", grouped(v)),
+    }
+}
+
+/// A figure, or "no data (why)".
+fn or_absent(shown: Option<String>, absent: Option<&Absent>) -> String {
+    match (shown, absent) {
+        (Some(s), _) => s,
+        (None, Some(a)) => format!("no data ({})", a.english()),
+        (None, None) => "-".into(),
     }
 }
 
@@ -205,20 +245,29 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
     }
     if let Some(g) = &a.goal {
         let unit = g.unit.as_deref().unwrap_or("");
-        let _ = writeln!(
-            w,
-            "  goal: {} — {} {unit} of {} {unit} ({}, n={} deals){}",
-            g.description,
-            metric_value(g.metric, g.measured),
-            grouped(g.target),
-            pct(g.progress),
-            g.n,
-            match (&g.window, &g.deadline) {
-                (Some((first, last)), _) => format!(", won {first} to {last}"),
-                (None, Some(d)) => format!(", deadline {d}"),
-                (None, None) => String::new(),
-            }
-        );
+        let window = match (&g.window, &g.deadline) {
+            (Some((first, last)), _) => format!(", won {first} to {last}"),
+            (None, Some(d)) => format!(", deadline {d}"),
+            (None, None) => String::new(),
+        };
+        let _ = match (g.measured, &g.absent) {
+            (Some(m), _) => writeln!(
+                w,
+                "  goal: {} — {} {unit} of {} {unit} ({}, n={} deals){window}",
+                g.description,
+                metric_against(g.metric, m, None),
+                grouped(g.target),
+                pct(g.progress),
+                g.n,
+            ),
+            (None, absent) => writeln!(
+                w,
+                "  goal: {} — {} {unit}: {}{window}",
+                g.description,
+                grouped(g.target),
+                or_absent(None, absent.as_ref()),
+            ),
+        };
     }
     for k in &a.kpis {
         let status = match k.met {
@@ -227,20 +276,34 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             None => "no data",
         };
         let dir = if k.higher_is_better { "≥" } else { "≤" };
-        let _ = writeln!(
-            w,
-            "  {:<7} {} {} (target {dir} {}, n={})",
-            status,
-            fit(&k.name, 48),
-            metric_value(k.metric, k.measured),
-            metric_value(k.metric, Some(k.target)),
-            k.n
-        );
+        let target = metric_against(k.metric, k.target, None);
+        let _ = match k.measured {
+            Some(v) => writeln!(
+                w,
+                "  {:<7} {} {} (target {dir} {target}, n={})",
+                status,
+                fit(&k.name, 48),
+                metric_against(k.metric, v, Some(k.target)),
+                k.n
+            ),
+            None => writeln!(
+                w,
+                "  {:<7} {} — {} (target {dir} {target})",
+                status,
+                fit(&k.name, 48),
+                k.absent
+                    .as_ref()
+                    .map_or("nothing to measure".into(), Absent::english),
+            ),
+        };
     }
 
     let _ = writeln!(
         w,
-        "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)"
+        "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)\n  \
+         conv: of the deals that reached a stage, the share that reached the next one (at any time);\n  \
+         drop: deals that ended lost or disqualified with this as the furthest stage they reached;\n  \
+         open now / stale: open deals (not won) in the stage now / past its target days"
     );
     let _ = writeln!(
         w,
@@ -274,6 +337,27 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             s.stale
         );
     }
+    let customers: Vec<String> = a
+        .funnel_strict
+        .stages
+        .iter()
+        .filter(|s| s.customers_now > 0)
+        .map(|s| {
+            let late = if s.customers_over_target > 0 {
+                format!(", {} past target", s.customers_over_target)
+            } else {
+                String::new()
+            };
+            format!("{} {}{late}", s.stage, s.customers_now)
+        })
+        .collect();
+    if !customers.is_empty() {
+        let _ = writeln!(
+            w,
+            "  after the sale (won deals, not open pipeline), customers now: {}",
+            customers.join("; ")
+        );
+    }
 
     let _ = writeln!(w, "\nTime in stage (completed stays; open stays apart)");
     let _ = writeln!(
@@ -299,11 +383,19 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
 
     let _ = writeln!(w, "\nOutcomes");
     let c = &a.cycle;
+    let unknown = if c.unknown_start > 0 {
+        format!(
+            "; {} won deals left out: no stage entry before the win, so their start is unknown",
+            c.unknown_start
+        )
+    } else {
+        String::new()
+    };
     match &c.days {
         Some(d) => {
             let _ = writeln!(
                 w,
-                "  sales cycle (n={} won): median {}, p75 {}, p90 {}",
+                "  sales cycle (n={} won): median {}, p75 {}, p90 {}{unknown}",
                 c.won,
                 days(Some(d.median)),
                 days(Some(d.p75)),
@@ -311,30 +403,42 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             );
         }
         None => {
-            let _ = writeln!(w, "  sales cycle: no won deals yet (n=0)");
+            let _ = writeln!(w, "  sales cycle: {}", or_absent(None, c.absent.as_ref()));
         }
     }
     let wr = &a.win_rate;
-    let _ = writeln!(
-        w,
-        "  win rate: {} by count (n={} closed: {} won, {} lost); {} by value (n={} with amount)",
-        pct(wr.by_count),
-        wr.won + wr.lost,
-        wr.won,
-        wr.lost,
-        pct(wr.by_value),
-        wr.won_with_amount + wr.lost_with_amount
-    );
+    let _ = match wr.by_count {
+        Some(_) => writeln!(
+            w,
+            "  win rate: {} by count (n={} closed: {} won, {} lost); {} by value (n={} with amount)",
+            pct(wr.by_count),
+            wr.won + wr.lost,
+            wr.won,
+            wr.lost,
+            pct(wr.by_value),
+            wr.won_with_amount + wr.lost_with_amount
+        ),
+        None => writeln!(w, "  win rate: {}", or_absent(None, wr.absent.as_ref())),
+    };
     let v = &a.velocity;
-    let _ = writeln!(
-        w,
-        "  sales velocity: {} per day = {} open × {} average won × {} win rate / {} median cycle",
-        v.per_day.map_or("-".into(), grouped),
-        v.open_deals,
-        v.average_won_amount.map_or("-".into(), grouped),
-        pct(v.win_rate),
-        days(v.median_cycle_days)
-    );
+    let _ = match v.per_day {
+        Some(per_day) => writeln!(
+            w,
+            "  sales velocity: {} per day = {} live open × {} average won × {} win rate / {} median cycle",
+            grouped(per_day),
+            v.open_deals,
+            v.average_won_amount.map_or("-".into(), grouped),
+            pct(v.win_rate),
+            days(v.median_cycle_days)
+        ),
+        None => writeln!(
+            w,
+            "  sales velocity: no data (it needs a win rate, an average won amount and a median cycle: {}, {}, {})",
+            pct(v.win_rate),
+            v.average_won_amount.map_or("-".into(), grouped),
+            days(v.median_cycle_days)
+        ),
+    };
     match &a.first_response {
         Some(f) => {
             let h = f.hours.as_ref();
@@ -357,14 +461,17 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         }
     }
     let ch = &a.churn;
-    let _ = writeln!(
-        w,
-        "  churn: {} ({} of n={} customers); retention {}",
-        pct(ch.churn_rate),
-        ch.churned,
-        ch.customers,
-        pct(ch.retention_rate)
-    );
+    let _ = match ch.churn_rate {
+        Some(_) => writeln!(
+            w,
+            "  churn: {} ({} of n={} customers); retention {}",
+            pct(ch.churn_rate),
+            ch.churned,
+            ch.customers,
+            pct(ch.retention_rate)
+        ),
+        None => writeln!(w, "  churn: {}", or_absent(None, ch.absent.as_ref())),
+    };
     let hs = &a.handoffs;
     if !hs.pairs.is_empty() {
         let src = match &hs.source {
@@ -516,10 +623,11 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             }
         );
     }
+    excluded(w, a);
     if !a.friction.is_empty() {
         let _ = writeln!(
             w,
-            "\nFriction: where deals end (lost or disqualified while in the stage)"
+            "\nFriction: where deals drop out (ended lost or disqualified; the furthest main-path stage they reached)"
         );
     }
     for f in a.friction.iter().take(6) {
@@ -545,10 +653,22 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         w,
         "\nForecast: measured chance of winning from each stage (closed deals), designed in brackets"
     );
-    for s in fc.stages.iter().filter(|s| s.closed > 0 || s.open > 0) {
+    if let Some(why) = &fc.absent {
         let _ = writeln!(
             w,
-            "  {} {:>5} (n={} closed) [{}]  open now {} worth {}",
+            "  no chance is measured: {}; the map's designed probabilities stand in",
+            why.english()
+        );
+    }
+    for s in fc.stages.iter().filter(|s| s.closed > 0 || s.open > 0) {
+        let aged = if s.aged > 0 {
+            format!(" ({} aged)", s.aged)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            w,
+            "  {} {:>5} (n={} closed) [{}]  open now {}{aged} worth {}",
             fit(&s.stage, 22),
             pct(s.measured),
             s.closed,
@@ -557,16 +677,17 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
             grouped(s.open_amount)
         );
     }
+    let live = fc.open_deals - if fc.aged_credited { 0 } else { fc.aged_deals };
     let _ = writeln!(
         w,
-        "  weighted open pipeline: {} of {} open (n={} deals; expected wins {:.1}; {} without amount, {} without probability)",
+        "  weighted open pipeline: {} of {} open (n={live} live deals; expected wins {:.1}; {} without amount, {} without probability)",
         grouped(fc.weighted_pipeline),
         grouped(fc.open_pipeline),
-        fc.open_deals,
         fc.expected_wins,
         fc.without_amount,
         fc.unweighted_deals
     );
+    aging(w, a);
 
     if let Some(b) = &a.breakdown {
         let _ = writeln!(w, "\nBy {}", b.attribute);
@@ -586,6 +707,81 @@ pub(crate) fn report(map: &Map, a: &Analysis, title: &str, as_of: Micros) -> Str
         group_row(w, &p.previous_figures);
     }
     o
+}
+
+/// The aged open deals, apart from the live pipeline.
+fn aging(w: &mut String, a: &Analysis) {
+    use salesmap_core::aging::LimitSource;
+    let g = &a.aging;
+    let limit = match (&g.source, g.limit_days) {
+        (LimitSource::WonCycleP90 { n }, Some(d)) => {
+            format!(
+                "open longer than {} (the 90th percentile of n={n} won cycles)",
+                days(Some(d))
+            )
+        }
+        (LimitSource::LongestWonCycle { n }, Some(d)) => {
+            format!(
+                "open longer than {} (the longest of n={n} won cycles)",
+                days(Some(d))
+            )
+        }
+        (LimitSource::Given, Some(d)) => {
+            format!("open longer than {} (--aging-days)", days(Some(d)))
+        }
+        _ => "no age limit (no won cycle to compare with, or --aging-days off)".to_string(),
+    };
+    if g.aged == 0 {
+        let _ = writeln!(w, "  aged deals: none of n={} open ({limit})", g.open);
+        return;
+    }
+    let stages: Vec<String> = g.by_stage.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    let credit = if g.credited {
+        "still weighted (--credit-aged)"
+    } else {
+        "no forecast or plan credit; --credit-aged counts them"
+    };
+    let _ = writeln!(
+        w,
+        "  aged deals: {} of n={} open, worth {} (median age {}): {limit}{}; {credit}\n    by stage: {}; oldest: {}",
+        g.aged,
+        g.open,
+        grouped(g.aged_amount),
+        days(g.aged_median_days),
+        if g.rotten > 0 {
+            format!(", or past their stage's rotten_days ({})", g.rotten)
+        } else {
+            String::new()
+        },
+        stages.join(", "),
+        g.examples.join(", ")
+    );
+}
+
+/// Deal attributes left out of fast vs slow and triggers, and why.
+fn excluded(w: &mut String, a: &Analysis) {
+    use salesmap_core::attributes::Exclusion;
+    if a.excluded_attributes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "  left out of fast vs slow and triggers (the outcome itself or written at the close):"
+    );
+    for e in &a.excluded_attributes {
+        let why = match &e.reason {
+            Exclusion::OutcomeName => "its name says it is the outcome".to_string(),
+            Exclusion::DeterminesOutcome { values } => {
+                let shown: Vec<String> = values
+                    .iter()
+                    .take(4)
+                    .map(|(v, class, n)| format!("{v} → {class} ({n})"))
+                    .collect();
+                format!("each value goes with one outcome: {}", shown.join(", "))
+            }
+        };
+        let _ = writeln!(w, "    {}: {why}", e.attribute);
+    }
 }
 
 fn group_header(w: &mut String) {
@@ -670,7 +866,11 @@ fn findings(map: &Map, a: &Analysis) -> Vec<String> {
             Finding::KpiMissed(k) => format!(
                 "KPI missed: {} is {} against a target of {} (n={}).",
                 k.name,
-                metric_value(k.metric, k.measured),
+                k.measured.map_or("no data".into(), |v| metric_against(
+                    k.metric,
+                    v,
+                    Some(k.target)
+                )),
                 metric_value(k.metric, Some(k.target)),
                 k.n
             ),
@@ -780,7 +980,7 @@ mod tests {
         assert!(
             overlay.transitions[&(start, next)]
                 .label
-                .ends_with("(n=300)")
+                .ends_with(" of 300")
         );
         let _ = std::fs::remove_file(path);
     }

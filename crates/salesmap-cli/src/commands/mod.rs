@@ -26,6 +26,42 @@ pub fn file_name(path: &Path) -> String {
     )
 }
 
+/// How open deals are aged (`analyze`, `report`, `plan`): see `salesmap_core::aging`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct AgingArgs {
+    /// Open deals older than this many days are aged: shown apart, with no forecast or plan
+    /// credit. `off`: no age limit. Default: the 90th percentile of the won deals' cycle
+    /// lengths (stages' `rotten_days` always apply).
+    #[arg(long, value_name = "DAYS|off")]
+    aging_days: Option<String>,
+    /// Give aged deals forecast and plan credit like the others.
+    #[arg(long)]
+    credit_aged: bool,
+}
+
+impl AgingArgs {
+    /// The aging options, or the error to print.
+    pub fn options(&self) -> Result<salesmap_core::aging::AgingOptions, String> {
+        use salesmap_core::aging::{AgingLimit, AgingOptions};
+        let limit = match self.aging_days.as_deref().map(str::trim) {
+            None => AgingLimit::WonCycles,
+            Some("off") => AgingLimit::Off,
+            Some(s) => match s.parse::<f64>() {
+                Ok(days) if days.is_finite() && days > 0.0 => AgingLimit::Days { days },
+                _ => {
+                    return Err(format!(
+                        "--aging-days {s}: expected a number of days above 0 (e.g. 180) or `off`"
+                    ));
+                }
+            },
+        };
+        Ok(AgingOptions {
+            limit,
+            credit_aged: self.credit_aged,
+        })
+    }
+}
+
 /// What the commands that measure a history against a map start from.
 pub struct Measured {
     pub map: salesmap_core::map::Map,

@@ -6,18 +6,18 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use salesmap_core::calendar::{DayRange, Period, day_of, format_date, parse_date};
+use salesmap_core::analysis::{AnalyzeOptions, journeys};
+use salesmap_core::calendar::{Period, day_of, format_date, parse_date};
 use salesmap_core::funnel::{FunnelMode, funnel};
-use salesmap_core::journey::Journeys;
-use salesmap_core::kpi::win_rate;
+use salesmap_core::kpi::{WinRate, win_rate};
 use salesmap_core::map::Map;
 use salesmap_core::plan::{
-    Figure, Overrides, Plan, PlanInputs, PlanRequest, Source, actual_entries, goal_quota,
-    measure_inputs, parse_what_if, plan, what_if,
+    Figure, Overrides, Plan, PlanInputs, PlanRequest, PlanWindow, Source, WindowSource,
+    actual_entries, goal_quota, measure_inputs, parse_what_if, plan, plan_window, what_if,
 };
 
 use super::discover::{load_history, resolve_as_of};
-use super::{fit, grouped, load_map, write_output};
+use super::{AgingArgs, fit, grouped, load_map, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -59,6 +59,8 @@ pub struct Args {
     /// Measure history as of this date (default: the end of the history).
     #[arg(long)]
     as_of: Option<String>,
+    #[command(flatten)]
+    aging: AgingArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Where to write the plan (`-` for standard output).
@@ -89,10 +91,15 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
+    let aging = match args.aging.options() {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
     let mut overrides = Overrides {
         win_rate: args.win_rate,
         deal_size: args.deal_size,
         min_n: args.min_n,
+        credit_aged: aging.credit_aged,
         ..Overrides::default()
     };
     for r in &args.rate {
@@ -138,8 +145,11 @@ pub fn run(args: Args) -> u8 {
             Ok(t) => t,
             Err(code) => return code,
         };
-        let journeys = Journeys::build(&map, &history, as_of);
-        measured = Some(journeys);
+        let options = AnalyzeOptions {
+            aging,
+            ..AnalyzeOptions::as_of(as_of)
+        };
+        measured = Some(journeys(&map, &history, &options).0);
     }
 
     let today = measured
@@ -154,16 +164,21 @@ pub fn run(args: Args) -> u8 {
         // As the report does: the first of the month after the analysis date (or today).
         None => Period::Month.next(Period::Month.start(today)),
     };
-    let deadline = match args
-        .deadline
-        .as_deref()
-        .or(map.goal.as_ref().and_then(|g| g.deadline.as_deref()))
-    {
+    let given = match args.deadline.as_deref() {
         Some(s) => match parse_date(s) {
-            Some(d) => d + 1,
-            None => return fail(format!("deadline {s}: expected a date like 2027-12-31")),
+            Some(d) => Some(d),
+            None => return fail(format!("--deadline {s}: expected a date like 2027-12-31")),
         },
-        None => start + 365,
+        None => None,
+    };
+    let goal_deadline = map
+        .goal
+        .as_ref()
+        .and_then(|g| g.deadline.as_deref())
+        .and_then(parse_date);
+    let window = match plan_window(start, given, goal_deadline) {
+        Ok(w) => w,
+        Err(e) => return fail(e),
     };
     let period = match args.period {
         PeriodArg::Week => Period::Week,
@@ -173,16 +188,14 @@ pub fn run(args: Args) -> u8 {
     let request = PlanRequest {
         quota,
         quota_in_deals,
-        range: DayRange {
-            start,
-            end: deadline,
-        },
+        range: window.range,
         period,
     };
 
     let analysis = measured
         .as_ref()
         .map(|j| (j, funnel(&map, j, FunnelMode::Implied, None), win_rate(j)));
+    let closed = analysis.as_ref().map(|(_, _, w)| w.clone());
     let inputs = match measure_inputs(
         &map,
         analysis.as_ref().map(|(j, f, w)| (*j, f, w)),
@@ -208,16 +221,28 @@ pub fn run(args: Args) -> u8 {
         covered.then(|| actual_entries(j, &inputs.path, request.range, period))
     });
 
+    let cx = Context {
+        window: &window,
+        inputs: &inputs,
+        closed: closed.as_ref(),
+    };
     let out = match args.format {
         Format::Json => json(
             &map,
-            &inputs,
             &request,
+            &cx,
             &baseline,
             &alternatives,
             actual.as_deref(),
         ),
-        Format::Table => table(&map, &request, &baseline, &alternatives, actual.as_deref()),
+        Format::Table => table(
+            &map,
+            &request,
+            &cx,
+            &baseline,
+            &alternatives,
+            actual.as_deref(),
+        ),
     };
     if let Err(code) = write_output(&args.output, out.as_bytes()) {
         return code;
@@ -249,9 +274,54 @@ fn short(v: f64) -> String {
     }
 }
 
+/// What the table says about the plan besides the plan itself.
+struct Context<'a> {
+    window: &'a PlanWindow,
+    inputs: &'a PlanInputs,
+    /// The history's win rate over closed deals, as `analyze` reports it.
+    closed: Option<&'a WinRate>,
+}
+
+/// Why the plan covers its days, as a sentence (empty when it is the goal's deadline).
+fn window_note(w: &PlanWindow) -> String {
+    match &w.source {
+        WindowSource::Given | WindowSource::GoalDeadline => String::new(),
+        WindowSource::GoalPassed { deadline } => format!(
+            "  the goal's deadline {deadline} is before the plan's start: planning the year from the start instead (--deadline sets another)\n"
+        ),
+        WindowSource::OneYear => {
+            "  no deadline in the map's goal: planning the year from the start (--deadline sets another)\n".to_string()
+        }
+    }
+}
+
+/// The plan's win rate beside `analyze`'s, and why they differ.
+fn win_rates(p: &Plan, closed: Option<&WinRate>) -> String {
+    let plan = format!(
+        "  win rate in the plan: {:.1}% from `{}` to won (the product of the path's conversions; deals still open count as not yet won)",
+        p.win_rate * 100.0,
+        p.win_rate_from
+    );
+    match closed {
+        Some(w) => match w.by_count {
+            Some(r) => format!(
+                "{plan}\n  win rate in `analyze`: {:.1}% (won / (won + lost), n={} closed deals); the two differ because `analyze` counts closed deals only\n",
+                r * 100.0,
+                w.won + w.lost
+            ),
+            None => format!(
+                "{plan}\n  win rate in `analyze`: no data ({})\n",
+                w.absent.as_ref().map_or("-".into(), |a| a.english())
+            ),
+        },
+        None => format!("{plan}\n"),
+    }
+}
+
 fn table(
     map: &Map,
     request: &PlanRequest,
+    cx: &Context<'_>,
     p: &Plan,
     alternatives: &[(String, Plan)],
     actual: Option<&[Vec<u64>]>,
@@ -280,21 +350,31 @@ fn table(
             Period::Quarter => "quarter",
         }
     );
+    out.push_str(&window_note(cx.window));
+    let size = if request.quota_in_deals {
+        "quota in deals".to_string()
+    } else {
+        format!(
+            "deal size {} {unit} ({})",
+            grouped(p.deal_size.value),
+            source(&p.deal_size)
+        )
+    };
     let _ = writeln!(
         out,
-        "  deal size {} {unit} ({}) → {:.1} wins needed; {:.1} expected from deals already open → {:.1} new wins",
-        grouped(p.deal_size.value),
-        source(&p.deal_size),
+        "  {size} → {:.1} wins needed; {:.1} expected from live open deals → {:.1} new wins",
         p.wins_needed,
         p.wins_from_pipeline,
         (p.wins_needed - p.wins_from_pipeline).max(0.0)
     );
-    let _ = writeln!(
-        out,
-        "  opportunity win rate from `{}` to won: {:.1}%",
-        p.win_rate_from,
-        p.win_rate * 100.0
-    );
+    let aged: u64 = cx.inputs.aged_now.iter().sum();
+    if aged > 0 {
+        let _ = writeln!(
+            out,
+            "  {aged} aged open deals on the path get no credit (open longer than the aging limit; --credit-aged counts them)"
+        );
+    }
+    out.push_str(&win_rates(p, cx.closed));
     out.push('\n');
     let mut header = format!(
         "{} {:>7} {:<8} {:>7} {:>5} {:<8} {:>8} {:>7}",
@@ -325,11 +405,11 @@ fn table(
             s.to_won * 100.0,
             s.days_to_won.value,
             source(&s.days_to_won),
-            grouped(s.needed.ceil()),
-            grouped(s.needed_before_start.ceil()),
+            grouped(s.needed_whole as f64),
+            grouped(s.before_start_whole as f64),
         );
-        for v in &s.per_period {
-            let _ = write!(line, " {:>8}", grouped(v.ceil()));
+        for v in &s.per_period_whole {
+            let _ = write!(line, " {:>8}", grouped(*v as f64));
         }
         match s.touches {
             Some(t) => {
@@ -343,16 +423,21 @@ fn table(
         "\nrate: conversion to the next stage; days: days from entering the stage to the win.\n\
          source: n=… measured from history over n deals; map: the map's probabilities and target days;\n\
          given: a flag. needed: entries over the plan (rounded up); late: entries that had to\n\
-         happen before the plan starts.\n",
+         happen before the plan starts; late and the periods add up to needed.\n",
     );
     for (label, alt) in alternatives {
         let _ = writeln!(out, "\nWhat if {label}:");
         let _ = writeln!(
             out,
-            "  {:.1} wins needed ({:+.1}); opportunity win rate {:.1}%",
+            "  {:.1} new wins needed ({:+.1}); win rate {:.1}% (was {:.1}%); deal size {} (was {}); days to won from the first stage {:.0} (was {:.0})",
             alt.wins_needed - alt.wins_from_pipeline,
             (alt.wins_needed - alt.wins_from_pipeline) - (p.wins_needed - p.wins_from_pipeline),
-            alt.win_rate * 100.0
+            alt.win_rate * 100.0,
+            p.win_rate * 100.0,
+            grouped(alt.deal_size.value),
+            grouped(p.deal_size.value),
+            alt.stages.first().map_or(0.0, |s| s.days_to_won.value),
+            p.stages.first().map_or(0.0, |s| s.days_to_won.value),
         );
         let _ = writeln!(
             out,
@@ -369,13 +454,24 @@ fn table(
                 out,
                 "  {} {:>9} {:>9} {:>8} {:>9} {:>9}",
                 fit(&name(&b.stage), 30),
-                grouped(b.needed.ceil()),
-                grouped(a.needed.ceil()),
-                format!("{:+}", a.needed.ceil() - b.needed.ceil()),
-                grouped(b.needed_before_start.ceil()),
-                grouped(a.needed_before_start.ceil()),
+                grouped(b.needed_whole as f64),
+                grouped(a.needed_whole as f64),
+                format!("{:+}", a.needed_whole as i64 - b.needed_whole as i64),
+                grouped(b.before_start_whole as f64),
+                grouped(a.before_start_whole as f64),
             );
         }
+        let mut periods = format!("  {}", fit("per period (what-if)", 30));
+        for (i, label) in alt.periods.iter().enumerate() {
+            let (was, now): (u64, u64) = p
+                .stages
+                .iter()
+                .zip(&alt.stages)
+                .map(|(b, a)| (b.per_period_whole[i], a.per_period_whole[i]))
+                .fold((0, 0), |(x, y), (b, a)| (x + b, y + a));
+            let _ = write!(periods, " {label} {was}→{now}");
+        }
+        let _ = writeln!(out, "{periods}  (entries summed over the stages)");
     }
     if let Some(actual) = actual {
         let _ = writeln!(
@@ -384,11 +480,11 @@ fn table(
         );
         for (s, row) in p.stages.iter().zip(actual) {
             let mut line = format!("  {}", fit(&name(&s.stage), 30));
-            for (planned, got) in s.per_period.iter().zip(row) {
+            for (planned, got) in s.per_period_whole.iter().zip(row) {
                 let _ = write!(
                     line,
                     " {:>13}",
-                    format!("{} / {}", grouped(planned.ceil()), grouped(*got as f64))
+                    format!("{} / {}", grouped(*planned as f64), grouped(*got as f64))
                 );
             }
             let _ = writeln!(out, "{line}");
@@ -399,8 +495,8 @@ fn table(
 
 fn json(
     map: &Map,
-    inputs: &PlanInputs,
     request: &PlanRequest,
+    cx: &Context<'_>,
     p: &Plan,
     alternatives: &[(String, Plan)],
     actual: Option<&[Vec<u64>]>,
@@ -414,14 +510,17 @@ fn json(
                 "stage": s.stage,
                 "name": map.find(&s.stage).map(|ix| map.stage(ix).name.get(&map.language, &map.language).to_string()),
                 "needed": s.needed,
-                "needed_rounded": s.needed.ceil(),
+                "needed_rounded": s.needed_whole,
                 "needed_before_start": s.needed_before_start,
+                "needed_before_start_rounded": s.before_start_whole,
                 "per_period": s.per_period,
+                "per_period_rounded": s.per_period_whole,
+                "aged_open_now": cx.inputs.aged_now[i],
                 "rate": s.rate,
                 "to_won": s.to_won,
                 "days_to_won": s.days_to_won,
                 "touches": s.touches,
-                "touches_per_deal": inputs.touches_per_deal[i],
+                "touches_per_deal": cx.inputs.touches_per_deal[i],
                 "open_now": s.open_now,
                 "actual_per_period": actual.map(|a| a[i].clone()),
             })
@@ -432,6 +531,7 @@ fn json(
         "quota_in_deals": request.quota_in_deals,
         "start": format_date(request.range.start),
         "deadline": format_date(request.range.end - 1),
+        "window": cx.window.source,
         "period": request.period,
         "periods": p.periods,
         "deal_size": p.deal_size,
@@ -439,6 +539,7 @@ fn json(
         "wins_from_pipeline": p.wins_from_pipeline,
         "win_rate": p.win_rate,
         "win_rate_from": p.win_rate_from,
+        "closed_win_rate": cx.closed.map(|w| serde_json::json!({"by_count": w.by_count, "closed": w.won + w.lost, "absent": w.absent})),
         "stages": stages,
         "what_if": alternatives.iter().map(|(label, alt)| serde_json::json!({"change": label, "plan": alt})).collect::<Vec<_>>(),
     });
