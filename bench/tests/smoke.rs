@@ -72,11 +72,10 @@ fn replication_multiplies_counts_and_keeps_edge_figures() {
 
 #[test]
 fn replication_of_a_shared_log() {
-    let log = shared_data().join("logs/sepsis.xes.gz");
-    if !log.exists() {
-        println!("skipped: ../shared/data absent");
+    let Some(data) = salesmap_testkit::shared_data() else {
         return;
-    }
+    };
+    let log = data.join("logs/sepsis.xes.gz");
     let history = read_history(&log).unwrap().history;
     assert_replicated(
         &discovered(&history),
@@ -95,7 +94,10 @@ fn smoke_workloads_are_written_and_read_back() {
         if matches!(workload.recipe, salesmap_bench::Recipe::Replicate { .. })
             && !shared.join("logs").is_dir()
         {
-            println!("skipped {}: ../shared/data absent", workload.name);
+            salesmap_testkit::skip(
+                &format!("../shared/data (for {})", workload.name),
+                "put the shared reference data beside the project",
+            );
             continue;
         }
         let m = workload.make(&dir, &shared).unwrap();

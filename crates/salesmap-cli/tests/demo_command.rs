@@ -1,5 +1,6 @@
 //! `salesmap demo`, the README's main command: every step runs and writes its file, in both
-//! languages, and the run prints what to fix first.
+//! languages, the run prints what to fix first, and the goal shows as in progress (the history
+//! ends inside the goal's year, so the first figure a newcomer reads is not "0 % of the goal").
 
 use std::process::Command;
 
@@ -34,6 +35,15 @@ fn demo_writes_every_file_in_both_languages() {
         }
         let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
         assert_eq!(report.contains("lang=\"ko\""), lang == "ko");
+        let analysis = std::fs::read_to_string(dir.join("analysis.txt")).unwrap();
+        let goal = analysis
+            .lines()
+            .find(|l| l.trim_start().starts_with("goal:"))
+            .expect("a goal line");
+        assert!(goal.contains("won 2027-01-01 to 2027-12-31"), "{goal}");
+        assert!(!goal.contains("(0%"), "the goal shows no progress: {goal}");
+        let plan = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
+        assert!(plan.contains("won from 2027-07-01 to 2027-12-31"), "{plan}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -11,7 +11,7 @@
 //! informational timings. Skipped with a message where the data is absent.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
 use salesmap_import::read_history;
@@ -20,13 +20,7 @@ use serde_json::Value;
 const TOLERANCE_S: f64 = 1e-6;
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.join("logs").is_dir() && dir.join("reference").is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared/data absent");
-        None
-    }
+    salesmap_testkit::shared_data()
 }
 
 /// Discovers `log` and compares it with `reference`; returns the number of figures checked.

@@ -2,18 +2,12 @@
 //! the event, case and activity counts, activity counts and time range that PM4Py computes
 //! (`../shared/data/reference/ref_*.json`). Skipped, with a message, where the data is absent.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use salesmap_import::{format_timestamp, read_history};
 
 fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.join("logs").is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: ../shared/data absent");
-        None
-    }
+    salesmap_testkit::shared_data()
 }
 
 fn check(log: &str, reference: &str) {

@@ -564,7 +564,7 @@ fn top_number(json: &str, name: &str) -> i64 {
 
 fn opens_in_chromium(lang: Lang) {
     let Some(chromium) = chromium() else {
-        println!("skipped: chromium absent (install it with .ci/report-deps.sh)");
+        salesmap_testkit::skip("chromium", "install it with .ci/report-deps.sh");
         return;
     };
     let dir = std::env::temp_dir().join(format!(

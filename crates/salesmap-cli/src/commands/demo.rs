@@ -1,10 +1,16 @@
 //! `salesmap demo`: the main job on the embedded default. In one folder it writes the bundled
-//! template map, checks it, generates a year of synthetic history for it (with planted effects),
-//! measures the history against the map, draws the map with measured figures, plans the next
-//! year backwards from the goal and writes the HTML report. Each step is the very command line a
+//! template map, checks it, generates eighteen months of synthetic history for it (with planted
+//! effects) that end in the middle of the goal's year, so the goal shows as in progress,
+//! measures the history against the map, draws the map with measured figures, plans the rest of
+//! the goal's year backwards from the goal and writes the HTML report. Each step is the very command line a
 //! user would type (printed as it runs), so the demo doubles as a tour of the tool.
 
 use std::path::PathBuf;
+
+/// The generated history runs from here for [`HISTORY_DAYS`] days: 2026-01-01 to 2027-06-30,
+/// the middle of the template goal's year (2027).
+const HISTORY_START: &str = "2026-01-01";
+const HISTORY_DAYS: u32 = 546;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,8 +20,9 @@ pub struct Args {
     /// Language of the template and the report: `en` or `ko`.
     #[arg(long, default_value = "en", value_parser = ["en", "ko"])]
     lang: String,
-    /// Deals in the generated history (about 400 make a year for the template's 1.2 M goal).
-    #[arg(long, default_value_t = 400)]
+    /// Deals in the generated history (about 400 a year: the template's 1.2 M goal is then
+    /// about half won by the middle of its year).
+    #[arg(long, default_value_t = 600)]
     deals: u32,
     /// Seed of the generated history: the same seed gives the same files.
     #[arg(long, default_value_t = 7)]
@@ -52,7 +59,7 @@ pub fn run(args: Args) -> u8 {
             ],
         ),
         (
-            "a year of history",
+            "eighteen months of history, up to the middle of the goal's year",
             vec![
                 "generate".into(),
                 "--map".into(),
@@ -61,6 +68,10 @@ pub fn run(args: Args) -> u8 {
                 deals,
                 "--seed".into(),
                 seed,
+                "--start".into(),
+                HISTORY_START.into(),
+                "--days".into(),
+                HISTORY_DAYS.to_string(),
                 "-o".into(),
                 history.clone(),
             ],
@@ -103,7 +114,7 @@ pub fn run(args: Args) -> u8 {
             ],
         ),
         (
-            "plan next year from the goal",
+            "plan the rest of the goal's year",
             vec![
                 "plan".into(),
                 "--map".into(),
