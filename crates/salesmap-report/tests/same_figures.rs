@@ -1,0 +1,306 @@
+//! One figure, one value: on any generated history, every figure that the report's tables,
+//! the measured map drawn in it, the analysis and the plan all show is the same in each, and
+//! the shares out of one stage add up to at most 100 %.
+//!
+//! Index:
+//! - `figures_agree_on_any_history`: a property test over generated histories (seed, size,
+//!   analysis instant), reading the page as a reader would (its tables, the drawing's text).
+//! - the checks, one function each: reached per stage (funnel table, map, analysis),
+//!   first-move shares (map edges, as-is table, analysis) and their sums, drop-outs (funnel,
+//!   friction, findings), the funnel's accounting, the win rate (tile, analysis), the plan's
+//!   whole cells (plan tables, plan).
+
+use proptest::prelude::*;
+use salesmap_core::analysis::overlay;
+use salesmap_core::calendar::days_from_civil;
+use salesmap_core::findings::{Finding, findings};
+use salesmap_core::generate::{GenerateOptions, generate};
+use salesmap_core::history::MICROS_PER_DAY;
+use salesmap_core::map::Map;
+use salesmap_render::{RenderOptions, render_svg};
+use salesmap_report::{Lang, Measurements, ReportOptions, write_report};
+
+fn template() -> Map {
+    let checked = salesmap_mapfile::load(salesmap_mapfile::templates::b2b("en"), "t.toml");
+    checked.map.expect("the template checks")
+}
+
+/// A table of the page: its header cells and its rows of cell texts.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn column(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    /// The row whose first cell is `first`.
+    fn row(&self, first: &str) -> Option<&Vec<String>> {
+        self.rows.iter().find(|r| r.first().map(String::as_str) == Some(first))
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn text(s: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(out.trim())
+}
+
+/// Cells between `<tag…>` and `</tag>` in `s`.
+fn cells(s: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = s[at..].find(&open) {
+        let start = at + i;
+        let body = start + s[start..].find('>').expect("a tag ends") + 1;
+        let end = body + s[body..].find(&close).expect("a cell ends");
+        out.push(text(&s[body..end]));
+        at = end + close.len();
+    }
+    out
+}
+
+/// The tables of section `id`, in page order.
+fn tables(html: &str, id: &str) -> Vec<Table> {
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = start + html[start..].find("</section>").expect("the section ends");
+    let section = &html[start..end];
+    section
+        .split("<table")
+        .skip(1)
+        .map(|t| {
+            let t = &t[..t.find("</table>").expect("the table ends")];
+            let head = &t[t.find("<thead>").unwrap()..t.find("</thead>").unwrap()];
+            let body = &t[t.find("<tbody>").unwrap()..];
+            Table {
+                header: cells(head, "th"),
+                rows: body
+                    .split("<tr>")
+                    .skip(1)
+                    .map(|r| cells(r, "td"))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn int(s: &str) -> u64 {
+    s.replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("not a whole number: {s:?}"))
+}
+
+struct Case {
+    map: Map,
+    m: Measurements,
+    html: String,
+    svg: String,
+}
+
+fn case(seed: u64, deals: usize, days: u32, cut: f64) -> Case {
+    let map = template();
+    let start = days_from_civil(2026, 1, 1) * MICROS_PER_DAY;
+    let history = generate(
+        &map,
+        &GenerateOptions {
+            deals,
+            seed,
+            start,
+            days,
+        },
+    );
+    let last = history.time.iter().copied().max().unwrap_or(start);
+    let as_of = start + ((last - start) as f64 * cut) as i64;
+    let options = ReportOptions::new(Lang::En, as_of, "t.toml", "h.csv");
+    let m = Measurements::measure(&map, &history, &options).expect("measured");
+    let html = write_report(&map, &m, &options).html;
+    let o = overlay(&map, &m.analysis, "h.csv");
+    let svg = render_svg(&map, &RenderOptions::default(), Some(&o));
+    Case { map, m, html, svg }
+}
+
+fn name(map: &Map, id: &str) -> String {
+    map.stage(map.find(id).unwrap()).name.get("en", "en").to_string()
+}
+
+/// Reached per main-path stage: the funnel table, the analysis's funnel and reached list, the
+/// overlay and the drawing's text all say the same number.
+fn reached_agrees(c: &Case) {
+    let a = &c.m.analysis;
+    let funnel = &tables(&c.html, "funnel")[0];
+    let col = funnel.column("Reached");
+    let o = overlay(&c.map, a, "");
+    for s in &a.funnel_strict.stages {
+        let row = funnel.row(&name(&c.map, &s.stage)).expect("a funnel row");
+        assert_eq!(int(&row[col]), s.reached, "{}", s.stage);
+        let listed = a.reached.iter().find(|(id, _)| id == &s.stage).unwrap().1;
+        assert_eq!(listed, s.reached, "{}", s.stage);
+        let ix = c.map.find(&s.stage).unwrap();
+        assert_eq!(o.stages[&ix].reached, Some(s.reached), "{}", s.stage);
+        let label = &o.stages[&ix].label;
+        assert!(label.starts_with(&format!("n={}", s.reached)), "{label}");
+        assert!(c.svg.contains(&format!(">{label}<")), "drawing lacks {label}");
+    }
+}
+
+/// First-move shares: the map's edge labels, the as-is table and the analysis agree, and the
+/// shares out of one stage add up to at most 100 %.
+fn shares_agree_and_add_up(c: &Case) {
+    let a = &c.m.analysis;
+    let asis = &a.conformance.as_is;
+    let designed = &tables(&c.html, "as-is")[0];
+    let share_col = designed.column("Went there first");
+    let o = overlay(&c.map, a, "");
+    let mut out_of: std::collections::BTreeMap<&str, f64> = Default::default();
+    for (t, u) in c.map.transitions.iter().zip(&asis.designed) {
+        let label = &o.transitions[&(t.from, t.to)].label;
+        let cell = designed
+            .row(&format!("{} → {}", name(&c.map, &u.from), name(&c.map, &u.to)))
+            .expect("a designed row")[share_col]
+            .clone();
+        match u.share {
+            Some(_) => assert_eq!(&cell, label, "{} → {}", u.from, u.to),
+            None => assert_eq!(label, &format!("n={}", u.reached_from)),
+        }
+        if u.first_exits > 0 {
+            assert!(c.svg.contains(&format!(">{label}<")), "drawing lacks {label}");
+        }
+        *out_of.entry(&u.from).or_default() += u.share.unwrap_or(0.0);
+    }
+    for u in &asis.not_in_map {
+        *out_of.entry(&u.from).or_default() += u.share.unwrap_or(0.0);
+    }
+    for (stage, sum) in out_of {
+        assert!(sum <= 1.0 + 1e-9, "shares out of {stage} add up to {sum}");
+    }
+}
+
+/// Drop-outs: the funnel's `dropped`, the friction ranking and the first finding agree, and
+/// the funnel accounts for every deal that reached a stage.
+fn drop_outs_agree(c: &Case) {
+    let a = &c.m.analysis;
+    for f in [&a.funnel_strict, &a.funnel_implied] {
+        for s in &f.stages {
+            assert_eq!(
+                s.reached,
+                s.converted + s.dropped + s.open + s.skipped,
+                "{:?} {}",
+                f.mode,
+                s.stage
+            );
+        }
+    }
+    for fr in &a.friction {
+        let s = a
+            .funnel_strict
+            .stages
+            .iter()
+            .find(|s| s.stage == fr.stage)
+            .expect("friction is on the main path");
+        assert_eq!((fr.dropped, fr.entered), (s.dropped, s.reached), "{}", s.stage);
+        let reasons: u64 = fr.reasons.iter().map(|r| r.1).sum();
+        assert_eq!(reasons, fr.dropped);
+    }
+    // Each deal that ended drops out at one stage only: implied and strict agree.
+    for (s, i) in a.funnel_strict.stages.iter().zip(&a.funnel_implied.stages) {
+        assert_eq!(s.dropped, i.dropped, "{}", s.stage);
+    }
+    if let Some(Finding::Friction(f)) = findings(a).first() {
+        assert_eq!(Some(f), a.friction.first());
+    }
+    let friction = &tables(&c.html, "triggers")[1];
+    for fr in &a.friction {
+        let row = friction.row(&name(&c.map, &fr.stage)).expect("a friction row");
+        assert_eq!(int(&row[friction.column("Dropped")]), fr.dropped);
+    }
+}
+
+/// The win rate: the glance tile shows the analysis's, or "no data" when it is absent.
+fn win_rate_agrees(c: &Case) {
+    let w = &c.m.analysis.win_rate;
+    let tile = c
+        .html
+        .split("<div class=\"tile\">")
+        .find(|t| t.contains(">Win rate<"))
+        .expect("a win rate tile");
+    let value = text(&tile[tile.find("class=\"value\"").unwrap()..][..80]);
+    let shown = value.split('<').next().unwrap_or("").trim().to_string();
+    let expected = match w.by_count {
+        Some(r) => Lang::En.pct(Some(r)),
+        None => "no data".to_string(),
+    };
+    assert!(shown.starts_with(&expected), "{shown} vs {expected}");
+}
+
+/// The plan: whole cells add up to the whole need in the plan and in both plan tables.
+fn plan_cells_add_up(c: &Case) {
+    let Ok(planned) = &c.m.plan else { return };
+    let t = tables(&c.html, "plan");
+    let (needs, periods) = (&t[0], &t[1]);
+    for s in &planned.plan.stages {
+        let cells = s.before_start_whole + s.per_period_whole.iter().sum::<u64>();
+        assert_eq!(cells, s.needed_whole, "{}", s.stage);
+        let n = name(&c.map, &s.stage);
+        let row = needs.row(&n).expect("a needs row");
+        let late = int(&row[needs.column("Late")]);
+        let needed = int(&row[needs.column("Needed")]);
+        let per: u64 = periods.row(&n).expect("a period row")[1..]
+            .iter()
+            .map(|v| int(v))
+            .sum();
+        assert_eq!((needed, late + per), (s.needed_whole, s.needed_whole), "{n}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn figures_agree_on_any_history(
+        seed in 0u64..10_000,
+        deals in 20usize..260,
+        days in 90u32..600,
+        cut in 0.4f64..1.0,
+    ) {
+        let c = case(seed, deals, days, cut);
+        reached_agrees(&c);
+        shares_agree_and_add_up(&c);
+        drop_outs_agree(&c);
+        win_rate_agrees(&c);
+        plan_cells_add_up(&c);
+    }
+}
+
+#[test]
+fn the_demo_history_agrees_too() {
+    let c = case(7, 600, 546, 1.0);
+    reached_agrees(&c);
+    shares_agree_and_add_up(&c);
+    drop_outs_agree(&c);
+    win_rate_agrees(&c);
+    plan_cells_add_up(&c);
+}
