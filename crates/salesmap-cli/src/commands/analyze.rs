@@ -18,8 +18,8 @@ use salesmap_core::history::Micros;
 use salesmap_core::map::{Map, Metric};
 use salesmap_import::format_timestamp;
 
-use super::discover::{load_history, parse_instant, resolve_as_of};
-use super::{Measured, file_name, fit, grouped, load_measured, write_output};
+use crate::inputs::{Measured, load_history, load_measured, parse_instant, resolve_as_of};
+use crate::output::{file_name, fit, grouped, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {

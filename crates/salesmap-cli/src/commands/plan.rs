@@ -16,8 +16,8 @@ use salesmap_core::plan::{
     measure_inputs, parse_what_if, plan, what_if,
 };
 
-use super::discover::{load_history, resolve_as_of};
-use super::{fit, grouped, load_map, write_output};
+use crate::inputs::{load_history, load_map, resolve_as_of};
+use crate::output::{fit, grouped, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {

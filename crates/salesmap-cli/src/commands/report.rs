@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use salesmap_core::calendar::{Period, parse_date};
 use salesmap_report::{Lang, ReportOptions, build_report};
 
-use super::{Measured, file_name, load_measured, write_output};
+use crate::inputs::{Measured, load_measured};
+use crate::output::{file_name, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
