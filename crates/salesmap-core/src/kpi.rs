@@ -175,7 +175,7 @@ impl Figures<'_> {
             Metric::WinRate => (win.by_count, win.won + win.lost),
             Metric::Conversion => {
                 let from = from.unwrap_or(self.map.start);
-                match to.or_else(|| self.map.won_stage()) {
+                match to.or(self.journeys.main_path.won) {
                     Some(to) => conversion_between(
                         self.journeys,
                         self.map.top_ancestor(from),

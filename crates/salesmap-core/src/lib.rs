@@ -4,7 +4,8 @@
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
 //! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
-//! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
+//! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis,
+//!   with the map's [`map::MainPath`] worked out once.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
 //! - [`funnel::funnel`]: reached, converted, dropped and open per main-path stage (strict/implied).
 //! - [`timing`]: time in stage, sales cycle, first response and hand-off times.

@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::attributes::categorical;
-use crate::funnel::path_positions;
 use crate::history::{History, Micros};
 use crate::journey::{Journey, Journeys, LOST_REASON_ATTRS, Status};
 use crate::map::{Map, Outcome};
@@ -65,12 +64,9 @@ pub struct Friction {
 
 /// Trigger lifts for every main-path stage before the won milestone.
 pub fn triggers(map: &Map, history: &History, journeys: &Journeys) -> Vec<StageTriggers> {
-    let (path, pos) = path_positions(map);
+    let (path, pos) = (&journeys.main_path.stages, &journeys.main_path.position);
     let attrs = categorical(history);
-    let won_pos = map
-        .won_stage()
-        .and_then(|w| pos[w.index()])
-        .unwrap_or(path.len());
+    let won_pos = journeys.main_path.won_position().unwrap_or(path.len());
     // The stages measured: main-path stages before won that are not outcomes, and the last
     // path stage never (it has nowhere to advance to).
     let measured: Vec<bool> = (0..path.len())
