@@ -7,7 +7,8 @@
 //! names mapped onto the map (unknown ones listed with a suggested alias), duplicates kept
 //! once or reported, and builds the history in a canonical form: deals, activities and
 //! attribute values are interned in order of first use by the kept events, so reading the
-//! normalized CSV that [`crate::write_csv`] writes gives back an identical history.
+//! normalized CSV that [`crate::write_csv`] writes gives back an identical history. The result
+//! is an [`Imported`]: the history, its problems and the summary.
 
 use jiff::tz::TimeZone;
 use salesmap_core::history::{Column, EventKind, History, Interner};

@@ -11,7 +11,8 @@
 //! Day/month order is never guessed. A [`TimeParser`] reads one file: the first value whose
 //! day or month is above 12 settles the order for the file; values read before that are kept
 //! with both readings and patched at the end. If nothing settles it, the import stops with
-//! an error naming the column and a sample value.
+//! an error naming the column and a sample value; [`DateFormat`] (`--date-format`) settles it
+//! up front.
 
 use jiff::tz::TimeZone;
 

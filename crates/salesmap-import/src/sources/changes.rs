@@ -7,6 +7,7 @@
 //! whose stage is the deal's current stage is not a stage change and is skipped (an
 //! OpportunityHistory row written for an amount edit); when a deal's creation time is known,
 //! the stage it left first (the old value of its first change) is entered at creation.
+//! [`note_changes`] says in the summary what could not be dated.
 
 use std::collections::HashMap;
 
