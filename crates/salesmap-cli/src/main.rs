@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
+mod inputs;
+mod output;
 
 #[derive(Parser)]
 #[command(
@@ -55,7 +57,7 @@ fn main() -> ExitCode {
 /// are exactly the commands a user would type.
 fn dispatch(command: Command) -> u8 {
     match command {
-        Command::Demo(args) => commands::demo::run(args),
+        Command::Demo(args) => commands::demo::run(args, run_command_line),
         Command::Init(args) => commands::init::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
@@ -70,7 +72,7 @@ fn dispatch(command: Command) -> u8 {
 }
 
 /// Parses a command line (without the program name) and runs it, as `demo` does for each step.
-pub(crate) fn run_command_line(words: &[&str]) -> u8 {
+fn run_command_line(words: &[&str]) -> u8 {
     match Cli::try_parse_from(std::iter::once("salesmap").chain(words.iter().copied())) {
         Ok(cli) => dispatch(cli.command),
         Err(e) => {

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::funnel::path_positions;
 use crate::history::{History, MICROS_PER_DAY};
 use crate::journey::{Journey, Journeys};
 use crate::map::{Map, StageIx};
@@ -124,9 +123,8 @@ const EXAMPLES: usize = 3;
 
 /// Classifies every deal against the map and builds the as-is map.
 pub fn conformance(map: &Map, history: &History, journeys: &Journeys) -> Conformance {
-    let (_, pos) = path_positions(map);
     let n = map.stages.len();
-    let mut catalog = Catalog::new(map, history, journeys, pos);
+    let mut catalog = Catalog::new(map, history, journeys);
     let mut kind_deals = [0u64; 5];
     let mut fitting = 0;
     // Per catalog entry: deals showing it and up to EXAMPLES of their ids.
@@ -286,7 +284,8 @@ struct Catalog<'a> {
     map: &'a Map,
     history: &'a History,
     journeys: &'a Journeys,
-    pos: Vec<Option<usize>>,
+    /// Each stage's main-path position.
+    pos: &'a [Option<usize>],
     /// (kind, description) by number.
     entries: Vec<(DeviationKind, String)>,
     numbers: HashMap<(DeviationKind, String), u32>,
@@ -302,18 +301,13 @@ struct Catalog<'a> {
 }
 
 impl<'a> Catalog<'a> {
-    fn new(
-        map: &'a Map,
-        history: &'a History,
-        journeys: &'a Journeys,
-        pos: Vec<Option<usize>>,
-    ) -> Catalog<'a> {
+    fn new(map: &'a Map, history: &'a History, journeys: &'a Journeys) -> Catalog<'a> {
         let n = map.stages.len();
         Catalog {
             map,
             history,
             journeys,
-            pos,
+            pos: &journeys.main_path.position,
             entries: Vec::new(),
             numbers: HashMap::new(),
             moves: vec![None; n * n],

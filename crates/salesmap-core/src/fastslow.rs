@@ -11,10 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::funnel::path_positions;
 use crate::history::{Column, History, MICROS_PER_DAY, Micros};
 use crate::journey::{Journey, Journeys};
-use crate::map::Map;
+use crate::map::{MainPath, Map};
 use crate::stats::{Summary, quantile_sorted};
 use crate::timing::cycle_micros;
 
@@ -120,8 +119,9 @@ pub fn fast_slow(map: &Map, history: &History, journeys: &Journeys, attrs: &[&Co
     result.slow_min_days = Some(cycles[won.len() - q]);
     result.fast_median_days = quantile_sorted(&cycles[..q], 0.5);
     result.slow_median_days = quantile_sorted(&cycles[won.len() - q..], 0.5);
-    result.differences = differences(map, history, attrs, &fast, &slow);
-    result.stage_days = stage_days(map, &fast, &slow);
+    let main_path = &journeys.main_path;
+    result.differences = differences(map, main_path, history, attrs, &fast, &slow);
+    result.stage_days = stage_days(map, main_path, &fast, &slow);
     let touches = |g: &[&Journey]| {
         let n: usize = g
             .iter()
@@ -163,7 +163,13 @@ fn outliers(
 
 /// The features of one won deal: attribute values, touch types before the win, main-path
 /// stages gone through before the win.
-fn features(map: &Map, history: &History, attrs: &[&Column], j: &Journey) -> Vec<String> {
+fn features(
+    map: &Map,
+    main_path: &MainPath,
+    history: &History,
+    attrs: &[&Column],
+    j: &Journey,
+) -> Vec<String> {
     let mut out = Vec::new();
     for col in attrs {
         if let Some(v) = col.get(j.deal as usize) {
@@ -175,11 +181,8 @@ fn features(map: &Map, history: &History, attrs: &[&Column], j: &Journey) -> Vec
             out.push(format!("had a {} touch", history.activities.name(t)));
         }
     }
-    let (path, pos) = path_positions(map);
-    let won_pos = map
-        .won_stage()
-        .and_then(|w| pos[w.index()])
-        .unwrap_or(path.len());
+    let (path, pos) = (&main_path.stages, &main_path.position);
+    let won_pos = main_path.won_position().unwrap_or(path.len());
     for e in &j.entries {
         if let Some(p) = e.stage.and_then(|s| pos[s.index()])
             && p > 0
@@ -195,6 +198,7 @@ fn features(map: &Map, history: &History, attrs: &[&Column], j: &Journey) -> Vec
 
 fn differences(
     map: &Map,
+    main_path: &MainPath,
     history: &History,
     attrs: &[&Column],
     fast: &[&Journey],
@@ -202,12 +206,12 @@ fn differences(
 ) -> Vec<Difference> {
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for j in fast {
-        for f in features(map, history, attrs, j) {
+        for f in features(map, main_path, history, attrs, j) {
             counts.entry(f).or_default().0 += 1;
         }
     }
     for j in slow {
-        for f in features(map, history, attrs, j) {
+        for f in features(map, main_path, history, attrs, j) {
             counts.entry(f).or_default().1 += 1;
         }
     }
@@ -250,12 +254,14 @@ fn differences(
     diffs
 }
 
-fn stage_days(map: &Map, fast: &[&Journey], slow: &[&Journey]) -> Vec<StageComparison> {
-    let (path, pos) = path_positions(map);
-    let won_pos = map
-        .won_stage()
-        .and_then(|w| pos[w.index()])
-        .unwrap_or(path.len());
+fn stage_days(
+    map: &Map,
+    main_path: &MainPath,
+    fast: &[&Journey],
+    slow: &[&Journey],
+) -> Vec<StageComparison> {
+    let path = &main_path.stages;
+    let won_pos = main_path.won_position().unwrap_or(path.len());
     let stays = |group: &[&Journey], p: usize| {
         let mut v: Vec<Micros> = Vec::new();
         for j in group {

@@ -12,7 +12,6 @@
 use serde::Serialize;
 
 use crate::absent::Absent;
-use crate::funnel::path_positions;
 use crate::journey::{Journeys, Status};
 use crate::map::{Map, StageIx};
 
@@ -105,8 +104,8 @@ pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
     let measurable = absent.is_none();
     let measured =
         |i: usize| (closed[i] > 0 && measurable).then(|| won[i] as f64 / closed[i] as f64);
-    let (_, pos) = path_positions(map);
-    let won_pos = map.won_stage().and_then(|w| pos[w.index()]);
+    let pos = &journeys.main_path.position;
+    let won_pos = journeys.main_path.won_position();
     let after_win = |s: StageIx| matches!((pos[s.index()], won_pos), (Some(p), Some(w)) if p > w);
     let stages = map
         .top_level()

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::history::{MICROS_PER_DAY, Micros};
 use crate::journey::{Journey, Journeys, Status};
-use crate::map::{Map, Outcome, StageIx};
+use crate::map::{MainPath, Map, Outcome};
 
 /// How stage entries count towards reaching a stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -97,16 +97,6 @@ impl Reach {
     }
 }
 
-/// Main-path position of each stage.
-pub fn path_positions(map: &Map) -> (Vec<StageIx>, Vec<Option<usize>>) {
-    let path = map.main_path();
-    let mut pos = vec![None; map.stages.len()];
-    for (i, s) in path.iter().enumerate() {
-        pos[s.index()] = Some(i);
-    }
-    (path, pos)
-}
-
 /// Whether the deal ended in a lost, disqualified or churned outcome.
 fn ended(map: &Map, j: &Journey) -> bool {
     j.current()
@@ -122,9 +112,13 @@ pub fn funnel(
     mode: FunnelMode,
     window_days: Option<f64>,
 ) -> Funnel {
-    let (path, pos) = path_positions(map);
+    let MainPath {
+        stages: path,
+        position: pos,
+        ..
+    } = &journeys.main_path;
     let n = path.len();
-    let won_pos = map.won_stage().and_then(|w| pos[w.index()]).unwrap_or(n);
+    let won_pos = journeys.main_path.won_position().unwrap_or(n);
     let window = window_days.map(|d| (d * MICROS_PER_DAY as f64) as Micros);
     let mut reached = vec![0u64; n];
     let mut converted = vec![0u64; n];
@@ -141,7 +135,7 @@ pub fn funnel(
     // For implied mode: the earliest entry at or after each position.
     let mut later_first: Vec<Option<Micros>> = vec![None; n + 1];
     for j in &journeys.deals {
-        r.read(&pos, j);
+        r.read(pos, j);
         for i in (0..n).rev() {
             later_first[i] = match (r.first[i], later_first[i + 1]) {
                 (Some(a), Some(b)) => Some(a.min(b)),

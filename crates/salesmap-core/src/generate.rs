@@ -23,7 +23,7 @@
 //! arithmetic only, so a seed gives the same history on every platform.
 
 use crate::history::{EventKind, History, MICROS_PER_DAY, Micros};
-use crate::map::{Map, Outcome, StageIx, StageKind, TransitionKind};
+use crate::map::{MainPath, Map, Outcome, StageIx, StageKind, TransitionKind};
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,11 +144,9 @@ fn plan(map: &Map) -> Plan {
             _ => {}
         }
     }
-    let path = map.main_path();
-    let won_pos = map
-        .won_stage()
-        .and_then(|w| path.iter().position(|&s| s == w))
-        .unwrap_or(path.len());
+    let main_path = MainPath::of(map);
+    let path = &main_path.stages;
+    let won_pos = main_path.won_position().unwrap_or(path.len());
     for (i, &s) in path.iter().enumerate() {
         let here = map.stage(s).probability;
         let next = path.get(i + 1).and_then(|&n| map.stage(n).probability);

@@ -7,7 +7,9 @@
 //! parent, R8). An entry into the stage the deal is already in is not a move and is dropped
 //! from the path (its row is still counted in [`Journeys::repeated_entries`]). Entries whose
 //! name the map does not know stay in the path as unknown, so conformance can report them.
-//! Events after `as_of` are ignored: the analysis sees the history as it stood then.
+//! Events after `as_of` are ignored: the analysis sees the history as it stood then. The
+//! journeys also carry the map's [`MainPath`] (the main path, each stage's position on it, the
+//! won stage), worked out once here so the analyses that measure along it do not each redo it.
 //!
 //! Deals are listed in deal-id order (the PM4Py order), so every output is deterministic.
 
@@ -16,7 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::history::{Column, EventKind, History, Micros};
-use crate::map::{Map, Outcome, StageIx, StageKind};
+use crate::map::{MainPath, Map, Outcome, StageIx, StageKind};
 
 /// Deal attribute names read as the deal's amount, in order of preference.
 pub const AMOUNT_ATTRS: [&str; 3] = ["amount", "value", "deal value"];
@@ -103,10 +105,13 @@ pub struct BadValue {
     pub value: String,
 }
 
-/// Every deal's journey, plus what did not fit.
+/// Every deal's journey, plus what did not fit, and the map's main path they are measured
+/// along.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Journeys {
     pub deals: Vec<Journey>,
+    /// The map's main path and won stage, worked out once for every analysis of these journeys.
+    pub main_path: MainPath,
     /// The analysis instant.
     pub as_of: Micros,
     /// For each history activity code: the top-level stage it resolves to.
@@ -178,6 +183,7 @@ impl Journeys {
         }
         let mut journeys = Journeys {
             deals: read.deals,
+            main_path: MainPath::of(map),
             as_of,
             activity_stage,
             unknown_stages: BTreeMap::new(),

@@ -278,7 +278,7 @@ impl Figures<'_> {
             }),
             Metric::Conversion => {
                 let from = self.map.top_ancestor(from.unwrap_or(self.map.start));
-                let Some(to) = to.or_else(|| self.map.won_stage()) else {
+                let Some(to) = to.or(self.journeys.main_path.won) else {
                     return Measure::absent(Absent::NoWonDeals, 0);
                 };
                 let to = self.map.top_ancestor(to);

@@ -4,7 +4,8 @@
 //! - [`history::History`]: the event log of stage entries and touches, columnar and interned.
 //! - [`discovery::discover`]: the as-is process from history alone (PM4Py semantics).
 //! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
-//! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis.
+//! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis,
+//!   with the map's [`map::MainPath`] worked out once.
 //! - [`absent::Absent`]: why a figure is not shown (what its data lacks).
 //! - [`aging::mark`]: open deals so old they are no longer live pipeline.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.

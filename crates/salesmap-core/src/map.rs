@@ -20,6 +20,40 @@ impl StageIx {
     }
 }
 
+/// What the map implies for measuring deals along it, worked out once per analysis (the
+/// [`Journeys`](crate::journey::Journeys) every analysis reads hold it): the main path, each
+/// stage's position on it, and the won stage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MainPath {
+    /// The main path's stages, the start stage first ([`Map::main_path`]).
+    pub stages: Vec<StageIx>,
+    /// Each stage's position on the main path, indexed by stage; `None` off the path.
+    pub position: Vec<Option<usize>>,
+    /// The stage that marks a sale as won ([`Map::won_stage`]).
+    pub won: Option<StageIx>,
+}
+
+impl MainPath {
+    pub fn of(map: &Map) -> MainPath {
+        let stages = map.main_path();
+        let mut position = vec![None; map.stages.len()];
+        for (i, s) in stages.iter().enumerate() {
+            position[s.index()] = Some(i);
+        }
+        let won = map.won_stage_on(&stages);
+        MainPath {
+            stages,
+            position,
+            won,
+        }
+    }
+
+    /// The won stage's position on the main path, when it is on it.
+    pub fn won_position(&self) -> Option<usize> {
+        self.won.and_then(|w| self.position[w.index()])
+    }
+}
+
 /// A designed sales process.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Map {
@@ -372,8 +406,14 @@ impl Map {
     /// The stage that marks a sale as won: the first won milestone on the main path, else the
     /// first `won` outcome of the map.
     pub fn won_stage(&self) -> Option<StageIx> {
-        self.main_path()
-            .into_iter()
+        self.won_stage_on(&self.main_path())
+    }
+
+    /// [`Map::won_stage`], given the main path.
+    fn won_stage_on(&self, main_path: &[StageIx]) -> Option<StageIx> {
+        main_path
+            .iter()
+            .copied()
             .find(|&ix| self.stage(ix).kind == StageKind::WonMilestone)
             .or_else(|| {
                 self.stage_ixs()

@@ -22,7 +22,7 @@ use crate::calendar::{Day, DayRange, Period, day_of, periods};
 use crate::funnel::Funnel;
 use crate::journey::{Journeys, Status};
 use crate::kpi::WinRate;
-use crate::map::{Map, Metric, StageIx};
+use crate::map::{MainPath, Map, Metric, StageIx};
 use crate::stats::Summary;
 
 /// Where an input number came from.
@@ -579,13 +579,9 @@ pub fn measure_inputs(
     journeys: Option<(&Journeys, &Funnel, &WinRate)>,
     overrides: &Overrides,
 ) -> Result<PlanInputs, PlanError> {
-    let full = map.main_path();
-    let won = map.won_stage().ok_or(PlanError::NoPathToWon)?;
-    let end = full
-        .iter()
-        .position(|&s| s == won)
-        .ok_or(PlanError::NoPathToWon)?;
-    let path: Vec<StageIx> = full[..=end].to_vec();
+    let main_path = MainPath::of(map);
+    let end = main_path.won_position().ok_or(PlanError::NoPathToWon)?;
+    let path: Vec<StageIx> = main_path.stages[..=end].to_vec();
     let n = path.len();
     let id = |i: usize| map.stage(path[i]).id.clone();
 

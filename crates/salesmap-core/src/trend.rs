@@ -68,6 +68,7 @@ pub fn by_close_month(map: &Map, journeys: &Journeys) -> Vec<MonthFigures> {
                 .filter(|(_, c)| c.is_some_and(|t| t >= from && t < to))
                 .map(|(j, _)| j.clone())
                 .collect(),
+            main_path: journeys.main_path.clone(),
             activity_stage: Vec::new(),
             unknown_stages: Default::default(),
             bad_amounts: Vec::new(),

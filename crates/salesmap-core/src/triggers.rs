@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::funnel::path_positions;
 use crate::history::{Column, History, Micros};
 use crate::journey::{Journey, Journeys, LOST_REASON_ATTRS, Status};
 use crate::map::{Map, Outcome};
@@ -74,11 +73,8 @@ pub fn triggers(
     journeys: &Journeys,
     attrs: &[&Column],
 ) -> Vec<StageTriggers> {
-    let (path, pos) = path_positions(map);
-    let won_pos = map
-        .won_stage()
-        .and_then(|w| pos[w.index()])
-        .unwrap_or(path.len());
+    let (path, pos) = (&journeys.main_path.stages, &journeys.main_path.position);
+    let won_pos = journeys.main_path.won_position().unwrap_or(path.len());
     // The stages measured: main-path stages before won that are not outcomes, and the last
     // path stage never (it has nowhere to advance to).
     let measured: Vec<bool> = (0..path.len())
@@ -208,9 +204,9 @@ fn ended(map: &Map, j: &Journey) -> bool {
 /// first), with their lost reasons; stages nobody dropped out of are left out.
 pub fn friction(map: &Map, history: &History, journeys: &Journeys) -> Vec<Friction> {
     let reason_col = LOST_REASON_ATTRS.iter().find_map(|n| history.deal_attr(n));
-    let (path, pos) = path_positions(map);
+    let (path, pos) = (&journeys.main_path.stages, &journeys.main_path.position);
     let n = path.len();
-    let won_pos = map.won_stage().and_then(|w| pos[w.index()]).unwrap_or(n);
+    let won_pos = journeys.main_path.won_position().unwrap_or(n);
     let mut entered = vec![0u64; n];
     let mut dropped = vec![0u64; n];
     let mut reasons: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];

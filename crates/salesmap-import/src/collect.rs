@@ -7,18 +7,38 @@
 //! names mapped onto the map (unknown ones listed with a suggested alias), duplicates kept
 //! once or reported, and builds the history in a canonical form: deals, activities and
 //! attribute values are interned in order of first use by the kept events, so reading the
-//! normalized CSV that [`crate::write_csv`] writes gives back an identical history.
+//! normalized CSV that [`crate::write_csv`] writes gives back an identical history. The result
+//! is an [`Imported`]: the history, its problems and the summary.
 
 use jiff::tz::TimeZone;
 use salesmap_core::history::{Column, EventKind, History, Interner};
 use salesmap_core::map::Map;
 
 use crate::dictionary::{Dictionary, Recent};
-use crate::long_csv::Target;
+use crate::mapping::ColumnMapping;
+use crate::options::{Attributes, Duplicates, ImportOptions};
 use crate::problem::{ImportError, Problem, ProblemKind};
 use crate::stage_names;
 use crate::summary::{FileSummary, StageCount, Summary, UnknownStage};
-use crate::{Attributes, Duplicates, ImportOptions, Imported};
+use crate::timestamp::{DateFormat, format_timestamp};
+
+/// The result of an import: the history, the problems found, and what was read.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub history: History,
+    pub problems: Vec<Problem>,
+    pub summary: Summary,
+}
+
+/// Where an attribute column goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target {
+    Event(usize),
+    Deal(usize),
+}
+
+/// Bytes per block: big enough that starting threads is noise, small enough to stay in memory.
+pub(crate) const BLOCK: usize = 8 << 20;
 
 /// Problems listed one by one per file; the rest are counted.
 const PROBLEMS_PER_FILE: usize = 10_000;
@@ -39,9 +59,9 @@ pub(crate) struct Collector {
     keep_attributes: bool,
     strict: bool,
     pub(crate) zone: Option<TimeZone>,
-    pub(crate) date_format: Option<crate::DateFormat>,
-    pub(crate) columns: crate::ColumnMapping,
-    /// Block size and threads for reading plain long CSVs in parallel ([`crate::blocks`]);
+    pub(crate) date_format: Option<DateFormat>,
+    pub(crate) columns: ColumnMapping,
+    /// Block size and threads for reading plain long CSVs in parallel (`sources::long_csv::blocks`);
     /// `None` reads row by row.
     pub(crate) blocks: Option<(usize, usize)>,
     /// Size of the file being read when it is stored uncompressed: readers that know their
@@ -96,7 +116,7 @@ impl Collector {
             file_bytes: None,
             blocks: match std::thread::available_parallelism().map_or(1, |n| n.get()) {
                 1 => None,
-                threads => Some((crate::blocks::BLOCK, threads)),
+                threads => Some((BLOCK, threads)),
             },
             deals: Dictionary::default(),
             recent_deal: Recent::default(),
@@ -202,7 +222,7 @@ impl Collector {
     }
 
     /// Takes in the deal ids and activity names a part interned on its own (see
-    /// [`crate::blocks`]); returns their codes here, indexed by the part's codes.
+    /// `sources::long_csv::blocks`); returns their codes here, indexed by the part's codes.
     pub(crate) fn absorb(&mut self, deals: Interner, activities: Interner) -> (Vec<u32>, Vec<u32>) {
         (self.deals.absorb(deals), self.activities.absorb(activities))
     }
@@ -217,7 +237,7 @@ impl Collector {
         self.line.reserve(events);
     }
 
-    /// Appends a batch of events read elsewhere ([`crate::blocks`]): deal and activity codes
+    /// Appends a batch of events read elsewhere (`sources::long_csv::blocks`): deal and activity codes
     /// through the `deal_code` and `activity_code` maps, lines counted from `first_line`.
     pub(crate) fn extend(&mut self, events: Events<'_>, first_line: u64) {
         let (deal_code, activity_code) = (events.deal_code, events.activity_code);
@@ -609,7 +629,7 @@ impl Collector {
                     "the same event as line {earlier_line} (deal `{}`, `{}` at {}): kept once",
                     self.deals.name(self.deal[row]),
                     self.activities.name(self.activity[row]),
-                    crate::format_timestamp(self.time[row])
+                    format_timestamp(self.time[row])
                 ),
                 help: Some("remove the repeated row from the export, or pass --duplicates keep to keep every copy".into()),
             };

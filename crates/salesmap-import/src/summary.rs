@@ -248,6 +248,7 @@ fn pad(text: &str, width: usize) -> String {
     " ".repeat(width.saturating_sub(display_width(text)))
 }
 
-fn plural(n: usize) -> &'static str {
+/// The plural ending of a count: `1 deal`, `2 deals`.
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

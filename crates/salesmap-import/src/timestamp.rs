@@ -11,12 +11,42 @@
 //! Day/month order is never guessed. A [`TimeParser`] reads one file: the first value whose
 //! day or month is above 12 settles the order for the file; values read before that are kept
 //! with both readings and patched at the end. If nothing settles it, the import stops with
-//! an error naming the column and a sample value.
+//! an error naming the column and a sample value; [`DateFormat`] (`--date-format`) settles it
+//! up front.
 
 use jiff::tz::TimeZone;
 
-use crate::DateFormat;
 use crate::problem::ImportError;
+
+/// How to read day/month dates and other layouts the automatic reader cannot settle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateFormat {
+    /// `05/04/2023` is the 5th of April.
+    DayFirst,
+    /// `05/04/2023` is May 4th.
+    MonthFirst,
+    /// A strftime-style layout such as `%d.%m.%Y %H:%M` (jiff's `strtime`); values that do
+    /// not fit it are still tried as ISO 8601 and epoch milliseconds.
+    Pattern(String),
+}
+
+impl DateFormat {
+    /// Parses the `--date-format` value: `day-first` (or `dmy`), `month-first` (or `mdy`), or
+    /// a strftime pattern containing `%`.
+    pub fn parse(text: &str) -> Result<DateFormat, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "day-first" | "dmy" | "dd/mm/yyyy" => Ok(DateFormat::DayFirst),
+            "month-first" | "mdy" | "mm/dd/yyyy" => Ok(DateFormat::MonthFirst),
+            _ if text.contains('%') => Ok(DateFormat::Pattern(text.to_string())),
+            _ => Err(format!(
+                "unknown date format `{text}`: use day-first, month-first or a pattern such as `%d.%m.%Y %H:%M`"
+            )),
+        }
+    }
+}
+
+/// Help for a timestamp that cannot be read.
+pub(crate) const TIME_HELP: &str = "write timestamps as ISO 8601 (2023-04-05T12:34:00+09:00), or describe the layout with --date-format";
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
 const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;

@@ -11,6 +11,10 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+/// A byte range in the map file's text: where a value was read from, and what a diagnostic
+/// points at (empty ranges point between characters).
+pub type Span = Range<usize>;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -14,7 +14,7 @@ use salesmap_core::map::{
 };
 use salesmap_core::text::Text;
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Span};
 use crate::structure;
 use crate::syntax::{MapFile, S, StageDecl};
 
@@ -492,7 +492,7 @@ fn lower_trigger(
 
 fn lower_metric(
     metric: Option<&S<String>>,
-    header: &crate::syntax::Span,
+    header: &Span,
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Metric> {

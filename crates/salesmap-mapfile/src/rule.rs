@@ -5,8 +5,7 @@
 //! three sections (what it does, why it is bad, an example). docs/lints.md is generated from
 //! these docs, and a test keeps the two identical.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::Span;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 
 #[derive(Debug)]
 pub struct Rule {

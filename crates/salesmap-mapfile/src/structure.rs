@@ -3,9 +3,8 @@
 //! required fields, invalid values and bad `[lints]` settings. These are always errors; the
 //! constructors here are called by [`crate::syntax`] and [`crate::lower`].
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::rule::{Rule, did_you_mean};
-use crate::syntax::Span;
 
 pub const SYNTAX_ERROR: Rule = Rule {
     code: "SM001",

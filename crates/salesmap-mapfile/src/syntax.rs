@@ -6,16 +6,13 @@
 //! reported and skipped, and whatever was readable is kept so later checks can still run.
 //! References between stages are not resolved here; [`crate::lower`] does that.
 
-use std::ops::Range;
-
 use salesmap_core::text::Text;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::Span;
 use crate::structure;
-
-pub type Span = Range<usize>;
 
 /// A value with the byte span it was read from.
 #[derive(Clone, Debug, PartialEq)]

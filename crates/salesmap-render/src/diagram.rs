@@ -9,8 +9,8 @@
 use salesmap_core::map::{Answer, Map, Outcome, StageIx, StageKind, TransitionKind};
 use salesmap_core::overlay::Overlay;
 
+use crate::options::{Lanes, RenderOptions};
 use crate::wording::{Wording, format_number};
-use crate::{Lanes, RenderOptions};
 
 /// The drawing's content.
 #[derive(Clone, Debug)]

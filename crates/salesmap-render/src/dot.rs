@@ -10,9 +10,9 @@ use std::fmt::Write;
 use salesmap_core::map::{Outcome, TransitionKind};
 use salesmap_core::{map::Map, overlay::Overlay};
 
-use crate::RenderOptions;
 use crate::diagram::{Diagram, NodeKind};
 use crate::font::FAMILY;
+use crate::options::RenderOptions;
 
 /// Renders `map` as a Graphviz digraph.
 pub fn render_dot(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {

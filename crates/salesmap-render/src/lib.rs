@@ -14,78 +14,28 @@
 //!
 //! Every writer is deterministic: the same map and options give byte-identical output.
 
+// From the bottom: options, geometry, fonts and wording; the diagram; routing and the layout;
+// the writers; and `render` on top.
 pub mod diagram;
 mod dot;
 pub mod font;
+mod geometry;
 pub mod layout;
 mod mermaid;
+mod options;
 mod png;
 mod route;
 mod svg;
 mod wording;
-
-use std::fmt;
 
 use salesmap_core::map::Map;
 use salesmap_core::overlay::Overlay;
 
 pub use dot::render_dot;
 pub use mermaid::render_mermaid;
-pub use png::{rasterize, render_png};
+pub use options::{Lanes, RenderOptions};
+pub use png::{RenderError, rasterize, render_png};
 pub use svg::render_svg;
-
-/// How stages are grouped on the drawing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lanes {
-    /// Buyer-journey phases (R4) as horizontal bands along the flow.
-    Phase,
-    /// Owners (R2) as vertical swimlanes, so hand-offs cross lane lines.
-    Owner,
-    /// No grouping.
-    None,
-}
-
-impl Lanes {
-    pub const NAMES: [&'static str; 3] = ["phase", "owner", "none"];
-
-    pub fn from_name(name: &str) -> Option<Lanes> {
-        match name {
-            "phase" => Some(Lanes::Phase),
-            "owner" => Some(Lanes::Owner),
-            "none" => Some(Lanes::None),
-            _ => None,
-        }
-    }
-}
-
-/// What to draw and how.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RenderOptions {
-    pub lanes: Lanes,
-    /// Sub-stage levels drawn inside their parent: 0 collapses them to a count.
-    pub depth: u32,
-    /// Show each stage's exit checklist count and target days.
-    pub detail: bool,
-    /// Label language (`en`, `ko`); `None` uses the map's own language.
-    pub lang: Option<String>,
-    /// Draw a legend explaining shapes, lines and colours.
-    pub legend: bool,
-    /// PNG pixels per SVG unit (2 gives a sharp print).
-    pub scale: f32,
-}
-
-impl Default for RenderOptions {
-    fn default() -> RenderOptions {
-        RenderOptions {
-            lanes: Lanes::Phase,
-            depth: 1,
-            detail: false,
-            lang: None,
-            legend: true,
-            scale: 2.0,
-        }
-    }
-}
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,29 +65,6 @@ impl Format {
         Format::from_name(&ext)
     }
 }
-
-/// A drawing that could not be produced.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RenderError {
-    /// The image would be larger than a PNG can hold or memory allows.
-    ImageTooLarge { width: u32, height: u32 },
-    /// The rasterizer rejected the drawing (a bug in the SVG writer).
-    Rasterize(String),
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RenderError::ImageTooLarge { width, height } => write!(
-                f,
-                "the PNG would be {width}×{height} pixels, too large; lower --scale or use SVG"
-            ),
-            RenderError::Rasterize(msg) => write!(f, "could not rasterize the drawing: {msg}"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
 
 /// Renders `map` in `format`: UTF-8 text for SVG, Mermaid and DOT, PNG bytes for PNG.
 pub fn render(

@@ -11,8 +11,8 @@ use std::fmt::Write;
 use salesmap_core::map::{Map, Outcome, TransitionKind};
 use salesmap_core::overlay::Overlay;
 
-use crate::RenderOptions;
 use crate::diagram::{Diagram, NodeKind};
+use crate::options::RenderOptions;
 
 /// Renders `map` as a Mermaid flowchart.
 pub fn render_mermaid(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {

@@ -1,7 +1,8 @@
 //! The PNG writer: rasterizes the SVG with resvg, using only the bundled NanumSquare faces (no
 //! system fonts are read), so the image is the same on every machine and Korean text renders
-//! without any font installed.
+//! without any font installed. Only rasterizing can fail, so [`RenderError`] lives here.
 
+use std::fmt;
 use std::sync::Arc;
 
 use resvg::tiny_skia;
@@ -11,8 +12,31 @@ use salesmap_core::overlay::Overlay;
 
 use crate::font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 use crate::layout::layout_map;
+use crate::options::RenderOptions;
 use crate::svg::write_svg;
-use crate::{RenderError, RenderOptions};
+
+/// A drawing that could not be produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// The image would be larger than a PNG can hold or memory allows.
+    ImageTooLarge { width: u32, height: u32 },
+    /// The rasterizer rejected the drawing (a bug in the SVG writer).
+    Rasterize(String),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::ImageTooLarge { width, height } => write!(
+                f,
+                "the PNG would be {width}×{height} pixels, too large; lower --scale or use SVG"
+            ),
+            RenderError::Rasterize(msg) => write!(f, "could not rasterize the drawing: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
 
 /// Largest PNG side in pixels; beyond this the image is refused rather than allocated.
 const MAX_SIDE: u32 = 20_000;

@@ -12,7 +12,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::layout::{Point, Rect};
+use crate::geometry::{Point, Rect};
 
 /// Distance kept between a route and any box, and the length of the straight stub at a port.
 pub const CLEARANCE: f32 = 12.0;

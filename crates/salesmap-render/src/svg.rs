@@ -10,12 +10,12 @@ use salesmap_core::map::{Map, Outcome};
 use salesmap_core::overlay::Overlay;
 pub(crate) use salesmap_core::text::escape_markup as escape;
 
-use crate::RenderOptions;
 use crate::diagram::NodeKind;
 use crate::font::{SVG_FONT_STACK, Weight};
 use crate::layout::{
     EdgeStyle, EdgeStyleSample, Layout, Point, Rect, Swatch, TextRole, TextRun, layout_map,
 };
+use crate::options::RenderOptions;
 
 /// Renders `map` as an SVG document.
 pub fn render_svg(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {

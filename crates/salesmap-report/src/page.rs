@@ -6,7 +6,7 @@
 //! Sections write into one `String`; every text passes through [`escape`] or a [`Table`] cell.
 //! Charts are drawn by [`crate::charts`] and inlined with their fixed size dropped so they
 //! scale to the column; a chart that cannot be drawn leaves a note in its place rather than
-//! failing the report.
+//! failing the report. The page and its charts are the [`Report`].
 
 use std::fmt::Write as _;
 
@@ -20,8 +20,16 @@ use salesmap_render::{RenderOptions, render_svg};
 use crate::charts::{self, BoxRow, Chart, FunnelBar, Marker, MonthPoint};
 use crate::html::{Cell, Table, escape};
 use crate::locale::{Lang, Words};
+use crate::measure::{Measurements, ReportOptions};
 use crate::sentences::Namer;
-use crate::{Measurements, Report, ReportOptions};
+
+/// The written report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub html: String,
+    /// The map drawing and every chart, in page order.
+    pub charts: Vec<Chart>,
+}
 
 const STYLE: &str = include_str!("report.css");
 

@@ -21,8 +21,10 @@ use salesmap_import::format_timestamp;
 use salesmap_core::absent::Absent;
 use salesmap_core::display::{decimals_against, percent};
 
-use super::discover::{load_history, parse_instant, resolve_as_of};
-use super::{AgingArgs, Measured, file_name, fit, grouped, load_measured, write_output};
+use crate::inputs::{
+    AgingArgs, Measured, load_history, load_measured, parse_instant, resolve_as_of,
+};
+use crate::output::{file_name, fit, grouped, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {

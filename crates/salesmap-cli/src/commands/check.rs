@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use salesmap_mapfile::diagnostic::{render_human, summary, to_json};
 use salesmap_mapfile::{Severity, load};
 
-use super::read_map_source;
+use crate::inputs::read_map_source;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -29,7 +29,9 @@ pub struct Args {
     seed: u64,
 }
 
-pub fn run(args: Args) -> u8 {
+/// Runs the demo; `run_command_line` runs one step's command line (without the program name)
+/// and returns its exit code, as the binary does for the words a user types.
+pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return 2;
@@ -148,7 +150,7 @@ pub fn run(args: Args) -> u8 {
     for (what, words) in &steps {
         eprintln!("==> {what}: salesmap {}", words.join(" "));
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let code = crate::run_command_line(&words);
+        let code = run_command_line(&words);
         if code != 0 {
             eprintln!(
                 "error: the demo stopped at `{what}` (exit code {code}); the files so far are in {}",

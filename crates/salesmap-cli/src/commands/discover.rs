@@ -3,19 +3,20 @@
 //! Reads anything `import` reads (format detected), runs `salesmap_core::discovery::discover`
 //! and prints a table (every figure with its n) or JSON (`cases`, `events`, `activities`,
 //! `start_activities`, `end_activities`, `dfg`, `variants`, `case_duration`, …, durations in
-//! seconds). Also holds the history loading and date parsing that `analyze` shares.
+//! seconds).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
-use salesmap_core::history::{History, Micros};
-use salesmap_import::{Attributes, ImportOptions, format_timestamp, import_files, render_problems};
+use salesmap_core::history::Micros;
+use salesmap_import::{Attributes, format_timestamp};
 
 use salesmap_core::as_is::as_is_map;
 use salesmap_render::{Lanes, RenderOptions, render_svg};
 
-use super::{file_name, fit, truncate, write_output};
+use crate::inputs::{load_history_with, parse_instant};
+use crate::output::{duration, file_name, fit, truncate, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -126,79 +127,6 @@ pub fn run(args: Args) -> u8 {
 /// Worker threads: the machine's parallelism.
 pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Reads a history, printing import problems to stderr. Returns the history and the exit
-/// code its problems call for (0 or 1), or the exit code of a fatal failure.
-pub(crate) fn load_history(path: &Path) -> Result<(History, u8), u8> {
-    load_history_with(path, Attributes::All)
-}
-
-/// [`load_history`] keeping only the attributes asked for.
-fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History, u8), u8> {
-    let options = ImportOptions {
-        attributes,
-        ..ImportOptions::default()
-    };
-    match import_files(&[path.to_path_buf()], &options) {
-        Ok(imported) => {
-            let errors = imported
-                .problems
-                .iter()
-                .filter(|p| !p.kind.is_warning())
-                .count();
-            if !imported.problems.is_empty() {
-                eprint!("{}", render_problems(&imported.problems, 5));
-            }
-            Ok((imported.history, u8::from(errors > 0)))
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Err(2)
-        }
-    }
-}
-
-/// The analysis instant: `--as-of` when given (printing a clear error, exit code 2, when it
-/// cannot be read), else the history's latest event, so the same files give the same result on
-/// any day.
-pub(crate) fn resolve_as_of(flag: Option<&str>, history: &History) -> Result<Micros, u8> {
-    match flag {
-        Some(s) => parse_instant(s).map_err(|e| {
-            eprintln!("error: --as-of {s}: {e}");
-            2
-        }),
-        None => Ok(history.time.iter().copied().max().unwrap_or(0)),
-    }
-}
-
-/// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 timestamp.
-pub(crate) fn parse_instant(s: &str) -> Result<Micros, String> {
-    if s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok() {
-        let ts: jiff::Timestamp = format!("{s}T00:00:00Z")
-            .parse()
-            .map_err(|e: jiff::Error| e.to_string())?;
-        return Ok(ts.as_microsecond());
-    }
-    s.parse::<jiff::Timestamp>()
-        .map(|t| t.as_microsecond())
-        .map_err(|_| {
-            "expected a date like 2024-03-31 or a timestamp like 2024-03-31T12:00:00Z".into()
-        })
-}
-
-/// A duration in seconds, in the largest unit that keeps it readable.
-pub(crate) fn duration(seconds: f64) -> String {
-    let a = seconds.abs();
-    if a < 120.0 {
-        format!("{seconds:.0} s")
-    } else if a < 7200.0 {
-        format!("{:.1} min", seconds / 60.0)
-    } else if a < 2.0 * 86_400.0 {
-        format!("{:.1} h", seconds / 3600.0)
-    } else {
-        format!("{:.1} d", seconds / 86_400.0)
-    }
 }
 
 fn to_json(d: &Discovery, path: &Path) -> String {
@@ -335,31 +263,6 @@ fn more(o: &mut String, total: usize, shown: usize) {
             o,
             "  … {} more (--rows to show more, --format json lists all)",
             total - shown
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_well() {
-        let got: Vec<String> = [5.0, 600.0, 7200.0, 3.0 * 86_400.0, -90.0]
-            .iter()
-            .map(|&s| duration(s))
-            .collect();
-        assert_eq!(got, ["5 s", "10.0 min", "2.0 h", "3.0 d", "-90 s"]);
-    }
-
-    #[test]
-    fn instants() {
-        assert_eq!(parse_instant("1970-01-02"), Ok(86_400_000_000));
-        assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1_000_000));
-        assert!(
-            parse_instant("02/01/1970")
-                .unwrap_err()
-                .contains("2024-03-31")
         );
     }
 }

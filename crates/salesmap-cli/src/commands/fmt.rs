@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use salesmap_mapfile::format::format;
 
-use super::read_map_source;
+use crate::inputs::read_map_source;
 
 #[derive(clap::Args)]
 pub struct Args {

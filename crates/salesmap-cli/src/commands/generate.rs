@@ -8,9 +8,8 @@ use std::path::PathBuf;
 use salesmap_core::generate::{GenerateOptions, generate};
 use salesmap_import::{write_csv, write_xes};
 
-use super::discover::parse_instant;
-use super::load_map;
-use super::write_output;
+use crate::inputs::{load_map, parse_instant};
+use crate::output::write_output;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -16,7 +16,7 @@ use salesmap_import::{
     import_files, render_problems, write_csv, write_xes,
 };
 
-use super::load_map;
+use crate::inputs::load_map;
 
 #[derive(clap::Args)]
 pub struct Args {

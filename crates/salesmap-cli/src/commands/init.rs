@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use salesmap_mapfile::templates::{TEMPLATES, find};
 
-use super::write_output;
+use crate::output::write_output;
 
 #[derive(clap::Args)]
 pub struct Args {

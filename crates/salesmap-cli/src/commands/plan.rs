@@ -16,8 +16,8 @@ use salesmap_core::plan::{
     actual_entries, goal_quota, measure_inputs, parse_what_if, plan, plan_window, what_if,
 };
 
-use super::discover::{load_history, resolve_as_of};
-use super::{AgingArgs, fit, grouped, load_map, write_output};
+use crate::inputs::{AgingArgs, load_history, load_map, resolve_as_of};
+use crate::output::{fit, grouped, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use salesmap_render::{Format, Lanes, RenderOptions, render};
 
-use super::{load_map, write_output};
+use crate::inputs::load_map;
+use crate::output::write_output;
 
 #[derive(clap::Args)]
 pub struct Args {

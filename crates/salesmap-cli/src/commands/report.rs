@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use salesmap_core::calendar::{Period, parse_date};
 use salesmap_report::{Lang, ReportOptions, build_report};
 
-use super::{Measured, file_name, load_measured, write_output};
+use crate::inputs::{AgingArgs, Measured, load_measured};
+use crate::output::{file_name, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -48,6 +49,8 @@ pub struct Args {
     /// Planning period of the plan's columns.
     #[arg(long, default_value = "month", value_parser = ["week", "month", "quarter"])]
     period: String,
+    #[command(flatten)]
+    aging: AgingArgs,
 }
 
 fn fail(message: impl std::fmt::Display) -> u8 {
@@ -81,6 +84,10 @@ pub fn run(args: Args) -> u8 {
     options.quota = args.quota;
     options.deal_size = args.deal_size;
     options.plan_period = Period::from_name(&args.period).unwrap_or(Period::Month);
+    options.aging = match args.aging.options() {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
     match (
         day("--plan-start", &args.plan_start),
         day("--plan-deadline", &args.plan_deadline),

@@ -1,6 +1,6 @@
 //! `dead-end-stage` (SM111): a working stage with no way out.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

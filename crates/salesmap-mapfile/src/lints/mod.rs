@@ -1,14 +1,17 @@
 //! The lint rules (`SM1xx`): one file per rule, each with its [`Rule`] (code, name, docs) and a
 //! `check` function over a [`Context`]. Lints run on a map that lowered successfully, look at
-//! the declarations for spans and at the core [`Map`] for the graph, and push diagnostics at
-//! the rule's default severity; [`apply_settings`] then applies the map's `[lints]` table.
-
-use salesmap_core::map::{Map, StageIx, StageKind};
+//! the declarations for spans and at the core [`Map`](salesmap_core::map::Map) for the graph,
+//! and push diagnostics at the rule's default severity; [`apply_settings`] then applies the
+//! map's `[lints]` table. The rules sit above what they share (`context.rs`, `phrases.rs`) and
+//! this module, which lists and runs them, above the rules.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::{Rule, did_you_mean};
 use crate::structure;
-use crate::syntax::{LintSetting, MapFile, Span, StageDecl};
+use crate::syntax::LintSetting;
+
+mod context;
+mod phrases;
 
 mod dead_end_stage;
 mod missing_stage_definition;
@@ -24,6 +27,9 @@ mod too_much_detail;
 mod undefined_start;
 mod unreachable_stage;
 mod vague_stage;
+
+pub use context::Context;
+pub use phrases::{FILLER, find_filler, find_phrase, inner_span};
 
 type Check = fn(&Context, &mut Vec<Diagnostic>);
 
@@ -47,46 +53,6 @@ pub const LINTS: [(&Rule, Check); 14] = [
     (&no_exit_for_no::RULE, no_exit_for_no::check),
     (&undefined_start::RULE, undefined_start::check),
 ];
-
-/// What a lint rule sees: the declarations (for spans) and the lowered map (for the graph).
-pub struct Context<'a> {
-    pub file: &'a MapFile,
-    pub map: &'a Map,
-    /// For each stage of `map`, the index of its declaration in `file.stages`.
-    pub decl_of: &'a [usize],
-}
-
-impl Context<'_> {
-    pub fn decl(&self, ix: StageIx) -> &StageDecl {
-        &self.file.stages[self.decl_of[ix.index()]]
-    }
-
-    /// Stages where work happens (steps and the won milestone), as opposed to outcomes.
-    pub fn working_stages(&self) -> impl Iterator<Item = StageIx> + '_ {
-        self.map
-            .stage_ixs()
-            .filter(|&ix| !matches!(self.map.stage(ix).kind, StageKind::Outcome(_)))
-    }
-
-    /// The span naming a stage: its `id` value, else its header.
-    pub fn stage_span(&self, ix: StageIx) -> Span {
-        let d = self.decl(ix);
-        d.id.as_ref().map_or(d.header.clone(), |i| i.span.clone())
-    }
-
-    /// Where a map-level diagnostic points: the `[map]` header, else the first stage.
-    pub fn map_span(&self) -> Span {
-        match &self.file.map {
-            Some(m) => m.header.clone(),
-            None => self.file.stages.first().map_or(0..0, |s| s.header.clone()),
-        }
-    }
-
-    /// `stage `id``: how messages name a stage.
-    pub fn stage_label(&self, ix: StageIx) -> String {
-        format!("stage `{}`", self.map.stage(ix).id)
-    }
-}
 
 /// Runs every lint rule.
 pub fn run(cx: &Context) -> Vec<Diagnostic> {
@@ -160,85 +126,6 @@ pub fn apply_settings(settings: &[LintSetting], diags: &mut Vec<Diagnostic>) -> 
         None => true,
     });
     problems
-}
-
-/// Words and phrases that stand in for a definition rather than give one (R12: vague stages).
-pub const FILLER: [&str; 21] = [
-    "etc",
-    "and so on",
-    "as needed",
-    "as appropriate",
-    "as required",
-    "tbd",
-    "tba",
-    "todo",
-    "n/a",
-    "misc",
-    "various",
-    "stuff",
-    "things",
-    "whatever",
-    "기타",
-    "필요시",
-    "필요 시",
-    "등등",
-    "미정",
-    "적절히",
-    "알아서",
-];
-
-/// Finds a filler word or phrase in `text`; see [`find_phrase`].
-pub fn find_filler(text: &str) -> Option<(usize, usize)> {
-    find_phrase(text, &FILLER)
-}
-
-/// Finds the first of `phrases` in `text` (case-insensitive; on word boundaries for Latin
-/// script, anywhere for Hangul, which attaches particles to words), returning its byte range.
-pub fn find_phrase(text: &str, phrases: &[&str]) -> Option<(usize, usize)> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        // Lower-casing changed byte lengths (rare scripts); search without offsets.
-        return phrases
-            .iter()
-            .any(|f| lower.contains(f))
-            .then_some((0, text.len()));
-    }
-    for f in phrases {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(f) {
-            let start = from + pos;
-            let end = start + f.len();
-            let ascii = f.is_ascii();
-            let before_ok = !ascii
-                || start == 0
-                || !lower[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric);
-            let after_ok = !ascii
-                || end == lower.len()
-                || !lower[end..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-            if before_ok && after_ok {
-                return Some((start, end));
-            }
-            from = end;
-        }
-    }
-    None
-}
-
-/// The source span of a sub-range of a string value: `span` covers the quoted literal, so the
-/// text starts one byte in. Escapes would shift offsets; then the whole value is used.
-pub fn inner_span(source_span: &Span, text: &str, range: (usize, usize)) -> Span {
-    let literal_len = source_span.end - source_span.start;
-    if literal_len == text.len() + 2 {
-        source_span.start + 1 + range.0..source_span.start + 1 + range.1
-    } else {
-        source_span.clone()
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use salesmap_core::map::{Answer, Outcome};
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

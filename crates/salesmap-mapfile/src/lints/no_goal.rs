@@ -1,6 +1,6 @@
 //! `no-goal` (SM108): the map states no goal (metric, target, deadline).
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

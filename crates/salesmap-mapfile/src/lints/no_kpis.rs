@@ -1,6 +1,6 @@
 //! `no-kpis` (SM109): the map names no KPI with a target.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

@@ -3,7 +3,7 @@
 
 use salesmap_core::map::StageIx;
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

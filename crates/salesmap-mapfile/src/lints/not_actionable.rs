@@ -1,7 +1,8 @@
 //! `not-actionable` (SM105): an exit checklist item that is a hope, a question or an intention
 //! rather than a verifiable action or outcome.
 
-use super::{Context, find_phrase};
+use super::context::Context;
+use super::phrases::find_phrase;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

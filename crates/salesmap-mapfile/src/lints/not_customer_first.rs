@@ -1,7 +1,7 @@
 //! `not-customer-first` (SM104): a top-level working stage that does not say what the buyer gets
 //! from it (`customer_value`).
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

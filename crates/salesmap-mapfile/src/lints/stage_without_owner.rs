@@ -1,6 +1,6 @@
 //! `stage-without-owner` (SM107): a top-level working stage names no owning team or role.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

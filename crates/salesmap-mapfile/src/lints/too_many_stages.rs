@@ -1,7 +1,7 @@
 //! `too-many-stages` (SM102): more top-level working stages than a reader can hold; the fix is
 //! to group related steps as sub-stages.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

@@ -1,7 +1,7 @@
 //! `too-much-detail` (SM103): an exit checklist or activity list too long to follow, or one item
 //! that is a paragraph rather than a step.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

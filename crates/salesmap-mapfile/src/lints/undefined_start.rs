@@ -1,6 +1,6 @@
 //! `undefined-start` (SM114): the map does not say where the process starts.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

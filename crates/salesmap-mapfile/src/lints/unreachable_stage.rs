@@ -1,7 +1,7 @@
 //! `unreachable-stage` (SM110): no sequence of transitions from the start stage reaches this
 //! stage.
 
-use super::Context;
+use super::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 

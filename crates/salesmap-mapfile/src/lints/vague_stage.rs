@@ -3,7 +3,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{Context, find_filler, inner_span};
+use super::context::Context;
+use super::phrases::{find_filler, inner_span};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 use crate::syntax::S;

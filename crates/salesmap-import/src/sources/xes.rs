@@ -24,10 +24,9 @@ use salesmap_core::history::{EventKind, History};
 use salesmap_core::text::escape_markup;
 
 use crate::collect::Collector;
-use crate::input::read_up_to;
-use crate::long_csv::TIME_HELP;
 use crate::problem::{ImportError, ProblemKind};
-use crate::timestamp::{TimeParser, format_timestamp};
+use crate::stream::read_up_to;
+use crate::timestamp::{TIME_HELP, TimeParser, format_timestamp};
 
 const KIND_KEY: &str = "salesmap:kind";
 

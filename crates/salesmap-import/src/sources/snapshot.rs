@@ -11,10 +11,10 @@
 
 use salesmap_core::history::EventKind;
 
-use crate::ColumnMapping;
 use crate::collect::Collector;
-use crate::input::{DEAL_COLUMNS, Format, Table, fold};
+use crate::mapping::ColumnMapping;
 use crate::problem::ImportError;
+use crate::table::{DEAL_COLUMNS, Format, Table, fold};
 use crate::timestamp::TimeParser;
 
 const STATUS: &[&str] = &["dealstage", "status", "dealstatus", "stage", "outcome"];

@@ -11,9 +11,8 @@
 //! pipeline, close date, lost reason… under short names).
 
 use crate::collect::Collector;
-use crate::input::{Format, Table, strip_prefix_ci};
 use crate::problem::ImportError;
-use crate::salesforce::require;
+use crate::table::{Format, Table, require, strip_prefix_ci};
 use crate::timestamp::TimeParser;
 
 const DERIVED: &[&str] = &[

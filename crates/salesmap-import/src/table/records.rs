@@ -1,4 +1,4 @@
-//! [`Records`]: the CSV record reader under [`crate::input::Table`], streaming and without an
+//! [`Records`]: the CSV record reader under [`Table`](super::Table), streaming and without an
 //! allocation per record or per field.
 //!
 //! The file is read into one reusable buffer. A line without a double quote or a lone

@@ -21,26 +21,12 @@ use std::thread::ScopedJoinHandle;
 
 use salesmap_core::history::{EventKind, Interner};
 
-use crate::collect::{Collector, ENCODING_HELP, Events};
-use crate::input::{Table, read_up_to};
-use crate::long_csv::{TIME_HELP, Target, parse_kind};
+use super::columns::{Columns, parse_kind};
+use crate::collect::{Collector, ENCODING_HELP, Events, Target};
 use crate::problem::ProblemKind;
-use crate::records::Records;
-use crate::timestamp::TimeParser;
-
-/// Bytes per block: big enough that starting threads is noise, small enough to stay in memory.
-pub(crate) const BLOCK: usize = 8 << 20;
-
-/// The columns a part reads.
-#[derive(Clone, Copy)]
-pub(crate) struct Columns<'a> {
-    pub(crate) deal: usize,
-    pub(crate) stage: usize,
-    pub(crate) time: usize,
-    pub(crate) kind: Option<usize>,
-    /// Attribute columns and where their values go.
-    pub(crate) targets: &'a [(usize, Target)],
-}
+use crate::stream::read_up_to;
+use crate::table::{Records, Table};
+use crate::timestamp::{TIME_HELP, TimeParser, shorten};
 
 /// Reads the rest of `table` in blocks of about `block` bytes on `threads` threads. Returns
 /// `true` when the whole file was read; `false` when a block did not qualify, in which case
@@ -405,7 +391,7 @@ fn read_part(
             Some(k) => match parse_kind(field(k)) {
                 Some(kind) => kind,
                 None => {
-                    let value = crate::timestamp::shorten(field(k));
+                    let value = shorten(field(k));
                     part.problems.push((
                         ProblemKind::BadValue,
                         line,

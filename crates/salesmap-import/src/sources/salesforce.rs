@@ -13,11 +13,12 @@
 
 use std::collections::HashMap;
 
-use crate::changes::{ChangeCounts, ChangeLog};
 use crate::collect::Collector;
 use crate::dictionary::FastHash;
-use crate::input::{Format, Table, fold};
-use crate::problem::{ImportError, ProblemKind};
+use crate::problem::ImportError;
+use crate::sources::changes::{ChangeLog, note_changes};
+use crate::summary::plural;
+use crate::table::{Format, Table, fold, missing, require, required_time};
 use crate::timestamp::TimeParser;
 
 const OPPORTUNITY: &[&str] = &["opportunityid", "opportunity", "opportunityname"];
@@ -207,32 +208,6 @@ enum Role {
     Amount,
 }
 
-/// Notes for change logs: what could not be dated.
-pub(crate) fn note_changes(collector: &mut Collector, counts: &ChangeCounts, creation: &str) {
-    if counts.start_unknown > 0 {
-        collector.note(format!(
-            "{} deal{} no {creation}, so the entry into the first stage is not dated; the history starts at the first change",
-            counts.start_unknown,
-            has(counts.start_unknown)
-        ));
-    }
-    if counts.created_only > 0 {
-        collector.note(format!(
-            "{} deal{} created but never changed stage; the stage {} created in is not in this file",
-            counts.created_only,
-            if counts.created_only == 1 { " was" } else { "s were" },
-            if counts.created_only == 1 { "it was" } else { "they were" }
-        ));
-    }
-    if counts.unchanged > 0 {
-        collector.note(format!(
-            "{} change{} into the stage the deal was already in were skipped",
-            counts.unchanged,
-            plural(counts.unchanged)
-        ));
-    }
-}
-
 fn note_deleted(collector: &mut Collector, deleted_rows: usize) {
     if deleted_rows > 0 {
         collector.note(format!(
@@ -242,60 +217,9 @@ fn note_deleted(collector: &mut Collector, deleted_rows: usize) {
     }
 }
 
-pub(crate) fn require(
-    table: &Table,
-    collector: &Collector,
-    format: Format,
-    candidates: &[&str],
-    wanted: &str,
-) -> Result<usize, ImportError> {
-    table
-        .find(candidates)
-        .ok_or_else(|| ImportError::MissingColumn {
-            file: collector.file_name().to_string(),
-            format: format.name().to_string(),
-            wanted: format!("`{wanted}`"),
-            headers: table.headers.clone(),
-        })
-}
-
-pub(crate) fn missing(table: &Table, collector: &mut Collector, column: usize, what: &str) {
-    collector.problem(
-        ProblemKind::MissingValue,
-        Some(table.line()),
-        Some(table.header(column)),
-        format!("no {what}; the row is skipped"),
-        None,
-    );
-}
-
-/// The timestamp of a row that cannot be used without one.
-pub(crate) fn required_time(
-    table: &Table,
-    column: usize,
-    times: &mut TimeParser,
-    collector: &mut Collector,
-    slot: usize,
-) -> Option<i64> {
-    if table.field(column).is_empty() {
-        missing(table, collector, column, "timestamp");
-        return None;
-    }
-    table.timestamp(column, times, collector, slot, "the row is skipped")
-}
-
 fn is_true(value: &[u8]) -> bool {
     matches!(
         fold(&String::from_utf8_lossy(value)).as_str(),
         "true" | "1" | "yes"
     )
-}
-
-/// `1 deal has`, `2 deals have`.
-fn has(n: usize) -> &'static str {
-    if n == 1 { " has" } else { "s have" }
-}
-
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

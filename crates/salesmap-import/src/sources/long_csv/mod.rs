@@ -11,15 +11,17 @@
 
 use salesmap_core::history::EventKind;
 
-use crate::collect::Collector;
-use crate::input::{
+use crate::collect::{Collector, ENCODING_HELP, Target};
+use crate::problem::{ImportError, ProblemKind};
+use crate::table::{
     DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, fold, strip_prefix_ci,
 };
-use crate::problem::{ImportError, ProblemKind};
-use crate::timestamp::TimeParser;
+use crate::timestamp::{TIME_HELP, TimeParser, shorten};
 
-/// Help for a timestamp that cannot be read.
-pub(crate) const TIME_HELP: &str = "write timestamps as ISO 8601 (2023-04-05T12:34:00+09:00), or describe the layout with --date-format";
+mod blocks;
+mod columns;
+
+use columns::{Columns, parse_kind};
 
 /// Column names (folded) read as deal attributes in a generic long CSV.
 const DEAL_FIELDS: &[&str] = &[
@@ -38,13 +40,6 @@ const DEAL_FIELDS: &[&str] = &[
     "company",
     "account",
 ];
-
-/// Where an attribute column goes.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Target {
-    Event(usize),
-    Deal(usize),
-}
 
 pub(crate) fn read(
     table: &mut Table,
@@ -115,14 +110,14 @@ pub(crate) fn read(
     if let Some(blocks) = collector.blocks
         && touches.is_empty()
     {
-        let columns = crate::blocks::Columns {
+        let columns = Columns {
             deal,
             stage,
             time,
             kind,
             targets: &targets,
         };
-        if crate::blocks::read(table, collector, times, columns, blocks) {
+        if blocks::read(table, collector, times, columns, blocks) {
             let patches = times.finish(collector.file_name())?;
             collector.patch_times(&patches);
             return Ok(());
@@ -162,7 +157,7 @@ pub(crate) fn read(
                 Some(kind) => kind,
                 None => {
                     let header = table.header(k).to_string();
-                    let value = crate::timestamp::shorten(table.field(k));
+                    let value = shorten(table.field(k));
                     collector.problem(
                         ProblemKind::BadValue,
                         Some(line),
@@ -232,7 +227,7 @@ pub(crate) fn read(
                     Some(line),
                     Some(&header),
                     "the value is not UTF-8 text; it is left out (the event is kept)".into(),
-                    Some(crate::collect::ENCODING_HELP),
+                    Some(ENCODING_HELP),
                 );
             }
         }
@@ -240,22 +235,4 @@ pub(crate) fn read(
     let patches = times.finish(collector.file_name())?;
     collector.patch_times(&patches);
     Ok(())
-}
-
-/// `Some(None)` for an empty kind (read as a stage entry unless the activity is a touch).
-pub(crate) fn parse_kind(text: &[u8]) -> Option<Option<EventKind>> {
-    // The normalized history writes `stage` and `touch` on every row: no allocation for them.
-    if text.eq_ignore_ascii_case(b"stage") {
-        return Some(Some(EventKind::StageEntry));
-    }
-    if text.eq_ignore_ascii_case(b"touch") {
-        return Some(Some(EventKind::Touch));
-    }
-    let text = String::from_utf8_lossy(text).to_lowercase();
-    match fold(&text).as_str() {
-        "" => Some(None),
-        "stage" | "stageentry" | "단계" => Some(Some(EventKind::StageEntry)),
-        "touch" | "활동" => Some(Some(EventKind::Touch)),
-        _ => None,
-    }
 }

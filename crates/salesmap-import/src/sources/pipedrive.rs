@@ -15,11 +15,11 @@
 
 use salesmap_core::history::EventKind;
 
-use crate::changes::ChangeLog;
 use crate::collect::Collector;
-use crate::input::{Format, Table, fold};
 use crate::problem::ImportError;
-use crate::salesforce::{note_changes, plural, require, required_time};
+use crate::sources::changes::{ChangeLog, note_changes};
+use crate::summary::plural;
+use crate::table::{Format, Table, fold, missing, require, required_time};
 use crate::timestamp::TimeParser;
 
 const RENAME: &[(&str, &str)] = &[
@@ -184,7 +184,7 @@ pub(crate) fn read_flow(
                 };
                 let new_text = named(new, new_named);
                 if new_text.is_empty() {
-                    crate::salesforce::missing(table, collector, new, "new stage");
+                    missing(table, collector, new, "new stage");
                     continue;
                 }
                 let Ok(stage) = collector.activity_code(new_text) else {

@@ -7,6 +7,7 @@
 //! whose stage is the deal's current stage is not a stage change and is skipped (an
 //! OpportunityHistory row written for an amount edit); when a deal's creation time is known,
 //! the stage it left first (the old value of its first change) is entered at creation.
+//! [`note_changes`] says in the summary what could not be dated.
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use salesmap_core::history::EventKind;
 
 use crate::collect::Collector;
 use crate::dictionary::{Dictionary, FastHash};
+use crate::summary::plural;
 
 #[derive(Clone, Copy, Debug)]
 struct Change {
@@ -163,4 +165,35 @@ impl ChangeLog {
             .count();
         counts
     }
+}
+
+/// Notes for change logs: what could not be dated.
+pub(crate) fn note_changes(collector: &mut Collector, counts: &ChangeCounts, creation: &str) {
+    if counts.start_unknown > 0 {
+        collector.note(format!(
+            "{} deal{} no {creation}, so the entry into the first stage is not dated; the history starts at the first change",
+            counts.start_unknown,
+            has(counts.start_unknown)
+        ));
+    }
+    if counts.created_only > 0 {
+        collector.note(format!(
+            "{} deal{} created but never changed stage; the stage {} created in is not in this file",
+            counts.created_only,
+            if counts.created_only == 1 { " was" } else { "s were" },
+            if counts.created_only == 1 { "it was" } else { "they were" }
+        ));
+    }
+    if counts.unchanged > 0 {
+        collector.note(format!(
+            "{} change{} into the stage the deal was already in were skipped",
+            counts.unchanged,
+            plural(counts.unchanged)
+        ));
+    }
+}
+
+/// `1 deal has`, `2 deals have`.
+fn has(n: usize) -> &'static str {
+    if n == 1 { " has" } else { "s have" }
 }

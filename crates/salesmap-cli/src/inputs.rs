@@ -1,0 +1,192 @@
+//! Loading what the commands read, each step printing its own clear error and returning the
+//! exit code to stop with: map files ([`load_map`], checked, with diagnostics printed
+//! compiler-style), histories ([`load_history`], with import problems printed), the analysis
+//! instant ([`resolve_as_of`]), and a map with a history for the commands that measure one
+//! against the other ([`load_measured`]), with the options for aging open deals
+//! ([`AgingArgs`]).
+
+use std::path::Path;
+
+use salesmap_core::history::{History, Micros};
+use salesmap_import::{Attributes, ImportOptions, import_files, render_problems};
+
+/// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
+pub fn read_map_source(path: &Path) -> Result<String, u8> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            eprintln!(
+                "error: {} is not UTF-8 text (invalid byte at offset {})\n  = help: save the map as UTF-8",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            );
+            2
+        }),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            Err(2)
+        }
+    }
+}
+
+/// Reads and checks a map file. On errors, prints the diagnostics compiler-style and returns
+/// exit code 1 (2 when the file cannot be read); warnings are not printed here (`check` shows
+/// them).
+pub fn load_map(path: &Path) -> Result<salesmap_core::map::Map, u8> {
+    let source = read_map_source(path)?;
+    let shown = path.display().to_string();
+    let checked = salesmap_mapfile::load(&source, &shown);
+    match checked.map {
+        Some(map) => Ok(map),
+        None => {
+            let errors: Vec<_> = checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == salesmap_mapfile::Severity::Error)
+                .collect();
+            eprint!(
+                "{}",
+                salesmap_mapfile::diagnostic::render_human(&source, &shown, &errors)
+            );
+            eprintln!(
+                "error: {shown} has {} error(s); fix them (see `salesmap check {shown}`) and run again",
+                errors.len()
+            );
+            Err(1)
+        }
+    }
+}
+
+/// Reads a history, printing import problems to stderr. Returns the history and the exit
+/// code its problems call for (0 or 1), or the exit code of a fatal failure.
+pub fn load_history(path: &Path) -> Result<(History, u8), u8> {
+    load_history_with(path, Attributes::All)
+}
+
+/// [`load_history`] keeping only the attributes asked for.
+pub fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History, u8), u8> {
+    let options = ImportOptions {
+        attributes,
+        ..ImportOptions::default()
+    };
+    match import_files(&[path.to_path_buf()], &options) {
+        Ok(imported) => {
+            let errors = imported
+                .problems
+                .iter()
+                .filter(|p| !p.kind.is_warning())
+                .count();
+            if !imported.problems.is_empty() {
+                eprint!("{}", render_problems(&imported.problems, 5));
+            }
+            Ok((imported.history, u8::from(errors > 0)))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(2)
+        }
+    }
+}
+
+/// The analysis instant: `--as-of` when given (printing a clear error, exit code 2, when it
+/// cannot be read), else the history's latest event, so the same files give the same result on
+/// any day.
+pub fn resolve_as_of(flag: Option<&str>, history: &History) -> Result<Micros, u8> {
+    match flag {
+        Some(s) => parse_instant(s).map_err(|e| {
+            eprintln!("error: --as-of {s}: {e}");
+            2
+        }),
+        None => Ok(history.time.iter().copied().max().unwrap_or(0)),
+    }
+}
+
+/// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 timestamp.
+pub fn parse_instant(s: &str) -> Result<Micros, String> {
+    if s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok() {
+        let ts: jiff::Timestamp = format!("{s}T00:00:00Z")
+            .parse()
+            .map_err(|e: jiff::Error| e.to_string())?;
+        return Ok(ts.as_microsecond());
+    }
+    s.parse::<jiff::Timestamp>()
+        .map(|t| t.as_microsecond())
+        .map_err(|_| {
+            "expected a date like 2024-03-31 or a timestamp like 2024-03-31T12:00:00Z".into()
+        })
+}
+
+/// What the commands that measure a history against a map start from.
+pub struct Measured {
+    pub map: salesmap_core::map::Map,
+    pub history: salesmap_core::history::History,
+    /// Exit code the history's import problems call for (0 or 1).
+    pub problems: u8,
+    /// The analysis instant (see [`resolve_as_of`]).
+    pub as_of: salesmap_core::history::Micros,
+}
+
+/// Loads the map and the history and resolves `--as-of`, printing each error; `Err` is the
+/// exit code.
+pub fn load_measured(map: &Path, history: &Path, as_of: Option<&str>) -> Result<Measured, u8> {
+    let map = load_map(map)?;
+    let (history, problems) = load_history(history)?;
+    let as_of = resolve_as_of(as_of, &history)?;
+    Ok(Measured {
+        map,
+        history,
+        problems,
+        as_of,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants() {
+        assert_eq!(parse_instant("1970-01-02"), Ok(86_400_000_000));
+        assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1_000_000));
+        assert!(
+            parse_instant("02/01/1970")
+                .unwrap_err()
+                .contains("2024-03-31")
+        );
+    }
+}
+
+/// How open deals are aged (`analyze`, `report`, `plan`): see `salesmap_core::aging`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct AgingArgs {
+    /// Open deals older than this many days are aged: shown apart, with no forecast or plan
+    /// credit. `off`: no age limit. Default: the 90th percentile of the won deals' cycle
+    /// lengths (stages' `rotten_days` always apply).
+    #[arg(long, value_name = "DAYS|off")]
+    aging_days: Option<String>,
+    /// Give aged deals forecast and plan credit like the others.
+    #[arg(long)]
+    credit_aged: bool,
+}
+
+impl AgingArgs {
+    /// The aging options, or the error to print.
+    pub fn options(&self) -> Result<salesmap_core::aging::AgingOptions, String> {
+        use salesmap_core::aging::{AgingLimit, AgingOptions};
+        let limit = match self.aging_days.as_deref().map(str::trim) {
+            None => AgingLimit::WonCycles,
+            Some("off") => AgingLimit::Off,
+            Some(s) => match s.parse::<f64>() {
+                Ok(days) if days.is_finite() && days > 0.0 => AgingLimit::Days { days },
+                _ => {
+                    return Err(format!(
+                        "--aging-days {s}: expected a number of days above 0 (e.g. 180) or `off`"
+                    ));
+                }
+            },
+        };
+        Ok(AgingOptions {
+            limit,
+            credit_aged: self.credit_aged,
+        })
+    }
+}
