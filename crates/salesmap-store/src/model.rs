@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use salesmap_core::history::Micros;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -28,7 +28,19 @@ pub fn rfc3339_opt<S: Serializer>(t: &Option<Micros>, s: S) -> Result<S::Ok, S::
 }
 
 /// What a user may do (docs/server.md has the full table).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Read only.

@@ -70,7 +70,12 @@ impl TestDatabase {
                 if required() {
                     panic!("SALESMAP_CI=1 but PostgreSQL at {admin} cannot be reached: {e}");
                 }
-                eprintln!("SKIPPED (PostgreSQL) {test}: cannot reach {admin}: {e}");
+                // Written to the terminal directly: the test harness captures `eprintln!`.
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED (PostgreSQL) {test}: cannot reach {admin}: {e}"
+                );
                 return None;
             }
         };
@@ -119,25 +124,31 @@ where
     F: Fn(TestDatabase) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let mut databases = vec![TestDatabase::sqlite()];
+    run_on(name, TestDatabase::sqlite(), &test).await;
+    // Created only now, so a failure on SQLite leaves no PostgreSQL database behind.
     if let Some(pg) = TestDatabase::postgres(name).await {
-        databases.push(pg);
+        run_on(name, pg, &test).await;
     }
-    for db in databases {
-        let backend = db.backend;
-        let copy = TestDatabase {
-            backend: db.backend,
-            url: db.url.clone(),
-            place: db.place.clone(),
-        };
-        let outcome = tokio::spawn(test(db)).await;
-        copy.remove().await;
-        if let Err(e) = outcome {
-            if e.is_panic() {
-                eprintln!("{name} failed on {}", backend.name());
-                std::panic::resume_unwind(e.into_panic());
-            }
-            panic!("{name} on {}: {e}", backend.name());
+}
+
+async fn run_on<F, Fut>(name: &str, db: TestDatabase, test: &F)
+where
+    F: Fn(TestDatabase) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let backend = db.backend;
+    let copy = TestDatabase {
+        backend: db.backend,
+        url: db.url.clone(),
+        place: db.place.clone(),
+    };
+    let outcome = tokio::spawn(test(db)).await;
+    copy.remove().await;
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            eprintln!("{name} failed on {}", backend.name());
+            std::panic::resume_unwind(e.into_panic());
         }
+        panic!("{name} on {}: {e}", backend.name());
     }
 }

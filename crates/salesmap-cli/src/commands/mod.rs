@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod check;
 pub mod demo;
 pub mod discover;
+pub mod export;
 pub mod fmt;
 pub mod generate;
 pub mod import;
@@ -17,6 +18,8 @@ pub mod init;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod serve;
+pub mod user;
 
 /// A path's file name for captions and titles (the whole path when it has none).
 pub fn file_name(path: &Path) -> String {
