@@ -158,6 +158,13 @@ pub struct Card {
     pub version: i64,
 }
 
+/// An amount as a query parameter: its shortest exact decimal text, cast to a double in SQL.
+/// (sqlx's `Any` driver sends a NULL double to PostgreSQL as a 4-byte float, which poisons the
+/// prepared statement for the 8-byte values that follow; text has one width.)
+pub(crate) fn amount_param(amount: Option<f64>) -> Option<String> {
+    amount.map(|a| format!("{a:?}"))
+}
+
 /// Checks an optional free text field (absent or blank is `None`).
 pub(crate) fn optional_text(
     field: &str,
@@ -388,14 +395,14 @@ impl Store {
         let id: i64 = sqlx::query(
             "INSERT INTO deals (pipeline_id, key, name, company, amount, currency, owner_id, \
              source, segment, attributes, stage, stage_entered_at, is_open, version, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $12, \
-             $12) RETURNING id",
+             updated_at) VALUES ($1, $2, $3, $4, CAST($5 AS DOUBLE PRECISION), $6, $7, $8, $9, \
+             $10, $11, $12, $13, 1, $12, $12) RETURNING id",
         )
         .bind(pipeline.id)
         .bind(&key)
         .bind(&name)
         .bind(&company)
-        .bind(amount)
+        .bind(amount_param(amount))
         .bind(&currency)
         .bind(owner_id)
         .bind(&source)
@@ -511,12 +518,13 @@ impl Store {
             ..current.clone()
         };
         sqlx::query(
-            "UPDATE deals SET name = $1, company = $2, amount = $3, currency = $4, owner_id = $5, \
+            "UPDATE deals SET name = $1, company = $2, amount = CAST($3 AS DOUBLE PRECISION), \
+             currency = $4, owner_id = $5, \
              source = $6, segment = $7, attributes = $8 WHERE id = $9",
         )
         .bind(&after.name)
         .bind(&after.company)
-        .bind(after.amount)
+        .bind(amount_param(after.amount))
         .bind(&after.currency)
         .bind(after.owner_id)
         .bind(&after.source)

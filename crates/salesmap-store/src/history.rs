@@ -21,7 +21,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::db::{Store, now};
-use crate::deals::closes;
+use crate::deals::{amount_param, closes};
 use crate::error::StoreError;
 use crate::journal::audit;
 use crate::model::{Actor, Role, parse_attributes};
@@ -357,6 +357,7 @@ impl Store {
                  created_at, updated_at) VALUES ",
             );
             push_placeholders(&mut sql, chunk.len(), 16);
+            let sql = cast_amounts(&sql);
             let mut q = sqlx::query(&sql);
             for d in chunk {
                 q = q
@@ -364,7 +365,7 @@ impl Store {
                     .bind(&d.key)
                     .bind(&d.name)
                     .bind(&d.company)
-                    .bind(d.amount)
+                    .bind(amount_param(d.amount))
                     .bind(&d.currency)
                     .bind(d.owner.as_deref().and_then(find_user))
                     .bind(&d.source)
@@ -526,6 +527,28 @@ impl Store {
     }
 }
 
+/// The deal INSERT with every fifth value of a row (the amount) cast from text to a double.
+fn cast_amounts(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(rest.len() - at - 1, |n| n);
+        let n: usize = rest[at + 1..at + 1 + digits].parse().unwrap_or(0);
+        let param = &rest[at..at + 1 + digits];
+        if n % 16 == 5 {
+            out.push_str(&format!("CAST({param} AS DOUBLE PRECISION)"));
+        } else {
+            out.push_str(param);
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Appends `(…), (…)` placeholders for `rows` rows of `columns` values each.
 fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
     let mut n = 0;
@@ -555,6 +578,18 @@ mod tests {
         let mut sql = String::new();
         push_placeholders(&mut sql, 2, 3);
         assert_eq!(sql, "($1, $2, $3), ($4, $5, $6)");
+        let mut sql = String::new();
+        push_placeholders(&mut sql, 2, 16);
+        let cast = cast_amounts(&sql);
+        assert!(
+            cast.contains("$4, CAST($5 AS DOUBLE PRECISION), $6"),
+            "{cast}"
+        );
+        assert!(
+            cast.contains("$20, CAST($21 AS DOUBLE PRECISION), $22"),
+            "{cast}"
+        );
+        assert_eq!(cast.matches("CAST").count(), 2);
         assert_eq!(format_amount(12000.0), "12000");
         assert_eq!(format_amount(12000.5), "12000.5");
     }

@@ -826,3 +826,79 @@ async fn the_live_history_round_trips_through_an_export() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amounts_with_and_without_a_value_round_trip() {
+    on_each_backend("amounts", |db| async move {
+        let w = world(&db).await;
+        // A deal without an amount first, then with: the same statement carries both.
+        let mut got = Vec::new();
+        for amount in [None, Some(0.0), Some(12.5), None, Some(999_999_999_999.99)] {
+            let d = w
+                .store
+                .create_deal(
+                    &w.rep,
+                    "sales",
+                    NewDeal {
+                        amount,
+                        ..new_deal("a")
+                    },
+                )
+                .await
+                .unwrap();
+            got.push(w.store.deal(&w.rep, d.id).await.unwrap().amount);
+        }
+        assert_eq!(
+            got,
+            [None, Some(0.0), Some(12.5), None, Some(999_999_999_999.99)]
+        );
+        let d = w
+            .store
+            .create_deal(&w.rep, "sales", new_deal("b"))
+            .await
+            .unwrap();
+        let cleared = w
+            .store
+            .update_deal(
+                &w.rep,
+                d.id,
+                d.version,
+                DealPatch {
+                    amount: Some(None),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(cleared.amount, None);
+        let set = w
+            .store
+            .update_deal(
+                &w.rep,
+                d.id,
+                cleared.version,
+                DealPatch {
+                    amount: Some(Some(7.25)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(set.amount, Some(7.25));
+        let e = w
+            .store
+            .update_deal(
+                &w.rep,
+                d.id,
+                set.version,
+                DealPatch {
+                    amount: Some(Some(f64::INFINITY)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Invalid { .. }), "{e}");
+    })
+    .await;
+}

@@ -20,9 +20,12 @@ use crate::state::AppState;
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PipelineInput {
     /// 1 to 40 characters: a-z, digits, `-`.
+    #[schema(pattern = "^[a-z0-9-]{1,40}$")]
     pub key: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     /// The map file's text (TOML); it must check without errors.
+    #[schema(min_length = 1)]
     pub source: String,
     /// What this first version is.
     pub message: Option<String>,
@@ -32,8 +35,10 @@ pub struct PipelineInput {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct VersionInput {
     /// The map file's text (TOML).
+    #[schema(min_length = 1)]
     pub source: String,
     /// What changed and why.
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub message: String,
 }
 
@@ -90,6 +95,7 @@ pub struct DealQuery {
 pub struct DealInput {
     /// The deal's id in the pipeline (generated when absent).
     pub key: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     pub company: Option<String>,
     pub amount: Option<f64>,

@@ -41,6 +41,7 @@ pub struct SessionInfo {
 pub struct PasswordChange {
     pub current_password: String,
     /// At least 10 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub new_password: String,
 }
 

@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenInput {
     /// What the token is for (`ci`, `zapier`).
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
 }
 

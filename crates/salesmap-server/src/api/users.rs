@@ -17,10 +17,14 @@ use crate::state::AppState;
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserInput {
     /// 1 to 64 characters: a-z, digits, `.`, `_`, `@`, `-`.
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     pub login: String,
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub display_name: String,
     pub role: Role,
-    /// The user's password; when absent a one-time password is generated and returned.
+    /// The user's password (at least 10 characters); when absent a one-time password is
+    /// generated and returned.
+    #[schema(min_length = 10, max_length = 200)]
     pub password: Option<String>,
 }
 
