@@ -44,6 +44,9 @@ pub struct StoreOptions {
     /// How long a request waits for a free connection (or for the database to answer a
     /// connection attempt) before the store reports the database unavailable.
     pub acquire_timeout: Duration,
+    /// SQLite only: the largest the database file may grow, in bytes; a write past it is
+    /// refused as "the database is full" (PostgreSQL's size is the server's business).
+    pub sqlite_max_bytes: Option<u64>,
 }
 
 impl Default for StoreOptions {
@@ -51,6 +54,7 @@ impl Default for StoreOptions {
         StoreOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
+            sqlite_max_bytes: None,
         }
     }
 }
@@ -96,6 +100,8 @@ impl Store {
     pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         install_default_drivers();
         let (backend, url) = normalize_url(url)?;
+        // SQLite's default page size (4 KiB) turns the byte limit into a page count.
+        let max_pages = options.sqlite_max_bytes.map(|b| (b / 4096).max(1));
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .min_connections(0)
@@ -105,6 +111,10 @@ impl Store {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
                             .await?;
+                        if let Some(pages) = max_pages {
+                            conn.execute(format!("PRAGMA max_page_count = {pages}").as_str())
+                                .await?;
+                        }
                     }
                     Ok(())
                 })

@@ -43,6 +43,10 @@ pub struct Args {
     /// Most database connections of this server.
     #[arg(long, default_value_t = 16)]
     max_connections: u32,
+    /// SQLite only: the largest the database file may grow, in MiB (writes beyond are refused
+    /// with 503 "the database is full").
+    #[arg(long)]
+    sqlite_max_mib: Option<u64>,
 }
 
 /// A tokio runtime for a command, or exit code 2 with a message.
@@ -58,10 +62,17 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 
 /// Opens a store, printing a clear error (exit code 2) when it cannot.
 pub async fn open_store(url: &str, max_connections: u32) -> Result<Store, u8> {
-    let options = salesmap_store::StoreOptions {
-        max_connections,
-        ..salesmap_store::StoreOptions::default()
-    };
+    open_store_with(
+        url,
+        salesmap_store::StoreOptions {
+            max_connections,
+            ..salesmap_store::StoreOptions::default()
+        },
+    )
+    .await
+}
+
+async fn open_store_with(url: &str, options: salesmap_store::StoreOptions) -> Result<Store, u8> {
     Store::open_with(url, &options).await.map_err(|e| {
         eprintln!("error: {e}\n  = help: --db takes sqlite://FILE or postgres://USER@HOST/DB");
         2
@@ -90,7 +101,12 @@ pub fn run(args: Args) -> u8 {
 }
 
 async fn serve(args: Args, source: String) -> u8 {
-    let store = match open_store(&args.db, args.max_connections).await {
+    let options = salesmap_store::StoreOptions {
+        max_connections: args.max_connections,
+        sqlite_max_bytes: args.sqlite_max_mib.map(|m| m << 20),
+        ..salesmap_store::StoreOptions::default()
+    };
+    let store = match open_store_with(&args.db, options).await {
         Ok(s) => s,
         Err(code) => return code,
     };
