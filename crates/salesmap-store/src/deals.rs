@@ -127,6 +127,8 @@ pub struct BoardColumn {
     pub kind: String,
     pub phase: Option<String>,
     pub target_days: Option<f64>,
+    /// Days after which an open deal here is no longer live pipeline (the map's `rotten_days`).
+    pub rotten_days: Option<f64>,
     pub probability: Option<f64>,
     pub checklist_items: usize,
     pub count: u64,
@@ -148,6 +150,8 @@ pub struct Card {
     pub currency: Option<String>,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
+    pub source: Option<String>,
+    pub segment: Option<String>,
     /// The stage the deal is in (a sub-stage of the column's stage, or the stage itself).
     pub stage: String,
     pub days_in_stage: f64,
@@ -718,7 +722,8 @@ impl Store {
         let t = now();
         let rows = sqlx::query(
             "SELECT d.id, d.key, d.name, d.company, d.amount, d.currency, d.owner_id, \
-             u.display_name AS owner_name, d.stage, d.stage_entered_at, d.version FROM deals d \
+             u.display_name AS owner_name, d.source, d.segment, d.stage, d.stage_entered_at, \
+             d.version FROM deals d \
              LEFT JOIN users u ON u.id = d.owner_id WHERE d.pipeline_id = $1 AND d.is_open = $2 \
              ORDER BY d.stage_entered_at, d.id",
         )
@@ -752,6 +757,7 @@ impl Store {
                     kind: kind_name(s.kind).into(),
                     phase: s.phase.clone(),
                     target_days: s.target_days,
+                    rotten_days: s.rotten_days,
                     probability: s.probability,
                     checklist_items: s.exit_checklist.len(),
                     count: 0,
@@ -784,6 +790,8 @@ impl Store {
                 currency: row.try_get("currency")?,
                 owner_id: row.try_get("owner_id")?,
                 owner_name: row.try_get("owner_name")?,
+                source: row.try_get("source")?,
+                segment: row.try_get("segment")?,
                 stage,
                 days_in_stage: (days * 10.0).round() / 10.0,
                 stale: false,

@@ -8,7 +8,8 @@
 //! entry point (the API, web pages, the command line) can bypass it.
 //!
 //! Module order (each uses only those before it): `error`/`model` (records) → `db`, `migrate`,
-//! `secret`, `journal` (audit and outbox writes) → `users`, `sessions`, `pipelines` → `deals` →
+//! `secret`, `journal` (audit and outbox writes), `relocation` (where a new map version's
+//! stranded deals go) → `users`, `sessions`, `pipelines` → `deals` →
 //! `moves` → `history` (the live history as the core's `History`, imports, first start).
 
 mod db;
@@ -20,6 +21,7 @@ mod migrate;
 mod model;
 mod moves;
 mod pipelines;
+mod relocation;
 mod secret;
 mod sessions;
 mod users;
@@ -40,6 +42,7 @@ pub use model::{
 };
 pub use moves::{MoveRequest, NewTouch, TickRequest};
 pub use pipelines::{PublishedMap, check_map};
+pub use relocation::{Relocation, RelocationCause, plan_relocations, relocation_targets};
 pub use sessions::{
     Authenticated, FAILURE_WINDOW, MAX_FAILURES_PER_LOGIN, MAX_FAILURES_PER_REMOTE, SignedIn,
 };

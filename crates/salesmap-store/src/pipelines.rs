@@ -1,8 +1,10 @@
 //! Pipelines and their map versions. A pipeline is one map and its deals; several run on one
 //! server. Every saved map is an immutable version (author, message, time, status) and the
 //! pipeline runs on its published version. A version is saved only when the map checker finds
-//! no error, and a new version may not drop a stage that open deals are in.
+//! no error, and a new version may not strand open deals: a stage it removes, renames or turns
+//! into an outcome must have its open deals moved elsewhere in the same step (`relocation`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use salesmap_core::map::Map;
@@ -13,6 +15,7 @@ use crate::db::{Store, now};
 use crate::journal::{Event, audit, emit};
 use crate::model::{Actor, MapVersion, Pipeline, Role};
 use crate::model::{Refusal, StoreError};
+use crate::relocation::{Relocation, plan_relocations, relocation_targets};
 use crate::users::check_text;
 
 /// The map a pipeline runs on now.
@@ -224,13 +227,65 @@ impl Store {
     }
 
     /// Saves `source` as the pipeline's next version and publishes it (managers and admins).
-    /// Refused when the map has errors or drops a stage that open deals are in.
+    /// Refused when the map has errors or strands open deals (see
+    /// [`Store::publish_map_version_relocating`] to move them in the same step).
     pub async fn publish_map_version(
         &self,
         actor: &Actor,
         key: &str,
         source: &str,
         message: &str,
+    ) -> Result<MapVersion, StoreError> {
+        self.publish_map_version_relocating(actor, key, source, message, &BTreeMap::new())
+            .await
+    }
+
+    /// The open deals per stage of a pipeline, by stage id.
+    async fn open_deals_by_stage(
+        &self,
+        exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        pipeline_id: i64,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT stage, COUNT(*) AS n FROM deals WHERE pipeline_id = $1 AND is_open = $2 \
+             GROUP BY stage ORDER BY stage",
+        )
+        .bind(pipeline_id)
+        .bind(1i64)
+        .fetch_all(exec)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("stage")?, row.try_get::<i64, _>("n")? as u64)))
+            .collect()
+    }
+
+    /// Which open deals `new` would strand if it were published now, and where each stage's
+    /// deals would go by default (what the map editor shows before saving).
+    pub async fn relocation_plan(
+        &self,
+        actor: &Actor,
+        key: &str,
+        new: &Map,
+    ) -> Result<Vec<Relocation>, StoreError> {
+        let pipeline = self.pipeline(actor, key).await?;
+        let published = self.published_map(&pipeline).await?;
+        let open = self.open_deals_by_stage(&self.pool, pipeline.id).await?;
+        Ok(plan_relocations(&published.map, new, &open))
+    }
+
+    /// Publishes `source` like [`Store::publish_map_version`], moving the open deals of each
+    /// stage the new map strands (removed, renamed, or now an outcome) to the stage
+    /// `relocate` names for it (old stage id → new stage id, not an outcome). Each moved deal
+    /// gets a stage entry, an audit row `deal.relocated` and a `deal.moved` event, in the
+    /// same transaction as the version. A stranded stage without a destination refuses the
+    /// publish (`stages-in-use`); a destination for a stage that strands nothing is refused.
+    pub async fn publish_map_version_relocating(
+        &self,
+        actor: &Actor,
+        key: &str,
+        source: &str,
+        message: &str,
+        relocate: &BTreeMap<String, String>,
     ) -> Result<MapVersion, StoreError> {
         actor.require(Role::Manager, "publishing a map version")?;
         let message = check_text("message", message, 2000)?;
@@ -242,26 +297,43 @@ impl Store {
         }
         let map = check_map(source)?;
         let pipeline = self.pipeline(actor, key).await?;
+        let old = self.published_map(&pipeline).await?;
         let mut w = self.write().await?;
-        let rows = sqlx::query(
-            "SELECT stage, COUNT(*) AS n FROM deals WHERE pipeline_id = $1 AND is_open = $2 \
-             GROUP BY stage ORDER BY stage",
-        )
-        .bind(pipeline.id)
-        .bind(1i64)
-        .fetch_all(&mut *w.tx)
-        .await?;
-        let mut dropped = Vec::new();
-        for row in &rows {
-            let stage: String = row.try_get("stage")?;
-            let n: i64 = row.try_get("n")?;
-            if map.find(&stage).is_none() {
-                dropped.push((stage, n as u64));
+        let open = self.open_deals_by_stage(&mut *w.tx, pipeline.id).await?;
+        let stranded = plan_relocations(&old.map, &map, &open);
+        for stage in relocate.keys() {
+            if !stranded.iter().any(|r| &r.stage == stage) {
+                return Err(StoreError::invalid(
+                    &format!("relocate.{stage}"),
+                    "no open deal of this stage needs moving: leave it out",
+                ));
             }
         }
-        if !dropped.is_empty() {
+        let mut moves: Vec<(String, String)> = Vec::new();
+        let mut unplaced = Vec::new();
+        for r in &stranded {
+            match relocate.get(&r.stage) {
+                None => unplaced.push((r.stage.clone(), r.deals)),
+                Some(to) => {
+                    let ok = relocation_targets(&map)
+                        .into_iter()
+                        .any(|ix| &map.stage(ix).id == to);
+                    if !ok {
+                        return Err(StoreError::invalid(
+                            &format!("relocate.{}", r.stage),
+                            &format!(
+                                "`{to}` is not a stage of the new map that open deals may be in \
+                                 (an outcome closes a deal: move deals there one by one with a reason)"
+                            ),
+                        ));
+                    }
+                    moves.push((r.stage.clone(), to.clone()));
+                }
+            }
+        }
+        if !unplaced.is_empty() {
             return Err(StoreError::Refused(Refusal::StagesInUse {
-                stages: dropped,
+                stages: unplaced,
             }));
         }
         let number: i64 = sqlx::query(
@@ -295,6 +367,9 @@ impl Store {
             json!({"pipeline": key, "version": number, "message": message}),
         )
         .await?;
+        for (from, to) in &moves {
+            relocate_deals(&mut w.tx, actor, &pipeline, (version_id, number), from, to).await?;
+        }
         emit(
             &mut w.tx,
             Event {
@@ -309,6 +384,85 @@ impl Store {
         w.commit().await?;
         self.map_version(actor, key, number).await
     }
+}
+
+/// Moves every open deal of `from` to `to` as part of publishing map version `version`
+/// (its id and number).
+async fn relocate_deals(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    pipeline: &Pipeline,
+    version: (i64, i64),
+    from: &str,
+    to: &str,
+) -> Result<(), StoreError> {
+    let (version_id, number) = version;
+    let rows = sqlx::query(
+        "SELECT d.id, d.key, d.version, d.amount, d.currency, d.owner_id, \
+         u.display_name AS owner_name FROM deals d LEFT JOIN users u ON u.id = d.owner_id \
+         WHERE d.pipeline_id = $1 AND d.is_open = $2 AND d.stage = $3 ORDER BY d.id",
+    )
+    .bind(pipeline.id)
+    .bind(1i64)
+    .bind(from)
+    .fetch_all(&mut **tx)
+    .await?;
+    let t = now();
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let deal_key: String = row.try_get("key")?;
+        let owner_name: Option<String> = row.try_get("owner_name")?;
+        sqlx::query(
+            "UPDATE deals SET stage = $1, stage_entered_at = $2, version = version + 1, \
+             updated_at = $2 WHERE id = $3",
+        )
+        .bind(to)
+        .bind(t)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO stage_entries (deal_id, stage, entered_at, from_stage, actor_id, \
+             map_version_id, owner) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(to)
+        .bind(t)
+        .bind(from)
+        .bind(actor.user_id)
+        .bind(version_id)
+        .bind(&owner_name)
+        .execute(&mut **tx)
+        .await?;
+        audit(
+            tx,
+            actor,
+            "deal.relocated",
+            Some(pipeline.id),
+            Some(id),
+            json!({"from": from, "to": to, "map_version": number}),
+        )
+        .await?;
+        emit(
+            tx,
+            Event {
+                kind: "deal.moved",
+                pipeline_id: pipeline.id,
+                deal_id: Some(id),
+                map_version_id: Some(version_id),
+                payload: json!({
+                    "deal": id, "key": deal_key, "pipeline": pipeline.key, "from": from,
+                    "to": to, "actor": actor.label, "at": salesmap_import::format_timestamp(t),
+                    "map_version": number, "relocated": true,
+                    "amount": row.try_get::<Option<f64>, _>("amount")?,
+                    "currency": row.try_get::<Option<String>, _>("currency")?,
+                    "owner_id": row.try_get::<Option<i64>, _>("owner_id")?,
+                }),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn insert_version(
