@@ -6,8 +6,10 @@
 //! - `session`: sign in and out, who am I, change password.
 //! - `users`, `tokens`: accounts, roles and API tokens.
 //! - `pipelines`: pipelines, map versions, the board and the deal list.
+//! - `maps`: checking a map before it is saved (diagnostics, drawing, stranded deals).
 //! - `deals`: one deal, its edits, moves, ticks and touches.
 //! - `history`: the analysis, export and import of a pipeline's history.
+//! - `report`: the HTML report of a pipeline, to download.
 //! - `audit`: the audit log.
 
 use axum::Router;
@@ -21,7 +23,9 @@ pub mod audit;
 pub mod deals;
 pub mod health;
 pub mod history;
+pub mod maps;
 pub mod pipelines;
+pub mod report;
 pub mod session;
 pub mod tokens;
 pub mod users;
@@ -43,10 +47,10 @@ pub mod users;
         tokens::list, tokens::create, tokens::revoke,
         pipelines::list, pipelines::create, pipelines::get_one, pipelines::versions,
         pipelines::version, pipelines::publish, pipelines::board, pipelines::deals,
-        pipelines::create_deal,
+        pipelines::create_deal, maps::check,
         deals::get_one, deals::update, deals::move_deal, deals::tick, deals::untick,
         deals::touch,
-        history::analysis, history::export, history::import,
+        history::analysis, history::export, history::import, report::report,
         audit::list,
     ),
     modifiers(&Security),
@@ -90,8 +94,10 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(tokens::router())
         .merge(pipelines::router())
+        .merge(maps::router())
         .merge(deals::router())
         .merge(history::router())
+        .merge(report::router())
         .merge(audit::router())
 }
 

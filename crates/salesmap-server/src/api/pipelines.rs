@@ -40,6 +40,10 @@ pub struct VersionInput {
     /// What changed and why.
     #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     pub message: String,
+    /// Where the open deals of each stage the new map strands (removes, renames or turns into
+    /// an outcome) go: old stage id → new stage id. `POST .../check` lists those stages.
+    #[serde(default)]
+    pub relocate: BTreeMap<String, String>,
 }
 
 /// A stage of the published map, as the board and deal pages need it.
@@ -238,7 +242,8 @@ pub async fn version(
 }
 
 /// Saves a map as the pipeline's next version and publishes it (managers). Refused with the
-/// checker's diagnostics when the map has errors, or when it drops stages open deals are in.
+/// checker's diagnostics when the map has errors, or when it strands open deals (a stage
+/// removed, renamed or now an outcome) that `relocate` does not send elsewhere.
 #[utoipa::path(post, path = "/api/v1/pipelines/{key}/versions", tag = "pipelines",
     request_body = VersionInput,
     params(("key" = String, Path, description = "Pipeline key")),
@@ -252,7 +257,13 @@ pub async fn publish(
 ) -> Result<(StatusCode, Json<MapVersion>), ApiError> {
     let version = state
         .store
-        .publish_map_version(&user.actor, &key, &input.source, &input.message)
+        .publish_map_version_relocating(
+            &user.actor,
+            &key,
+            &input.source,
+            &input.message,
+            &input.relocate,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(version)))
 }
