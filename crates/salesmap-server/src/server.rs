@@ -61,7 +61,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
         headers,
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; \
-         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     response
 }

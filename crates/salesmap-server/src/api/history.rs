@@ -51,7 +51,7 @@ pub struct ExportQuery {
 }
 
 /// How to read an upload.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The file's name (its extension and headers tell the format; problems name it).
@@ -252,26 +252,6 @@ pub async fn import(
     ApiQuery(query): ApiQuery<ImportQuery>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    user.actor
-        .require(salesmap_store::Role::Manager, "importing a history")
-        .map_err(ApiError::from)?;
-    let pipeline = state.store.pipeline(&user.actor, &key).await?;
-    let published = state.store.published_map(&pipeline).await?;
-    let source = match query.format.as_deref() {
-        None => Source::Auto,
-        Some(name) => Source::from_name(name).ok_or_else(|| {
-            ApiError::invalid(
-                "format",
-                format!("`{name}` is not a format: use auto, csv, xes, salesforce, hubspot, pipedrive or snapshot"),
-            )
-        })?,
-    };
-    let date_format = query
-        .date_format
-        .as_deref()
-        .map(DateFormat::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("date_format", e))?;
     let limit = state.config.upload_limit;
     if let Some(length) = request
         .headers()
@@ -282,92 +262,166 @@ pub async fn import(
     {
         return Err(ApiError::PayloadTooLarge(limit));
     }
-    let name = safe_file_name(query.filename.as_deref());
-    static UPLOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let dir = state.config.spool_dir.join(format!(
-        "salesmap-upload-{}-{}-{}",
-        std::process::id(),
-        salesmap_store::now(),
-        UPLOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| ApiError::Internal(format!("spool folder {}: {e}", dir.display())))?;
-    let spool = Spool {
-        file: dir.join(&name),
-        dir,
-    };
-    let mut file = tokio::fs::File::create(&spool.file)
-        .await
-        .map_err(|e| ApiError::Internal(format!("spool file: {e}")))?;
+    let mut upload = Upload::start(&state, &user.actor, &key, &query).await?;
     let mut body = request.into_body();
-    let mut written: u64 = 0;
     while let Some(frame) = body.frame().await {
         let frame =
             frame.map_err(|e| ApiError::BadRequest(format!("the upload broke off: {e}")))?;
         let Ok(chunk) = frame.into_data() else {
             continue; // trailers
         };
-        written += chunk.len() as u64;
-        if written > limit {
-            return Err(ApiError::PayloadTooLarge(limit));
-        }
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| ApiError::Unavailable(format!("cannot spool the upload: {e}")))?;
+        upload.write(&chunk).await?;
     }
-    file.flush()
-        .await
-        .map_err(|e| ApiError::Unavailable(format!("cannot spool the upload: {e}")))?;
-    drop(file);
-    if written == 0 {
-        return Err(ApiError::invalid(
-            "body",
-            "the upload is empty: send the file as the body",
-        ));
-    }
-    let options = ImportOptions {
-        source,
-        map: Some((*published.map).clone()),
-        date_format,
-        timezone: query.timezone.clone(),
-        ..ImportOptions::default()
-    };
-    let path = spool.file.clone();
-    let imported =
-        tokio::task::spawn_blocking(move || salesmap_import::import_files(&[path], &options))
-            .await
-            .map_err(|e| ApiError::Internal(format!("import task: {e}")))?;
-    let shown = spool.file.display().to_string();
-    let imported =
-        imported.map_err(|e| ApiError::invalid("body", e.to_string().replace(&shown, &name)))?;
-    let problems: Vec<salesmap_import::Problem> = imported
-        .problems
-        .iter()
-        .cloned()
-        .map(|mut p| {
-            p.file = p.file.replace(&shown, &name);
-            p
-        })
-        .collect();
-    let mut report = state
-        .store
-        .import_history(
-            &user.actor,
-            &key,
-            &name,
-            &imported.history,
-            &problems,
-            query.strict.unwrap_or(false),
-        )
-        .await?;
-    for p in &mut report.problems {
-        p.file = p.file.replace(&shown, &name);
-    }
+    let report = upload.import(&state, &user.actor).await?;
     let status = if report.committed {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
     Ok((status, Json(report)).into_response())
+}
+
+/// A history file being received for import: checked options, and the file spooled to disk
+/// under the upload limit as its chunks arrive. The API's import and the import page both
+/// read through it, so an upload is read and stored one way.
+pub struct Upload {
+    key: String,
+    name: String,
+    options: ImportOptions,
+    strict: bool,
+    limit: u64,
+    written: u64,
+    file: tokio::fs::File,
+    spool: Spool,
+}
+
+impl Upload {
+    /// Checks the actor's role and the options, and opens the spool file.
+    pub async fn start(
+        state: &AppState,
+        actor: &salesmap_store::Actor,
+        key: &str,
+        query: &ImportQuery,
+    ) -> Result<Upload, ApiError> {
+        actor
+            .require(salesmap_store::Role::Manager, "importing a history")
+            .map_err(ApiError::from)?;
+        let pipeline = state.store.pipeline(actor, key).await?;
+        let published = state.store.published_map(&pipeline).await?;
+        let source = match query.format.as_deref() {
+            None => Source::Auto,
+            Some(name) => Source::from_name(name).ok_or_else(|| {
+                ApiError::invalid(
+                    "format",
+                    format!("`{name}` is not a format: use auto, csv, xes, salesforce, hubspot, pipedrive or snapshot"),
+                )
+            })?,
+        };
+        let date_format = query
+            .date_format
+            .as_deref()
+            .map(DateFormat::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("date_format", e))?;
+        let name = safe_file_name(query.filename.as_deref());
+        static UPLOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let dir = state.config.spool_dir.join(format!(
+            "salesmap-upload-{}-{}-{}",
+            std::process::id(),
+            salesmap_store::now(),
+            UPLOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| ApiError::Internal(format!("spool folder {}: {e}", dir.display())))?;
+        let spool = Spool {
+            file: dir.join(&name),
+            dir,
+        };
+        let file = tokio::fs::File::create(&spool.file)
+            .await
+            .map_err(|e| ApiError::Internal(format!("spool file: {e}")))?;
+        Ok(Upload {
+            key: key.to_string(),
+            name,
+            options: ImportOptions {
+                source,
+                map: Some((*published.map).clone()),
+                date_format,
+                timezone: query.timezone.clone(),
+                ..ImportOptions::default()
+            },
+            strict: query.strict.unwrap_or(false),
+            limit: state.config.upload_limit,
+            written: 0,
+            file,
+            spool,
+        })
+    }
+
+    /// Appends a chunk of the file; refused past the upload limit.
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.written += chunk.len() as u64;
+        if self.written > self.limit {
+            return Err(ApiError::PayloadTooLarge(self.limit));
+        }
+        self.file
+            .write_all(chunk)
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("cannot spool the upload: {e}")))
+    }
+
+    /// Reads the whole file with the pipeline's map and stores it (see
+    /// `Store::import_history`); problems name the file as the client named it.
+    pub async fn import(
+        mut self,
+        state: &AppState,
+        actor: &salesmap_store::Actor,
+    ) -> Result<ImportReport, ApiError> {
+        self.file
+            .flush()
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("cannot spool the upload: {e}")))?;
+        if self.written == 0 {
+            return Err(ApiError::invalid(
+                "body",
+                "the upload is empty: send the file as the body",
+            ));
+        }
+        let Upload {
+            key,
+            name,
+            options,
+            strict,
+            spool,
+            file,
+            ..
+        } = self;
+        drop(file);
+        let path = spool.file.clone();
+        let imported =
+            tokio::task::spawn_blocking(move || salesmap_import::import_files(&[path], &options))
+                .await
+                .map_err(|e| ApiError::Internal(format!("import task: {e}")))?;
+        let shown = spool.file.display().to_string();
+        let imported = imported
+            .map_err(|e| ApiError::invalid("body", e.to_string().replace(&shown, &name)))?;
+        let problems: Vec<salesmap_import::Problem> = imported
+            .problems
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                p.file = p.file.replace(&shown, &name);
+                p
+            })
+            .collect();
+        let mut report = state
+            .store
+            .import_history(actor, &key, &name, &imported.history, &problems, strict)
+            .await?;
+        for p in &mut report.problems {
+            p.file = p.file.replace(&shown, &name);
+        }
+        Ok(report)
+    }
 }
