@@ -35,7 +35,7 @@ pub use dot::render_dot;
 pub use mermaid::render_mermaid;
 pub use options::{Lanes, RenderOptions};
 pub use png::{RenderError, rasterize, render_png};
-pub use svg::render_svg;
+pub use svg::{render_svg, write_svg};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -371,7 +371,7 @@ async fn sign_in_works_from_a_form_with_safe_cookies_and_a_rate_limit() {
         let page = c.get("/sign-in").await;
         assert!(
             page.text()
-                .contains("<form method=\"post\" action=\"/sign-in\">")
+                .contains("<form method=\"post\" action=\"/sign-in\" class=\"stack\">")
         );
         let form = c
             .try_send(
@@ -389,12 +389,18 @@ async fn sign_in_works_from_a_form_with_safe_cookies_and_a_rate_limit() {
             cookie.contains("; HttpOnly; SameSite=Lax; Path=/;") && cookie.ends_with("; Secure"),
             "{cookie}"
         );
-        // The home page shows who is signed in, escaped, with a sign-out form and its token.
+        // The start page opens the only pipeline's board, which shows who is signed in with a
+        // sign-out form and its token.
         let mut browser = t.server.client();
         browser.cookie = Some(cookie.split(';').next().unwrap().to_string());
-        let home = browser.get("/").await.text();
+        let start = browser.get("/").await;
+        assert_eq!(
+            (start.status, start.header("location")),
+            (303, Some("/p/sales/board"))
+        );
+        let home = browser.get("/p/sales/board").await.text();
         assert!(
-            home.contains("Signed in as viewer name (viewer)."),
+            home.contains("viewer name <span class=\"role\">viewer</span>"),
             "{home}"
         );
         let token = home
@@ -413,7 +419,7 @@ async fn sign_in_works_from_a_form_with_safe_cookies_and_a_rate_limit() {
                 b"csrf_token=nope",
             )
             .await;
-        problem(&bad, 403, "csrf");
+        assert_eq!(bad.status, 403, "{}", bad.text());
         let out = browser
             .send(
                 "POST",

@@ -501,7 +501,8 @@ impl Store {
     }
 
     /// Loads a generated demo history (as `salesmap demo` generates it) into an empty
-    /// pipeline: a year of deals ending today, so recent deals are open on the board.
+    /// pipeline: a year of deals ending today, so recent deals are open on the board; the
+    /// people it names as owners become reps, so the deals have owners.
     pub async fn load_demo(
         &self,
         pipeline_key: &str,
@@ -522,8 +523,58 @@ impl Store {
                 days,
             },
         );
+        self.add_demo_owners(&console, &history).await?;
         self.import_history(&console, pipeline_key, "demo", &history, &[], true)
             .await
+    }
+
+    /// Adds the people a generated history names as owners (`Kim (Sales)`) as reps, so the
+    /// demo's deals have owners. Their one-time passwords are not shown: an admin resets one
+    /// to sign in as that rep. People already there are left as they are.
+    async fn add_demo_owners(&self, console: &Actor, history: &History) -> Result<(), StoreError> {
+        let Some(owners) = history.event_attr("owner") else {
+            return Ok(());
+        };
+        let mut names: Vec<String> = (0..history.len())
+            .filter_map(|row| owners.get(row).map(str::to_string))
+            .collect();
+        names.sort();
+        names.dedup();
+        let existing = self.list_users(console).await?;
+        for name in names {
+            let taken = existing
+                .iter()
+                .any(|u| u.display_name.to_lowercase() == name.to_lowercase());
+            if taken {
+                continue;
+            }
+            let slug: String = name
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect::<String>()
+                .split('-')
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            let login: String = format!("demo-{slug}").chars().take(64).collect();
+            match self
+                .add_user(
+                    console,
+                    NewUser {
+                        login,
+                        display_name: name,
+                        role: Role::Rep,
+                        password: None,
+                    },
+                )
+                .await
+            {
+                Ok(_) | Err(StoreError::Duplicate(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }
 
