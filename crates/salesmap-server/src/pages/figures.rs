@@ -146,8 +146,7 @@ pub fn live_overlay(live: &Live, l: Lang, open_now: &[(String, u64)]) -> Overlay
 
 /// The map's drawing as SVG, with `overlay` when given and the drawing's words in `l`; with
 /// `link` each stage box is also a link (`link(stage id)` gives its address) that reads the
-/// stage's name to assistive technology. The root keeps its `viewBox` and loses its fixed
-/// size, so the page's style sizes it.
+/// stage's name to assistive technology. The page's style shrinks it to fit narrow screens.
 pub fn drawing(
     map: &Map,
     l: Lang,
@@ -182,25 +181,5 @@ pub fn drawing(
             svg.insert_str(end, &links);
         }
     }
-    unsize(&svg)
-}
-
-/// The SVG with the root's fixed `width` and `height` removed (its `viewBox` stays).
-fn unsize(svg: &str) -> String {
-    let Some(end) = svg.find('>') else {
-        return svg.to_string();
-    };
-    let (head, rest) = svg.split_at(end);
-    let mut out = String::with_capacity(svg.len());
-    for part in head.split(' ') {
-        if part.starts_with("width=") || part.starts_with("height=") {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(part);
-    }
-    out.push_str(rest);
-    out
+    svg
 }
