@@ -107,6 +107,7 @@
   // Sends a move; `extra` carries a reason or an override reason.
   function move(card, to, extra) {
     if (!canMove) return;
+    unsay();
     card.classList.add('busy');
     var body = { to: to, version: parseInt(card.dataset.version, 10) };
     Object.keys(extra || {}).forEach(function (k) { body[k] = extra[k]; });
@@ -135,9 +136,17 @@
     });
   }
 
+  // A refusal or failure, said on the page (and to screen readers) until the next move.
   function say(text) {
-    sm.announce(text);
-    window.alert(text);
+    var box = document.getElementById('board-message');
+    box.textContent = text;
+    box.hidden = false;
+    box.scrollIntoView({ block: 'nearest' });
+  }
+  function unsay() {
+    var box = document.getElementById('board-message');
+    box.hidden = true;
+    box.textContent = '';
   }
 
   // The exit checklist dialog: tick what is done and move, or override (managers).

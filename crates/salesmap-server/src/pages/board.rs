@@ -150,7 +150,7 @@ pub async fn page(
             title: format!("{} · {}", l.t("Board", "보드"), pipeline.name),
             section: Some(Section::Board),
             scripts: &["board.js"],
-            main_class: "wide",
+            main_class: "wide fill",
             html,
         },
     )
@@ -282,6 +282,7 @@ fn write_board(
             "카드를 다른 열이나 결과로 끌어 놓으세요. 키보드로는 카드에 초점을 두고 Space로 집은 뒤 왼쪽·오른쪽 화살표로 단계를 고르고 Enter로 옮기며 Escape로 취소합니다. M을 누르면 가능한 이동 목록이 열립니다. 카드에서 Enter를 누르면 거래가 열립니다.",
         )
     );
+    h.push_str("<p id=\"board-message\" class=\"alert\" role=\"alert\" hidden></p>");
     let parts = layout(map, board);
     let _ = write!(
         h,
