@@ -44,12 +44,18 @@ async fn serve_demo_opens_on_a_board_of_demo_deals() {
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or_else(|| panic!("no one-time password printed: {out}"))
         .to_string();
-    assert!(dir.join("salesmap.db").is_file(), "the database is in the folder");
+    assert!(
+        dir.join("salesmap.db").is_file(),
+        "the database is in the folder"
+    );
 
     let mut c = Client::new(address);
     let page = c.get("/sign-in").await;
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("<form method=\"post\" action=\"/sign-in\""));
+    assert!(
+        page.text()
+            .contains("<form method=\"post\" action=\"/sign-in\"")
+    );
     assert_eq!(c.sign_in("admin", &password).await.status, 200);
     let r = c
         .post(
@@ -62,7 +68,10 @@ async fn serve_demo_opens_on_a_board_of_demo_deals() {
     assert_eq!(board.status, 200);
     let html = board.text();
     for column in ["Brand awareness", "Sales qualified lead", "Contract signed"] {
-        assert!(html.contains(&format!(">{column}</h3>")), "no column {column}");
+        assert!(
+            html.contains(&format!(">{column}</h3>")),
+            "no column {column}"
+        );
     }
     let cards = html.matches("class=\"card-link\"").count();
     assert!(cards >= 20, "only {cards} open demo deals on the board");

@@ -385,4 +385,5 @@
     form.addEventListener('submit', function (e) { e.preventDefault(); applyFilters(); });
   }
   board.dataset.ready = '1';
+  if (performance.mark) performance.mark('board-ready');
 })();

@@ -26,7 +26,7 @@ use crate::extract::ApiPath;
 use crate::pages::context::Visit;
 use crate::pages::figures::{self, Live};
 use crate::pages::locale::{Lang, Say};
-use crate::pages::markup::{QueryValue, Segment, checked, esc, selected};
+use crate::pages::markup::{Segment, checked, esc, selected};
 use crate::pages::shell::{self, Body, OrPage, PageError, Section, notice};
 use crate::state::AppState;
 
@@ -756,18 +756,4 @@ fn write_dialogs(h: &mut String, l: Lang, manages: bool) {
         move_ = l.t("Move", "옮기기"),
         cancel = l.t("Cancel", "취소"),
     );
-}
-
-/// The board's address with filters, for links from other pages.
-pub fn address(key: &str, owner: Option<i64>, stale: bool) -> String {
-    let mut s = format!("/p/{}/board", Segment(key));
-    let mut sep = '?';
-    if let Some(o) = owner {
-        let _ = write!(s, "{sep}owner={}", QueryValue(&o.to_string()));
-        sep = '&';
-    }
-    if stale {
-        let _ = write!(s, "{sep}stale=1");
-    }
-    s
 }

@@ -121,11 +121,11 @@ fn write_page(
         other = if l == Lang::En { "ko" } else { "en" },
         dl_other = l.t("Korean report", "영어 보고서"),
     );
-    write_tiles(&mut h, l, &names, map, m, unit.as_deref());
+    write_tiles(&mut h, l, &names, m, unit.as_deref(), day_of(options.as_of));
     write_funnel(&mut h, l, &names, map, m);
     write_times(&mut h, l, &names, m);
     write_stale(&mut h, l, &names, key, stale);
-    write_plan(&mut h, l, &names, map, m, options, unit.as_deref());
+    write_plan(&mut h, l, &names, m, options, unit.as_deref());
     write_fast_slow(&mut h, l, &names, m);
     h
 }
@@ -150,9 +150,9 @@ fn write_tiles(
     h: &mut String,
     l: Lang,
     names: &Namer<'_>,
-    map: &Map,
     m: &Measurements,
     unit: Option<&str>,
+    today: i64,
 ) {
     let a = &m.analysis;
     let no_data = l.t("no data", "데이터 없음");
@@ -165,7 +165,7 @@ fn write_tiles(
         )
     );
     if let Some(g) = &a.goal {
-        write_goal_tile(h, l, names, g, unit);
+        write_goal_tile(h, l, names, g, unit, today);
     }
     for (i, k) in a.kpis.iter().enumerate() {
         let name = names.kpi(i, k);
@@ -228,20 +228,33 @@ fn write_tiles(
             ),
         }
     }
+    // Open deals before the sale, and which of them are still live pipeline: deals open past
+    // the aging limit are shown apart and get no forecast credit (docs/metrics.md).
     let f = &a.forecast;
+    let live = f
+        .open_deals
+        .saturating_sub(if f.aged_credited { 0 } else { f.aged_deals });
+    let aged = if f.aged_deals > 0 && !f.aged_credited {
+        match l {
+            Lang::En => format!(" · {} aged, no longer counted", l.int(f.aged_deals)),
+            Lang::Ko => format!(" · 노후 {}건 제외", l.int(f.aged_deals)),
+        }
+    } else {
+        String::new()
+    };
     tile(
         h,
-        l.t("Open deals", "진행 중 거래"),
-        &l.int(f.open_deals),
+        l.t("Live pipeline", "살아 있는 파이프라인"),
+        &l.money_short(f.open_pipeline, unit),
         &match l {
             Lang::En => format!(
-                "{} open pipeline · {} weighted",
-                l.money_short(f.open_pipeline, unit),
+                "{} live open deals · {} weighted{aged}",
+                l.int(live),
                 l.money_short(f.weighted_pipeline, unit)
             ),
             Lang::Ko => format!(
-                "파이프라인 {} · 가중 {}",
-                l.money_short(f.open_pipeline, unit),
+                "진행 중 {}건 · 가중 {}{aged}",
+                l.int(live),
                 l.money_short(f.weighted_pipeline, unit)
             ),
         },
@@ -255,12 +268,17 @@ fn write_tiles(
             names.metric_value(Metric::SalesVelocity, Some(d), unit)
         }),
         &match l {
-            Lang::En => format!("{} open deals", l.int(v.open_deals)),
-            Lang::Ko => format!("진행 중 {}건", l.int(v.open_deals)),
+            Lang::En => format!(
+                "live open deals × average won × win rate ÷ median cycle, on {} deals",
+                l.int(v.open_deals)
+            ),
+            Lang::Ko => format!(
+                "진행 중 거래 × 평균 수주액 × 승률 ÷ 주기 중앙값, 거래 {}건 기준",
+                l.int(v.open_deals)
+            ),
         },
         None,
     );
-    let _ = map;
     h.push_str("</div></section>");
 }
 
@@ -270,6 +288,7 @@ fn write_goal_tile(
     names: &Namer<'_>,
     g: &GoalProgress,
     unit: Option<&str>,
+    today: i64,
 ) {
     let label = format!("{}: {}", l.t("Goal", "목표"), g.description);
     let target = names.metric_value(g.metric, Some(g.target), unit);
@@ -290,10 +309,21 @@ fn write_goal_tile(
                 (Lang::Ko, None) => format!("목표 {target}의 {}", l.pct(g.progress)),
             };
             let met = g.progress.is_some_and(|p| p >= 1.0);
-            let status = if met {
-                ("met", l.t("reached", "달성").to_string())
-            } else {
-                ("", l.t("in progress", "진행 중").to_string())
+            let starts = g
+                .window
+                .as_ref()
+                .and_then(|(from, _)| parse_date(from))
+                .filter(|&from| from > today);
+            let status = match (met, starts) {
+                (true, _) => ("met", l.t("reached", "달성").to_string()),
+                (false, Some(from)) => (
+                    "",
+                    match l {
+                        Lang::En => format!("the period starts {}", l.date(from)),
+                        Lang::Ko => format!("기간은 {}에 시작합니다", l.date(from)),
+                    },
+                ),
+                (false, None) => ("", l.t("in progress", "진행 중").to_string()),
             };
             tile(h, &label, &value, &sub, Some(status));
         }
@@ -364,6 +394,17 @@ fn write_funnel(h: &mut String, l: Lang, names: &Namer<'_>, map: &Map, m: &Measu
                 "주 경로 단계별 도달 거래",
             ),
             &bars,
+        ),
+    );
+    let _ = write!(
+        h,
+        "<ul class=\"legend\"><li><span class=\"swatch moved\"></span>{}</li><li><span class=\"swatch won\"></span>{}</li><li><span class=\"swatch dropped\"></span>{}</li><li><span class=\"swatch open\"></span>{}</li></ul>",
+        l.t("moved on to the next stage", "다음 단계로 감"),
+        l.t("won", "수주"),
+        l.t("dropped out here", "여기서 이탈"),
+        l.t(
+            "still in play, or went on another way",
+            "아직 진행 중이거나 다른 길로 감"
         ),
     );
     let _ = write!(
@@ -518,7 +559,6 @@ fn write_plan(
     h: &mut String,
     l: Lang,
     names: &Namer<'_>,
-    map: &Map,
     m: &Measurements,
     options: &ReportOptions,
     unit: Option<&str>,
@@ -691,7 +731,6 @@ fn write_plan(
             );
         }
     }
-    let _ = map;
     h.push_str("</section>");
 }
 
