@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use salesmap_store::Store;
 use tokio::net::TcpListener;
 
@@ -36,8 +36,21 @@ pub fn app(store: Store, config: ServerConfig) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such page or API endpoint (the API is under /api/v1)".into())
+/// Unknown paths: a problem document for the API and for clients that do not ask for HTML; a
+/// page that says so, in the visitor's language, for a browser outside the API.
+async fn not_found(request: Request) -> Response {
+    let error =
+        ApiError::NotFound("no such page or API endpoint (the API is under /api/v1)".into());
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !request.uri().path().starts_with("/api/") {
+        let lang = crate::pages::locale::choose(request.headers());
+        return crate::pages::shell::PageError { lang, error }.into_response();
+    }
+    error.into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

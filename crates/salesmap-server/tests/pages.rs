@@ -197,6 +197,39 @@ async fn every_page_is_strict_html() {
             assert_eq!(r.status, status, "{path}");
             assert!(r.text().contains("<h1>Not found</h1>"), "{path}");
         }
+        // An unknown address is a page for a browser, a problem document for the rest.
+        let r = s
+            .admin
+            .try_send(
+                "GET",
+                "/no-such-page",
+                None,
+                b"",
+                &[("Accept", "text/html,*/*")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, 404);
+        assert!(r.text().contains("<h1>Not found</h1>"));
+        let r = s
+            .admin
+            .try_send(
+                "GET",
+                "/api/v1/no-such-thing",
+                None,
+                b"",
+                &[("Accept", "text/html")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (404, Some("application/problem+json"))
+        );
+        assert_eq!(
+            s.admin.get("/no-such-page").await.header("content-type"),
+            Some("application/problem+json")
+        );
         // The report downloads from the dashboard's link.
         let r = s.viewer.get("/p/sales/report?lang=ko").await;
         assert_eq!(r.status, 200);
@@ -1016,6 +1049,16 @@ async fn the_import_form_reads_a_file() {
         let r = send(&[("csrf_token", &t, None), ("format", "excel", None), ("file", csv, Some("a.csv"))]).await;
         assert_eq!(r.status, 422);
         assert!(r.text().contains("is not a format"));
+        // An option field is short; a long one is refused before the file is read.
+        let long = "x".repeat(5000);
+        let r = send(&[
+            ("csrf_token", &t, None),
+            ("timezone", &long, None),
+            ("file", csv, Some("a.csv")),
+        ])
+        .await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains("at most 4096 bytes"));
         // No file.
         let r = send(&[("csrf_token", &t, None), ("format", "", None)]).await;
         assert_eq!(r.status, 422);

@@ -259,7 +259,7 @@ pub async fn upload(
         if !csrf_checked {
             // The token comes first: nothing else is read before it is checked.
             let sent = if name == "csrf_token" {
-                field.text().await.unwrap_or_default()
+                small_field(&visit, &mut field).await?
             } else {
                 String::new()
             };
@@ -269,10 +269,7 @@ pub async fn upload(
         }
         let small = |field_name: &str| field_name != "file";
         if small(&name) {
-            let value = field
-                .text()
-                .await
-                .map_err(|e| visit.fail(ApiError::BadRequest(format!("form: {e}"))))?;
+            let value = small_field(&visit, &mut field).await?;
             let value = Some(value.trim().to_string()).filter(|v| !v.is_empty());
             match name.as_str() {
                 "format" => query.format = value,
@@ -329,6 +326,35 @@ pub async fn upload(
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
     }
+}
+
+/// The most a form field other than the file may hold.
+const SMALL_FIELD: usize = 4096;
+
+/// A form field other than the file, read up to [`SMALL_FIELD`] bytes (refused beyond).
+async fn small_field(
+    visit: &Visit,
+    field: &mut axum::extract::multipart::Field<'_>,
+) -> Result<String, PageError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| visit.fail(ApiError::BadRequest(format!("form: {e}"))))?
+    {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > SMALL_FIELD {
+            return Err(visit.fail(ApiError::invalid(
+                field.name().unwrap_or("field"),
+                format!("a form field may hold at most {SMALL_FIELD} bytes"),
+            )));
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        visit.fail(ApiError::BadRequest(
+            "form: a field is not UTF-8 text".into(),
+        ))
+    })
 }
 
 /// The form again with why the file was refused (a bad option, too large, unreadable).
