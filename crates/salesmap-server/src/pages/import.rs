@@ -20,7 +20,7 @@ use crate::api::history::{ImportQuery, Upload};
 use crate::extract::ApiPath;
 use crate::pages::context::{Visit, check_csrf};
 use crate::pages::locale::{Lang, Say};
-use crate::pages::markup::{Segment, esc};
+use crate::pages::markup::{Segment, checked, esc, selected};
 use crate::pages::shell::{self, Body, OrPage, PageError, Section};
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -28,7 +28,14 @@ use crate::state::AppState;
 /// `GET /p/{key}/import`.
 pub async fn page(visit: Visit, ApiPath(key): ApiPath<String>) -> Result<Response, PageError> {
     require_manager(&visit)?;
-    Ok(render(&visit, &key, None, None, StatusCode::OK))
+    Ok(render(
+        &visit,
+        &key,
+        &ImportQuery::default(),
+        None,
+        None,
+        StatusCode::OK,
+    ))
 }
 
 fn require_manager(visit: &Visit) -> Result<(), PageError> {
@@ -50,6 +57,7 @@ fn require_manager(visit: &Visit) -> Result<(), PageError> {
 fn render(
     visit: &Visit,
     key: &str,
+    chosen: &ImportQuery,
     report: Option<&ImportReport>,
     problem: Option<&str>,
     status: StatusCode,
@@ -67,15 +75,11 @@ fn render(
         h,
         "<p>{intro}</p><form method=\"post\" action=\"/p/{key}/import\" enctype=\"multipart/form-data\" class=\"stack narrow-form\">\
          <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
-         <p><label for=\"i-format\">{format_l}</label><select id=\"i-format\" name=\"format\">\
-         <option value=\"\">{auto}</option><option value=\"salesforce\">Salesforce (OpportunityHistory, FieldHistory)</option>\
-         <option value=\"hubspot\">HubSpot (Date entered …)</option><option value=\"pipedrive\">Pipedrive</option>\
-         <option value=\"csv\">{csv}</option><option value=\"snapshot\">{snapshot}</option><option value=\"xes\">XES</option></select></p>\
-         <p><label for=\"i-dates\">{dates_l}</label><select id=\"i-dates\" name=\"date_format\" aria-describedby=\"i-dates-hint\">\
-         <option value=\"\">{dates_auto}</option><option value=\"day-first\">{day_first}</option><option value=\"month-first\">{month_first}</option></select>\
+         <p><label for=\"i-format\">{format_l}</label><select id=\"i-format\" name=\"format\">{formats}</select></p>\
+         <p><label for=\"i-dates\">{dates_l}</label><select id=\"i-dates\" name=\"date_format\" aria-describedby=\"i-dates-hint\">{dates}</select>\
          <span id=\"i-dates-hint\" class=\"hint\">{dates_hint}</span></p>\
-         <p><label for=\"i-tz\">{tz_l}</label><input id=\"i-tz\" name=\"timezone\" placeholder=\"Asia/Seoul\" aria-describedby=\"i-tz-hint\"><span id=\"i-tz-hint\" class=\"hint\">{tz_hint}</span></p>\
-         <p class=\"check\"><input id=\"i-strict\" name=\"strict\" type=\"checkbox\" value=\"true\"><label for=\"i-strict\">{strict}</label></p>\
+         <p><label for=\"i-tz\">{tz_l}</label><input id=\"i-tz\" name=\"timezone\" placeholder=\"Asia/Seoul\" value=\"{tz}\" aria-describedby=\"i-tz-hint\"><span id=\"i-tz-hint\" class=\"hint\">{tz_hint}</span></p>\
+         <p class=\"check\"><input id=\"i-strict\" name=\"strict\" type=\"checkbox\" value=\"true\"{strict_on}><label for=\"i-strict\">{strict}</label></p>\
          <p><label for=\"i-file\">{file_l}</label><input id=\"i-file\" name=\"file\" type=\"file\" required accept=\".csv,.xes,.gz,.txt,.tsv\"></p>\
          <p><button type=\"submit\" class=\"primary\">{submit}</button></p></form>",
         intro = l.t(
@@ -85,13 +89,29 @@ fn render(
         key = Segment(key),
         csrf = esc(&visit.csrf),
         format_l = l.t("Format", "형식"),
-        auto = l.t("Recognize from the file", "파일에서 알아내기"),
-        csv = l.t("CSV of stage entries (deal, stage, time)", "단계 진입 CSV (거래, 단계, 시각)"),
-        snapshot = l.t("Snapshots (one row per deal and day)", "스냅숏 (거래·날짜별 한 행)"),
+        formats = options(
+            chosen.format.as_deref(),
+            &[
+                ("", l.t("Recognize from the file", "파일에서 알아내기")),
+                ("salesforce", "Salesforce (OpportunityHistory, FieldHistory)"),
+                ("hubspot", "HubSpot (Date entered …)"),
+                ("pipedrive", "Pipedrive"),
+                ("csv", l.t("CSV of stage entries (deal, stage, time)", "단계 진입 CSV (거래, 단계, 시각)")),
+                ("snapshot", l.t("Snapshots (one row per deal and day)", "스냅숏 (거래·날짜별 한 행)")),
+                ("xes", "XES"),
+            ],
+        ),
         dates_l = l.t("Dates like 03/04/2026", "03/04/2026 같은 날짜"),
-        dates_auto = l.t("Settle from the file (or report)", "파일에서 판단 (안 되면 보고)"),
-        day_first = l.t("Day first (3 April)", "일이 먼저 (4월 3일)"),
-        month_first = l.t("Month first (March 4)", "월이 먼저 (3월 4일)"),
+        dates = options(
+            chosen.date_format.as_deref(),
+            &[
+                ("", l.t("Settle from the file (or report)", "파일에서 판단 (안 되면 보고)")),
+                ("day-first", l.t("Day first (3 April)", "일이 먼저 (4월 3일)")),
+                ("month-first", l.t("Month first (March 4)", "월이 먼저 (3월 4일)")),
+            ],
+        ),
+        tz = esc(chosen.timezone.as_deref().unwrap_or("")),
+        strict_on = checked(chosen.strict == Some(true)),
         dates_hint = l.t(
             "Day and month order is never guessed: rows it cannot settle are reported.",
             "일과 월의 순서는 추측하지 않습니다. 판단할 수 없는 행은 보고합니다.",
@@ -118,6 +138,21 @@ fn render(
         ),
     )
         .into_response()
+}
+
+/// `<option>`s of `(value, label)`, the one equal to `chosen` selected.
+fn options(chosen: Option<&str>, all: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (value, label) in all {
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(value),
+            selected(chosen.unwrap_or("") == *value),
+            esc(label)
+        );
+    }
+    out
 }
 
 fn write_report(h: &mut String, l: Lang, key: &str, r: &ImportReport) {
@@ -283,13 +318,13 @@ pub async fn upload(
         query.filename = field.file_name().map(str::to_string);
         let mut upload = match Upload::start(&state, &visit.actor, &key, &query).await {
             Ok(u) => u,
-            Err(e) => return refused(&visit, &key, e),
+            Err(e) => return refused(&visit, &key, &query, e),
         };
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
                     if let Err(e) = upload.write(&chunk).await {
-                        return refused(&visit, &key, e);
+                        return refused(&visit, &key, &query, e);
                     }
                 }
                 Ok(None) => break,
@@ -302,7 +337,7 @@ pub async fn upload(
         }
         report = Some(match upload.import(&state, &visit.actor).await {
             Ok(r) => r,
-            Err(e) => return refused(&visit, &key, e),
+            Err(e) => return refused(&visit, &key, &query, e),
         });
         break;
     }
@@ -316,11 +351,12 @@ pub async fn upload(
             } else {
                 StatusCode::OK
             };
-            Ok(render(&visit, &key, Some(&r), None, status))
+            Ok(render(&visit, &key, &query, Some(&r), None, status))
         }
         None => Ok(render(
             &visit,
             &key,
+            &query,
             None,
             Some(l.t("Choose a file to import.", "가져올 파일을 고르세요.")),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -358,11 +394,23 @@ async fn small_field(
 }
 
 /// The form again with why the file was refused (a bad option, too large, unreadable).
-fn refused(visit: &Visit, key: &str, e: ApiError) -> Result<Response, PageError> {
+fn refused(
+    visit: &Visit,
+    key: &str,
+    query: &ImportQuery,
+    e: ApiError,
+) -> Result<Response, PageError> {
     if matches!(e, ApiError::Internal(_) | ApiError::Unavailable(_)) {
         return Err(visit.fail(e));
     }
     let status = e.status();
-    let message = shell::explain(visit.lang, &e).1;
-    Ok(render(visit, key, None, Some(&message), status))
+    let mut message = shell::explain(visit.lang, &e).1;
+    // The reader's help names the command line's option; on this page it is a field.
+    if message.contains("--date-format") {
+        message.push_str(visit.lang.t(
+            " On this page: choose “Day first” or “Month first” under “Dates like 03/04/2026” and import again.",
+            " 이 페이지에서는 “03/04/2026 같은 날짜”에서 “일이 먼저” 또는 “월이 먼저”를 고르고 다시 가져오세요.",
+        ));
+    }
+    Ok(render(visit, key, query, None, Some(&message), status))
 }
