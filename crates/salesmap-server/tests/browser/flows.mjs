@@ -16,7 +16,7 @@
 // at its line, fixed, saved as a new version that renames a stage holding a deal, and the
 // board's columns following; the Korean interface; a deal named like markup shown as text
 // everywhere; screenshots of every page, the board's and map's checked for paint and overflow,
-// also on a tablet.
+// also on a tablet; an import through the form; the report's download.
 
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
