@@ -12,6 +12,7 @@
 //! - `deals_run_through_the_gates_with_plain_forms`: refused moves say why, ticks, reasons,
 //!   stale versions;
 //! - `the_editor_checks_and_saves_with_plain_forms` and `the_import_form_reads_a_file`;
+//! - `the_dashboard_says_no_data_and_why_rather_than_zero`: absent figures with their reason;
 //! - `the_language_follows_the_browser_then_the_switch` and `assets_are_cached_by_content`.
 
 use salesmap_server::ServerConfig;
@@ -1183,6 +1184,50 @@ async fn assets_are_cached_by_content() {
     let r = s.server.client().get("/assets/app.0000000000.css").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.header("cache-control"), Some("no-store"));
+    s.server.stop().await;
+    db.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_says_no_data_and_why_rather_than_zero() {
+    let db = TestDatabase::sqlite();
+    let s = site(&db).await;
+    deal(
+        &s.rep,
+        json!({"name": "Only one", "amount": 5000, "currency": "USD"}),
+    )
+    .await;
+    let html = s.viewer.get("/p/sales/dashboard").await.text();
+    // Nothing is closed: the win rate, the cycle and churn have no data, each with its reason,
+    // and no KPI is "met".
+    assert!(html.contains("<p class=\"value\">no data</p>"), "{html}");
+    assert!(html.contains("no deal is won or lost yet"));
+    assert!(html.contains("no deal reached the won milestone"));
+    assert!(
+        !html.contains("status met"),
+        "a KPI with no data reads as met"
+    );
+    assert!(
+        !html.contains(">0%</p>"),
+        "a rate with no data reads as 0 %"
+    );
+    let korean = s
+        .viewer
+        .try_send(
+            "GET",
+            "/p/sales/dashboard",
+            None,
+            b"",
+            &[(
+                "Cookie",
+                &format!("{}; salesmap_lang=ko", s.viewer.cookie.clone().unwrap()),
+            )],
+        )
+        .await
+        .unwrap()
+        .text();
+    assert!(korean.contains("<p class=\"value\">데이터 없음</p>"));
+    assert!(korean.contains("아직 수주나 실주로 종결된 거래가 없습니다"));
     s.server.stop().await;
     db.remove().await;
 }
