@@ -47,8 +47,10 @@ fn imports_with_a_map_and_reports_unknown_stages() {
         pipedrive/deals-export.csv: Pipedrive deal export, 4 rows → 5 events
           note: a Pipedrive deal export holds only each deal's current stage and outcome; add the deal flow (changelog) export for the stages before
           note: 1 deleted deal skipped
+          note: 5 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
         pipedrive/deal-flow.csv: Pipedrive deal flow, 10 rows → 8 events, 1 row with problems
           note: 1 row about other fields (not stage changes) skipped
+          note: 8 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
         history: 3 deals, 9 events (9 stage entries, 0 touches)
         dates: 2023-06-01T09:00:00Z to 2023-06-28T10:15:00Z
         stages found (6):

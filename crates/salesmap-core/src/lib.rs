@@ -6,6 +6,7 @@
 //! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
 //! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis,
 //!   with the map's [`map::MainPath`] worked out once.
+//! - [`crm_names::outcome_named`]: the outcome a CRM stage name or status value names.
 //! - [`absent::Absent`]: why a figure is not shown (what its data lacks).
 //! - [`aging::mark`]: open deals so old they are no longer live pipeline.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
@@ -38,6 +39,7 @@ pub mod as_is;
 pub mod attributes;
 pub mod calendar;
 pub mod conformance;
+pub mod crm_names;
 pub mod discovery;
 pub mod display;
 pub mod fastslow;

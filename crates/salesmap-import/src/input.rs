@@ -101,6 +101,9 @@ fn read_table(
     let format = detect(&table, &collector.columns, source, name)?;
     // The normalized CSV is a faithful dump of a history: it keeps every event, like XES.
     collector.begin_file(name, format.name(), format == Format::Normalized);
+    collector
+        .mapping_use
+        .file(name, format.name(), |option| format.refuses(option));
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     match format {
         Format::Normalized | Format::Long => {
@@ -114,6 +117,9 @@ fn read_table(
         Format::PipedriveDeals => pipedrive::read_deals(&mut table, collector, &mut times)?,
         Format::PipedriveFlow => pipedrive::read_flow(&mut table, collector, &mut times)?,
         Format::Snapshot => snapshot::read(&mut table, collector, &mut times)?,
+    }
+    if let Some(note) = times.zone_note() {
+        collector.note(note);
     }
     let empty_rows = table.empty_rows();
     if empty_rows > 0 {

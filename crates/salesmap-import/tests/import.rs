@@ -147,6 +147,7 @@ fn hubspot_labels_in_the_portal_time_zone() {
         expect![[r#"
             hubspot/all-deals.csv: HubSpot deal export, 4 rows → 11 events, 1 row with problems
               note: a HubSpot deal export keeps only the latest entry into each stage: earlier visits and re-entries are not in the file
+              note: 11 dates and times without a UTC offset were read in America/New_York time, the zone given
             history: 3 deals, 11 events (11 stage entries, 0 touches)
             dates: 2023-02-01T14:12:00Z to 2023-03-20T20:40:00Z
             stages found (6):
@@ -188,25 +189,26 @@ fn hubspot_korean_stages_and_two_pipelines() {
         &["hubspot/deals-ko.csv"],
         &options,
         expect![[r#"
-        hubspot/deals-ko.csv: HubSpot deal export, 3 rows → 6 events
-          note: a HubSpot deal export keeps only the latest entry into each stage: earlier visits and re-entries are not in the file
-        history: 3 deals, 6 events (6 stage entries, 0 touches)
-        dates: 2023-04-03T01:00:00Z to 2023-05-02T02:00:00Z
-        stages found (4):
-          미팅 예약 (영업 파이프라인)        2 events      2 deals
-          제안서 발송 (영업 파이프라인)      2 events      2 deals
-          계약 완료 (영업 파이프라인)        1 event       1 deal
-          미팅 예약 (파트너 파이프라인)      1 event       1 deal
-        --- problems
-        --- history
-        deal,stage,timestamp,kind,name,current_stage,pipeline,amount,owner
-        2301,미팅 예약 (영업 파이프라인),2023-04-03T01:00:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
-        2301,제안서 발송 (영업 파이프라인),2023-04-17T06:30:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
-        2301,계약 완료 (영업 파이프라인),2023-05-02T02:00:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
-        2302,미팅 예약 (파트너 파이프라인),2023-04-20T00:30:00Z,stage,누리건설 - 파트너 재판매,미팅 예약,파트너 파이프라인,,박서연
-        2303,미팅 예약 (영업 파이프라인),2023-04-11T05:00:00Z,stage,다온물류,제안서 발송,영업 파이프라인,12000000,김지수
-        2303,제안서 발송 (영업 파이프라인),2023-04-28T01:00:00Z,stage,다온물류,제안서 발송,영업 파이프라인,12000000,김지수
-    "#]],
+            hubspot/deals-ko.csv: HubSpot deal export, 3 rows → 6 events
+              note: a HubSpot deal export keeps only the latest entry into each stage: earlier visits and re-entries are not in the file
+              note: 6 dates and times without a UTC offset were read in Asia/Seoul time, the zone given
+            history: 3 deals, 6 events (6 stage entries, 0 touches)
+            dates: 2023-04-03T01:00:00Z to 2023-05-02T02:00:00Z
+            stages found (4):
+              미팅 예약 (영업 파이프라인)        2 events      2 deals
+              제안서 발송 (영업 파이프라인)      2 events      2 deals
+              계약 완료 (영업 파이프라인)        1 event       1 deal
+              미팅 예약 (파트너 파이프라인)      1 event       1 deal
+            --- problems
+            --- history
+            deal,stage,timestamp,kind,name,current_stage,pipeline,amount,owner
+            2301,미팅 예약 (영업 파이프라인),2023-04-03T01:00:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
+            2301,제안서 발송 (영업 파이프라인),2023-04-17T06:30:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
+            2301,계약 완료 (영업 파이프라인),2023-05-02T02:00:00Z,stage,한빛제약 - 연간 구독,계약 완료,영업 파이프라인,36000000,김지수
+            2302,미팅 예약 (파트너 파이프라인),2023-04-20T00:30:00Z,stage,누리건설 - 파트너 재판매,미팅 예약,파트너 파이프라인,,박서연
+            2303,미팅 예약 (영업 파이프라인),2023-04-11T05:00:00Z,stage,다온물류,제안서 발송,영업 파이프라인,12000000,김지수
+            2303,제안서 발송 (영업 파이프라인),2023-04-28T01:00:00Z,stage,다온물류,제안서 발송,영업 파이프라인,12000000,김지수
+        "#]],
     );
 }
 
@@ -244,6 +246,7 @@ fn pipedrive_deal_export_alone() {
             pipedrive/deals-export.csv: Pipedrive deal export, 4 rows → 5 events
               note: a Pipedrive deal export holds only each deal's current stage and outcome; add the deal flow (changelog) export for the stages before
               note: 1 deleted deal skipped
+              note: 5 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             history: 3 deals, 5 events (5 stage entries, 0 touches)
             dates: 2023-06-10T13:00:00Z to 2023-06-28T10:15:00Z
             stages found (5):
@@ -273,8 +276,10 @@ fn pipedrive_deal_export_with_deal_flow() {
             pipedrive/deals-export.csv: Pipedrive deal export, 4 rows → 5 events
               note: a Pipedrive deal export holds only each deal's current stage and outcome; add the deal flow (changelog) export for the stages before
               note: 1 deleted deal skipped
+              note: 5 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             pipedrive/deal-flow.csv: Pipedrive deal flow, 10 rows → 8 events, 1 row with problems
               note: 1 row about other fields (not stage changes) skipped
+              note: 8 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             history: 3 deals, 9 events (9 stage entries, 0 touches)
             dates: 2023-06-01T09:00:00Z to 2023-06-28T10:15:00Z
             stages found (6):
@@ -315,6 +320,7 @@ fn snapshot_milestone_dates() {
         expect![[r#"
             snapshot/sales_pipeline.csv: snapshot export, 6 rows → 9 events
               note: 1 deal has no milestone date and is not in the history
+              note: 9 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             history: 5 deals, 9 events (9 stage entries, 0 touches)
             dates: 2016-10-20T00:00:00Z to 2017-03-15T00:00:00Z
             stages found (3):
@@ -347,34 +353,35 @@ fn generic_korean_export_with_mapping_file_and_mixed_zones() {
         &["generic/crm-activity-ko.csv"],
         &options,
         expect![[r#"
-        generic/crm-activity-ko.csv: event log CSV, 8 rows → 8 events
-        history: 2 deals, 8 events (6 stage entries, 2 touches)
-        dates: 2023-03-02T00:00:00Z to 2023-03-20T05:00:00Z
-        stages found (5):
-          brand-engagement      2 events      2 deals
-          discovery             1 event       1 deal
-          proposal              1 event       1 deal
-          contract-signed       1 event       1 deal
-          데모 진행             1 event       1 deal
-        touch types (2):
-          첫 통화      1 event       1 deal
-          이메일       1 event       1 deal
-        stages unknown to the map (1):
-          데모 진행      1 event
-        --- problems
-        warning: generic/crm-activity-ko.csv:9: stage `데모 진행` is not in the map (1 event); kept under this name
-          help: add `데모 진행` to the aliases of the stage it stands for, or add the stage to the map
-        --- history
-        deal,stage,timestamp,kind,amount,owner,event:메모
-        D-001,brand-engagement,2023-03-02T00:00:00Z,stage,5500000,김지수,웨비나 신청
-        D-001,첫 통화,2023-03-02T01:30:00Z,touch,5500000,김지수,
-        D-001,discovery,2023-03-06T01:00:00Z,stage,5500000,김지수,
-        D-001,proposal,2023-03-09T07:00:00Z,stage,5500000,김지수,할인 10%
-        D-001,contract-signed,2023-03-20T05:00:00Z,stage,5500000,김지수,
-        D-002,brand-engagement,2023-03-02T23:15:00Z,stage,,박서연,
-        D-002,이메일,2023-03-03T00:00:00Z,touch,,박서연,소개 자료
-        D-002,데모 진행,2023-03-13T05:00:00Z,stage,,박서연,
-    "#]],
+            generic/crm-activity-ko.csv: event log CSV, 8 rows → 8 events
+              note: 4 dates and times without a UTC offset were read in Asia/Seoul time, the zone given
+            history: 2 deals, 8 events (6 stage entries, 2 touches)
+            dates: 2023-03-02T00:00:00Z to 2023-03-20T05:00:00Z
+            stages found (5):
+              brand-engagement      2 events      2 deals
+              discovery             1 event       1 deal
+              proposal              1 event       1 deal
+              contract-signed       1 event       1 deal
+              데모 진행             1 event       1 deal
+            touch types (2):
+              첫 통화      1 event       1 deal
+              이메일       1 event       1 deal
+            stages unknown to the map (1):
+              데모 진행      1 event
+            --- problems
+            warning: generic/crm-activity-ko.csv:9: stage `데모 진행` is not in the map (1 event); kept under this name
+              help: add `데모 진행` to the aliases of the stage it stands for, or add the stage to the map
+            --- history
+            deal,stage,timestamp,kind,amount,owner,event:메모
+            D-001,brand-engagement,2023-03-02T00:00:00Z,stage,5500000,김지수,웨비나 신청
+            D-001,첫 통화,2023-03-02T01:30:00Z,touch,5500000,김지수,
+            D-001,discovery,2023-03-06T01:00:00Z,stage,5500000,김지수,
+            D-001,proposal,2023-03-09T07:00:00Z,stage,5500000,김지수,할인 10%
+            D-001,contract-signed,2023-03-20T05:00:00Z,stage,5500000,김지수,
+            D-002,brand-engagement,2023-03-02T23:15:00Z,stage,,박서연,
+            D-002,이메일,2023-03-03T00:00:00Z,touch,,박서연,소개 자료
+            D-002,데모 진행,2023-03-13T05:00:00Z,stage,,박서연,
+        "#]],
     );
 }
 
@@ -389,7 +396,9 @@ fn joined_leads_and_opportunities_on_the_lead_id() {
         &options,
         expect![[r#"
             joined/leads.csv: snapshot export, 3 rows → 3 events
+              note: 3 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             joined/opportunities.csv: event log CSV, 5 rows → 5 events
+              note: 5 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
             history: 3 deals, 8 events (8 stage entries, 0 touches)
             dates: 2023-07-03T00:00:00Z to 2023-08-15T17:30:00Z
             stages found (5):
@@ -421,6 +430,7 @@ fn bad_rows_are_reported_and_valid_rows_kept() {
         &ImportOptions::default(),
         expect![[r#"
             bad/bad-rows.csv: event log CSV, 11 rows → 6 events, 7 rows with problems
+              note: 6 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
               note: 1 empty row skipped
             history: 2 deals, 4 events (4 stage entries, 0 touches)
             dates: 2023-04-03T09:00:00Z to 2023-04-12T10:00:00Z
@@ -490,19 +500,20 @@ fn bad_ambiguous_day_month_is_an_error_until_told() {
         &["bad/ambiguous-dates.csv"],
         &options,
         expect![[r#"
-        bad/ambiguous-dates.csv: event log CSV, 3 rows → 3 events
-        history: 2 deals, 3 events (3 stage entries, 0 touches)
-        dates: 2023-02-01T00:00:00Z to 2023-06-05T00:00:00Z
-        stages found (2):
-          Lead      2 events      2 deals
-          Demo      1 event       1 deal
-        --- problems
-        --- history
-        deal,stage,timestamp,kind
-        A,Lead,2023-04-03T00:00:00Z,stage
-        A,Demo,2023-06-05T00:00:00Z,stage
-        B,Lead,2023-02-01T00:00:00Z,stage
-    "#]],
+            bad/ambiguous-dates.csv: event log CSV, 3 rows → 3 events
+              note: 3 dates and times without a UTC offset were read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)
+            history: 2 deals, 3 events (3 stage entries, 0 touches)
+            dates: 2023-02-01T00:00:00Z to 2023-06-05T00:00:00Z
+            stages found (2):
+              Lead      2 events      2 deals
+              Demo      1 event       1 deal
+            --- problems
+            --- history
+            deal,stage,timestamp,kind
+            A,Lead,2023-04-03T00:00:00Z,stage
+            A,Demo,2023-06-05T00:00:00Z,stage
+            B,Lead,2023-02-01T00:00:00Z,stage
+        "#]],
     );
 }
 

@@ -10,7 +10,10 @@
 //! globals, classifiers and nested attribute children are not history. Only one trace's
 //! events are held at a time. Events missing a case, activity or timestamp are reported and
 //! skipped, as PM4Py drops them (an event outside any trace too: it has no case); a damaged
-//! or cut-off file keeps the complete events read before the damage.
+//! or cut-off file keeps the complete events read before the damage. The column mapping
+//! applies with attribute keys for column names: `deal` names trace keys, `stage`,
+//! `timestamp` and `kind` event keys (the first present is used), and `[deal_attributes]`
+//! keys of the trace or its events to keep as deal attributes.
 //!
 //! Writing produces one trace per deal (deals in order of first sight, events in history
 //! order), with deal attributes on the trace, event attributes on the events, and touches
@@ -24,8 +27,10 @@ use salesmap_core::history::{EventKind, History};
 use salesmap_core::text::escape_markup;
 
 use crate::collect::Collector;
+use crate::mapping::MappingOption;
 use crate::problem::{ImportError, ProblemKind};
 use crate::stream::read_up_to;
+use crate::table::NO_MILESTONES;
 use crate::timestamp::{TIME_HELP, TimeParser, format_timestamp};
 
 const KIND_KEY: &str = "salesmap:kind";
@@ -42,19 +47,83 @@ enum Frame {
 #[derive(Debug, Default)]
 struct PendingEvent {
     line: u64,
-    activity: Option<String>,
-    time: Option<String>,
+    /// The value of the best-ranked stage key seen, with its rank in [`Keys::stage`].
+    activity: Option<(usize, String)>,
+    time: Option<(usize, String)>,
     touch: bool,
     /// (event column, value)
     attrs: Vec<(usize, String)>,
+    /// (deal column, value): event attributes the mapping makes deal attributes.
+    deal_attrs: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Default)]
 struct PendingTrace {
     line: u64,
-    case: Option<String>,
+    case: Option<(usize, String)>,
     attrs: Vec<(String, String)>,
     events: Vec<PendingEvent>,
+}
+
+/// Which attribute keys hold the deal (on the trace), the stage, the time and the kind (on the
+/// event): PM4Py's `concept:name`, `concept:name` and `time:timestamp`, or the column mapping's
+/// names, which for XES are attribute keys (the first present is used). `[deal_attributes]`
+/// names keys of the trace or of its events to keep as deal attributes.
+#[derive(Debug)]
+struct Keys {
+    deal: Vec<String>,
+    stage: Vec<String>,
+    time: Vec<String>,
+    kind: String,
+    /// (deal attribute name, key)
+    deal_attributes: Vec<(String, String)>,
+}
+
+impl Keys {
+    fn new(collector: &Collector) -> Keys {
+        let or = |given: &[String], default: &str| {
+            if given.is_empty() {
+                vec![default.to_string()]
+            } else {
+                given.to_vec()
+            }
+        };
+        let columns = &collector.columns;
+        Keys {
+            deal: or(&columns.deal, "concept:name"),
+            stage: or(&columns.stage, "concept:name"),
+            time: or(&columns.timestamp, "time:timestamp"),
+            kind: columns.kind.clone().unwrap_or_else(|| KIND_KEY.to_string()),
+            deal_attributes: columns.deal_attributes.clone(),
+        }
+    }
+
+    fn needed(&self, key: &str) -> bool {
+        rank(&self.deal, key).is_some()
+            || rank(&self.stage, key).is_some()
+            || rank(&self.time, key).is_some()
+            || key.eq_ignore_ascii_case(&self.kind)
+            || self.deal_attribute(key).is_some()
+    }
+
+    /// The `[deal_attributes]` entry naming `key`.
+    fn deal_attribute(&self, key: &str) -> Option<usize> {
+        self.deal_attributes
+            .iter()
+            .position(|(_, k)| k.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Where `key` stands among `keys` (the first is preferred).
+fn rank(keys: &[String], key: &str) -> Option<usize> {
+    keys.iter().position(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// Keeps `value` when its key ranks before the one kept so far.
+fn keep_best(slot: &mut Option<(usize, String)>, rank: usize, value: String) {
+    if slot.as_ref().is_none_or(|(kept, _)| rank < *kept) {
+        *slot = Some((rank, value));
+    }
 }
 
 /// Bytes of XML parsed at a time.
@@ -83,6 +152,9 @@ pub(crate) fn read_in_chunks(
 ) -> Result<(), ImportError> {
     let chunk = chunk.max(1);
     collector.begin_file(file, "XES", true);
+    collector.mapping_use.file(file, "XES", |option| {
+        (option == MappingOption::Milestones).then_some(NO_MILESTONES)
+    });
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     let mut state = State {
         open: Vec::new(),
@@ -91,6 +163,7 @@ pub(crate) fn read_in_chunks(
         event: PendingEvent::default(),
         rows: 0,
         keep_attrs: collector.keep_attributes(),
+        keys: Keys::new(collector),
     };
     let mut data: Vec<u8> = Vec::with_capacity(chunk + 1);
     // Lines before `data[0]`.
@@ -164,10 +237,18 @@ pub(crate) fn read_in_chunks(
                 Some(DAMAGE_HELP),
             );
         }
-        emit_trace(std::mem::take(&mut state.trace), collector, &mut times);
+        emit_trace(
+            std::mem::take(&mut state.trace),
+            &state.keys,
+            collector,
+            &mut times,
+        );
     }
     let patches = times.finish(file)?;
     collector.patch_times(&patches);
+    if let Some(note) = times.zone_note() {
+        collector.note(note);
+    }
     collector.end_file(state.rows);
     Ok(())
 }
@@ -215,6 +296,7 @@ struct State {
     event: PendingEvent,
     rows: u64,
     keep_attrs: bool,
+    keys: Keys,
 }
 
 impl State {
@@ -231,14 +313,7 @@ impl State {
             Event::Empty(e) => (e, true),
             Event::End(e) => {
                 let frame = self.close_element(e.name().as_ref().as_bytes())?;
-                close(
-                    Some(frame),
-                    &mut self.trace,
-                    &mut self.event,
-                    &mut self.rows,
-                    collector,
-                    times,
-                );
+                self.close(frame, collector, times);
                 return Ok(());
             }
             _ => return Ok(()),
@@ -250,7 +325,12 @@ impl State {
             (Some(Frame::Log), "trace") => {
                 if !self.trace.events.is_empty() {
                     // Events met outside any trace: reported, not lost.
-                    emit_trace(std::mem::take(&mut self.trace), collector, times);
+                    emit_trace(
+                        std::mem::take(&mut self.trace),
+                        &self.keys,
+                        collector,
+                        times,
+                    );
                 }
                 self.trace = PendingTrace {
                     line,
@@ -266,9 +346,17 @@ impl State {
                 Frame::Event
             }
             (Some(Frame::Trace), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
-                    if key == "concept:name" {
-                        self.trace.case = Some(value);
+                let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
+                if let Some((key, value)) = key_value(&element, line, collector, &needed) {
+                    let attribute = self.keys.deal_attribute(&key);
+                    if let Some(entry) = attribute {
+                        collector.mapping_use.attribute_found(entry);
+                    }
+                    if let Some(r) = rank(&self.keys.deal, &key) {
+                        keep_best(&mut self.trace.case, r, value);
+                    } else if let Some(entry) = attribute {
+                        let name = self.keys.deal_attributes[entry].0.clone();
+                        self.trace.attrs.push((name, value));
                     } else if self.keep_attrs {
                         self.trace.attrs.push((key, value));
                     }
@@ -276,16 +364,29 @@ impl State {
                 Frame::Other
             }
             (Some(Frame::Event), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
-                    match key.as_str() {
-                        "concept:name" => self.event.activity = Some(value),
-                        "time:timestamp" => self.event.time = Some(value),
-                        KIND_KEY => self.event.touch = value.eq_ignore_ascii_case("touch"),
-                        _ if self.keep_attrs => {
-                            let column = collector.event_column(&key);
-                            self.event.attrs.push((column, value));
-                        }
-                        _ => {}
+                let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
+                if let Some((key, value)) = key_value(&element, line, collector, &needed) {
+                    let keys = &self.keys;
+                    let attribute = keys.deal_attribute(&key);
+                    if let Some(entry) = attribute {
+                        collector.mapping_use.attribute_found(entry);
+                    }
+                    let stage = rank(&keys.stage, &key);
+                    let time = rank(&keys.time, &key);
+                    if let Some(r) = stage {
+                        keep_best(&mut self.event.activity, r, value.clone());
+                    }
+                    if let Some(r) = time {
+                        keep_best(&mut self.event.time, r, value.clone());
+                    }
+                    if key.eq_ignore_ascii_case(&keys.kind) {
+                        self.event.touch = value.trim().eq_ignore_ascii_case("touch");
+                    } else if let Some(entry) = attribute {
+                        let column = collector.deal_column(&keys.deal_attributes[entry].0);
+                        self.event.deal_attrs.push((column, value));
+                    } else if stage.is_none() && time.is_none() && self.keep_attrs {
+                        let column = collector.event_column(&key);
+                        self.event.attrs.push((column, value));
                     }
                 }
                 Frame::Other
@@ -300,14 +401,7 @@ impl State {
             }
         }
         if empty {
-            close(
-                Some(frame),
-                &mut self.trace,
-                &mut self.event,
-                &mut self.rows,
-                collector,
-                times,
-            );
+            self.close(frame, collector, times);
         } else {
             self.names
                 .extend_from_slice(element.name().as_ref().as_bytes());
@@ -337,42 +431,46 @@ impl State {
         self.names.truncate(start);
         Ok(frame)
     }
-}
 
-fn close(
-    frame: Option<Frame>,
-    trace: &mut PendingTrace,
-    event: &mut PendingEvent,
-    rows: &mut u64,
-    collector: &mut Collector,
-    times: &mut TimeParser,
-) {
-    match frame {
-        Some(Frame::Event) => {
-            *rows += 1;
-            trace.events.push(std::mem::take(event));
+    fn close(&mut self, frame: Frame, collector: &mut Collector, times: &mut TimeParser) {
+        match frame {
+            Frame::Event => {
+                self.rows += 1;
+                self.trace.events.push(std::mem::take(&mut self.event));
+            }
+            Frame::Trace => emit_trace(
+                std::mem::take(&mut self.trace),
+                &self.keys,
+                collector,
+                times,
+            ),
+            // Events directly under <log> belong to no trace.
+            Frame::Log if !self.trace.events.is_empty() => emit_trace(
+                std::mem::take(&mut self.trace),
+                &self.keys,
+                collector,
+                times,
+            ),
+            _ => {}
         }
-        Some(Frame::Trace) => emit_trace(std::mem::take(trace), collector, times),
-        // Events directly under <log> belong to no trace.
-        Some(Frame::Log) if !trace.events.is_empty() => {
-            emit_trace(std::mem::take(trace), collector, times)
-        }
-        _ => {}
     }
 }
 
-fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimeParser) {
-    let Some(case) = trace.case.filter(|c| !c.trim().is_empty()) else {
+fn emit_trace(trace: PendingTrace, keys: &Keys, collector: &mut Collector, times: &mut TimeParser) {
+    let (deal_key, stage_key, time_key) = (&keys.deal[0], &keys.stage[0], &keys.time[0]);
+    let Some((_, case)) = trace.case.filter(|(_, c)| !c.trim().is_empty()) else {
         if !trace.events.is_empty() {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(trace.line),
-                Some("concept:name"),
+                Some(deal_key),
                 format!(
-                    "a trace without a case id (`concept:name`); its {} event(s) are skipped",
+                    "a trace without a case id (`{deal_key}`); its {} event(s) are skipped",
                     trace.events.len()
                 ),
-                Some("give every <trace> a <string key=\"concept:name\" value=\"…\"/>"),
+                Some(&format!(
+                    "give every <trace> a <string key=\"{deal_key}\" value=\"…\"/>"
+                )),
             );
         }
         return;
@@ -385,34 +483,37 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
         let _ = collector.set_deal_attr(column, deal, value.as_bytes());
     }
     for event in trace.events {
-        let Some(activity) = event.activity.filter(|a| !a.trim().is_empty()) else {
+        for (column, value) in &event.deal_attrs {
+            let _ = collector.set_deal_attr(*column, deal, value.as_bytes());
+        }
+        let Some((_, activity)) = event.activity.filter(|(_, a)| !a.trim().is_empty()) else {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
-                Some("concept:name"),
+                Some(stage_key),
                 format!("an event of case `{case}` has no activity; it is skipped"),
                 None,
             );
             continue;
         };
-        let Some(time) = event.time.filter(|t| !t.trim().is_empty()) else {
+        let Some((_, time)) = event.time.filter(|(_, t)| !t.trim().is_empty()) else {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
-                Some("time:timestamp"),
+                Some(time_key),
                 format!("event `{activity}` of case `{case}` has no timestamp; it is skipped"),
                 None,
             );
             continue;
         };
         let slot = collector.len();
-        let micros = match times.parse(time.as_bytes(), "time:timestamp", event.line, slot) {
+        let micros = match times.parse(time.as_bytes(), time_key, event.line, slot) {
             Ok(micros) => micros,
             Err(reason) => {
                 collector.problem(
                     ProblemKind::BadTimestamp,
                     Some(event.line),
-                    Some("time:timestamp"),
+                    Some(time_key),
                     format!("{reason}; the event is skipped"),
                     Some(TIME_HELP),
                 );
@@ -434,14 +535,14 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
     }
 }
 
-/// The `key` and `value` of an attribute element; problems with them are reported. Without
-/// `all`, only the keys a history needs (`concept:name`, `time:timestamp`, the kind) are
-/// read: the others are skipped before any text is copied.
+/// The `key` and `value` of an attribute element; problems with them are reported. Only keys
+/// that are `needed` are read (all of them, or without attributes only the keys a history
+/// needs: deal, stage, time, kind): the others are skipped before any text is copied.
 fn key_value(
     element: &BytesStart,
     line: u64,
     collector: &mut Collector,
-    all: bool,
+    needed: &dyn Fn(&str) -> bool,
 ) -> Option<(String, String)> {
     let mut key = None;
     let mut value = None;
@@ -483,7 +584,6 @@ fn key_value(
             None
         }
     };
-    let needed = |key: &str| all || matches!(key, "concept:name" | "time:timestamp" | KIND_KEY);
     if !key.value.contains('&') && !needed(&key.value) {
         return None;
     }
