@@ -119,6 +119,12 @@ pub(crate) fn looks_like(table: &Table, mapping: &ColumnMapping) -> bool {
     deal_column(table, mapping).is_some() && !milestones(table, mapping).is_empty()
 }
 
+/// Whether the export has a deal id column for a snapshot (it may lack the milestones the
+/// mapping names, which the reader then reports).
+pub(crate) fn has_deal_column(table: &Table, mapping: &ColumnMapping) -> bool {
+    deal_column(table, mapping).is_some()
+}
+
 /// What the close dates of a file came to, for its notes.
 #[derive(Default)]
 struct CloseCounts {
@@ -191,9 +197,15 @@ pub(crate) fn read(
         }
     }
     if milestones.is_empty() {
-        return Err(missing(
-            "milestone date (name them under [milestones] in a mapping file)",
-        ));
+        return Err(if mapping.milestones.is_empty() {
+            missing("milestone date (name them under [milestones] in a mapping file)")
+        } else {
+            let named: Vec<&str> = mapping.milestones.iter().map(|m| m.0.as_str()).collect();
+            missing(&format!(
+                "`{}` (named under [milestones])",
+                named.join("` or `")
+            ))
+        });
     }
     // Close dates stay deal attributes too (an open deal's is its expected close date).
     let mut used: Vec<usize> = vec![id];

@@ -50,7 +50,7 @@ impl Format {
 /// Why `[milestones]` does not apply to an export with one row per event.
 pub(crate) const NO_MILESTONES: &str = "its rows are events with their own stage; `[milestones]` names the date columns of an export with one row per deal";
 /// Why a kind column does not apply to an export of stage changes only.
-const NO_KIND: &str = "it holds stage changes only, no touches";
+const NO_KIND: &str = "it holds stage entries only, no touches";
 const FIELD_CHANGES: &str = "it holds field changes, not deal columns";
 
 impl Format {
