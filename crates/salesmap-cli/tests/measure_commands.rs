@@ -152,7 +152,7 @@ fn analyze_report_on_a_generated_history() {
         What to fix first
           1. Deals drop out most at sales-interaction: 89 of n=317 that entered (28%) ended lost or disqualified, most often for "no budget" (n=23).
           2. KPI missed: First response to a new lead is 5.7 h against a target of 4.0 h (n=400).
-          3. KPI missed: Marketing to sales hand-off is 50.0 h against a target of 24.0 h (n=936).
+          3. KPI missed: Marketing to sales hand-off is 28.0 h against a target of 24.0 h (n=425).
           4. 86 open deals are past their stage's target days; most in brand-awareness (33 of 33 open there).
           5. Fast deals differ most in this: segment = smb: 100% of fast deals (n=15) vs 33% of slow (n=5), 3.0× more often among fast deals.
 
@@ -162,7 +162,7 @@ fn analyze_report_on_a_generated_history() {
           met     Median sales cycle, first touch to signed contr… 67 d (target ≤ 75 d, n=62)
           met     MQL to SQL conversion                            63% (target ≥ 30%, n=343)
           MISSED  First response to a new lead                     5.7 h (target ≤ 4.0 h, n=400)
-          MISSED  Marketing to sales hand-off                      50.0 h (target ≤ 24.0 h, n=936)
+          MISSED  Marketing to sales hand-off                      28.0 h (target ≤ 24.0 h, n=425)
           met     Annual client churn                              3% (target ≤ 8%, n=62)
 
         Funnel along the main path (strict: observed entries; implied: also stages passed on the way)

@@ -154,12 +154,12 @@ fn hubspot_labels_in_the_portal_time_zone() {
             history: 3 deals, 11 events (11 stage entries, 0 touches)
             dates: 2023-02-01T14:12:00Z to 2023-03-20T20:40:00Z
             stages found (6):
-              sql                   3 events      3 deals
-              discovery             3 events      3 deals
-              demo                  2 events      2 deals
-              verbal-agreement      1 event       1 deal
-              contract-signed       1 event       1 deal
-              lost                  1 event       1 deal
+              sales-interaction      3 events      3 deals
+              sql                    3 events      3 deals
+              demo                   2 events      2 deals
+              verbal-agreement       1 event       1 deal
+              contract-signed        1 event       1 deal
+              lost                   1 event       1 deal
             every stage is on the map
             1 deal has no event left (rows with problems or without dates) and is not in the history
             --- problems
@@ -167,15 +167,15 @@ fn hubspot_labels_in_the_portal_time_zone() {
               help: write timestamps as ISO 8601 (2023-04-05T12:34:00+09:00), or describe the layout with --date-format
             --- history
             deal,stage,timestamp,kind,name,current_stage,pipeline,amount,owner,created,close_date,lost_reason
-            15220934811,discovery,2023-02-01T14:12:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
+            15220934811,sales-interaction,2023-02-01T14:12:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
             15220934811,sql,2023-02-08T19:00:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
             15220934811,demo,2023-02-20T15:30:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
             15220934811,verbal-agreement,2023-03-10T16:00:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
             15220934811,contract-signed,2023-03-20T20:40:00Z,stage,Acme Logistics - Fleet plan,Closed Won,Sales Pipeline,24000,Jane Park,2023-02-01 09:12,2023-03-20 16:40,
-            15220934812,discovery,2023-02-03T16:00:00Z,stage,Birch Dental - 3 clinics,Closed Lost,Sales Pipeline,9500,Min-jun Lee,2023-02-03 11:00,2023-02-27 09:00,Went with competitor
+            15220934812,sales-interaction,2023-02-03T16:00:00Z,stage,Birch Dental - 3 clinics,Closed Lost,Sales Pipeline,9500,Min-jun Lee,2023-02-03 11:00,2023-02-27 09:00,Went with competitor
             15220934812,sql,2023-02-10T20:20:00Z,stage,Birch Dental - 3 clinics,Closed Lost,Sales Pipeline,9500,Min-jun Lee,2023-02-03 11:00,2023-02-27 09:00,Went with competitor
             15220934812,lost,2023-02-27T14:00:00Z,stage,Birch Dental - 3 clinics,Closed Lost,Sales Pipeline,9500,Min-jun Lee,2023-02-03 11:00,2023-02-27 09:00,Went with competitor
-            15220934813,discovery,2023-03-01T13:00:00Z,stage,Cobalt Foods - pilot,Presentation Scheduled,Sales Pipeline,,Jane Park,2023-03-01 08:00,,
+            15220934813,sales-interaction,2023-03-01T13:00:00Z,stage,Cobalt Foods - pilot,Presentation Scheduled,Sales Pipeline,,Jane Park,2023-03-01 08:00,,
             15220934813,sql,2023-03-01T13:00:00Z,stage,Cobalt Foods - pilot,Presentation Scheduled,Sales Pipeline,,Jane Park,2023-03-01 08:00,,
             15220934813,demo,2023-03-14T17:00:00Z,stage,Cobalt Foods - pilot,Presentation Scheduled,Sales Pipeline,,Jane Park,2023-03-01 08:00,,
         "#]],
@@ -286,31 +286,28 @@ fn pipedrive_deal_export_with_deal_flow() {
             history: 3 deals, 9 events (9 stage entries, 0 touches)
             dates: 2023-06-01T09:00:00Z to 2023-06-28T10:15:00Z
             stages found (6):
+              mql                    3 events      3 deals
               sales-interaction      1 event       1 deal
               proposal               2 events      2 deals
               verbal-agreement       1 event       1 deal
               contract-signed        1 event       1 deal
               lost                   1 event       1 deal
-              Qualified              3 events      3 deals
-            stages unknown to the map (1):
-              Qualified      3 events  (an alias of `sql`?)
+            every stage is on the map
             duplicates: 4 repeated events kept once (4 found in more than one file)
             --- problems
             error: pipedrive/deal-flow.csv:11: column `log_time`: cannot read `2023-06-31 10:00:00` as a timestamp: day 31 does not exist in that month; the row is skipped
               help: write timestamps as ISO 8601 (2023-04-05T12:34:00+09:00), or describe the layout with --date-format
-            warning: pipedrive/deals-export.csv:4: stage `Qualified` is not in the map (3 events); kept under this name
-              help: if it is the map's stage `sql`, add `Qualified` to that stage's aliases
             --- history
             deal,stage,timestamp,kind,name,amount,currency,owner,pipeline,status,created,lost_reason,expected_close_date,Organization,event:changed_by
             101,verbal-agreement,2023-06-20T15:00:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,13
             101,contract-signed,2023-06-28T10:15:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,13
             102,proposal,2023-06-12T16:45:00Z,stage,Iris Optics deal,3100,EUR,Jonas Berg,Sales,lost,2023-06-03 11:30:00,Price too high,2023-07-15,Iris Optics AG,14
             102,lost,2023-06-19T08:00:00Z,stage,Iris Optics deal,3100,EUR,Jonas Berg,Sales,lost,2023-06-03 11:30:00,Price too high,2023-07-15,Iris Optics AG,14
-            103,Qualified,2023-06-10T13:00:00Z,stage,Juniper Apps deal,12500,EUR,Anna Weber,Sales,open,2023-06-10 13:00:00,,2023-08-01,Juniper Apps,
-            101,Qualified,2023-06-01T09:00:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,
+            103,mql,2023-06-10T13:00:00Z,stage,Juniper Apps deal,12500,EUR,Anna Weber,Sales,open,2023-06-10 13:00:00,,2023-08-01,Juniper Apps,
+            101,mql,2023-06-01T09:00:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,
             101,sales-interaction,2023-06-05T10:00:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,13
             101,proposal,2023-06-12T09:30:00Z,stage,Harbor Bikes deal,7200,EUR,Anna Weber,Sales,won,2023-06-01 09:00:00,,2023-06-30,Harbor Bikes GmbH,13
-            102,Qualified,2023-06-03T11:30:00Z,stage,Iris Optics deal,3100,EUR,Jonas Berg,Sales,lost,2023-06-03 11:30:00,Price too high,2023-07-15,Iris Optics AG,
+            102,mql,2023-06-03T11:30:00Z,stage,Iris Optics deal,3100,EUR,Jonas Berg,Sales,lost,2023-06-03 11:30:00,Price too high,2023-07-15,Iris Optics AG,
         "#]],
     );
 }
@@ -370,10 +367,10 @@ fn generic_korean_export_with_mapping_file_and_mixed_zones() {
               첫 통화      1 event       1 deal
               이메일       1 event       1 deal
             stages unknown to the map (1):
-              데모 진행      1 event
+              데모 진행      1 event  (an alias of `demo`?)
             --- problems
             warning: generic/crm-activity-ko.csv:9: stage `데모 진행` is not in the map (1 event); kept under this name
-              help: add `데모 진행` to the aliases of the stage it stands for, or add the stage to the map
+              help: if it is the map's stage `demo`, add `데모 진행` to that stage's aliases
             --- history
             deal,stage,timestamp,kind,amount,owner,event:메모
             D-001,brand-engagement,2023-03-02T00:00:00Z,stage,5500000,김지수,웨비나 신청
