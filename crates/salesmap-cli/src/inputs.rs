@@ -1,14 +1,15 @@
 //! Loading what the commands read, each step printing its own clear error and returning the
 //! exit code to stop with: map files ([`load_map`], checked, with diagnostics printed
-//! compiler-style), histories ([`load_history`], with import problems printed), the analysis
-//! instant ([`resolve_as_of`]), and a map with a history for the commands that measure one
-//! against the other ([`load_measured`]), with the options for aging open deals
-//! ([`AgingArgs`]).
+//! compiler-style), histories ([`load_history`]: an export or a normalized history, with the
+//! import's notes and problems printed as `import` prints them, so no command drops a row
+//! without a word), the analysis instant ([`resolve_as_of`]), and a map with a history for the
+//! commands that measure one against the other ([`load_measured`]), with the options for aging
+//! open deals ([`AgingArgs`]).
 
 use std::path::Path;
 
 use salesmap_core::history::{History, Micros};
-use salesmap_import::{Attributes, ImportOptions, import_files, render_problems};
+use salesmap_import::{Attributes, ImportOptions, Imported, import_files, render_problems};
 
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {
@@ -56,14 +57,27 @@ pub fn load_map(path: &Path) -> Result<salesmap_core::map::Map, u8> {
     }
 }
 
-/// Reads a history, printing import problems to stderr. Returns the history and the exit
-/// code its problems call for (0 or 1), or the exit code of a fatal failure.
+/// Reads a history, printing the import's notes and problems to stderr. Returns the history
+/// and the exit code its problems call for (0 or 1), or the exit code of a fatal failure.
 pub fn load_history(path: &Path) -> Result<(History, u8), u8> {
     load_history_with(path, Attributes::All)
 }
 
 /// [`load_history`] keeping only the attributes asked for.
 pub fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History, u8), u8> {
+    load_history_noted(path, attributes).map(|(history, code, _)| (history, code))
+}
+
+/// Problems listed one by one per file and kind, on the terminal and in the report (as
+/// `import --max-problems` does by default).
+const PROBLEMS_SHOWN: usize = 20;
+
+/// [`load_history_with`], also returning what was printed: the import's notes and problems,
+/// one entry each, for the report to show.
+pub fn load_history_noted(
+    path: &Path,
+    attributes: Attributes,
+) -> Result<(History, u8, Vec<String>), u8> {
     let options = ImportOptions {
         attributes,
         ..ImportOptions::default()
@@ -75,16 +89,43 @@ pub fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History
                 .iter()
                 .filter(|p| !p.kind.is_warning())
                 .count();
-            if !imported.problems.is_empty() {
-                eprint!("{}", render_problems(&imported.problems, 5));
+            let notes = import_notes(&imported);
+            for note in &notes {
+                eprintln!("{note}");
             }
-            Ok((imported.history, u8::from(errors > 0)))
+            Ok((imported.history, u8::from(errors > 0), notes))
         }
         Err(e) => {
             eprintln!("error: {e}");
             Err(2)
         }
     }
+}
+
+/// The import's remarks (`note: …`, each file's and the whole import's, in `import`'s words)
+/// and its problems (grouped as `import` groups them), one entry per paragraph.
+pub fn import_notes(imported: &Imported) -> Vec<String> {
+    let mut notes: Vec<String> = imported
+        .summary
+        .remarks()
+        .into_iter()
+        .map(|r| format!("note: {r}"))
+        .collect();
+    let problems = render_problems(&imported.problems, PROBLEMS_SHOWN);
+    let mut paragraph = String::new();
+    for line in problems.lines() {
+        if !paragraph.is_empty() && !line.starts_with("  ") {
+            notes.push(std::mem::take(&mut paragraph));
+        }
+        if !paragraph.is_empty() {
+            paragraph.push('\n');
+        }
+        paragraph.push_str(line);
+    }
+    if !paragraph.is_empty() {
+        notes.push(paragraph);
+    }
+    notes
 }
 
 /// The analysis instant: `--as-of` when given (printing a clear error, exit code 2, when it
@@ -121,6 +162,8 @@ pub struct Measured {
     pub history: salesmap_core::history::History,
     /// Exit code the history's import problems call for (0 or 1).
     pub problems: u8,
+    /// The import's notes and problems as printed, one per entry (see [`import_notes`]).
+    pub import_notes: Vec<String>,
     /// The analysis instant (see [`resolve_as_of`]).
     pub as_of: salesmap_core::history::Micros,
 }
@@ -129,12 +172,13 @@ pub struct Measured {
 /// exit code.
 pub fn load_measured(map: &Path, history: &Path, as_of: Option<&str>) -> Result<Measured, u8> {
     let map = load_map(map)?;
-    let (history, problems) = load_history(history)?;
+    let (history, problems, import_notes) = load_history_noted(history, Attributes::All)?;
     let as_of = resolve_as_of(as_of, &history)?;
     Ok(Measured {
         map,
         history,
         problems,
+        import_notes,
         as_of,
     })
 }

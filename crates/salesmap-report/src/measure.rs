@@ -44,6 +44,9 @@ pub struct ReportOptions {
     pub plan_period: Period,
     /// Which open deals are aged, and whether they still count.
     pub aging: AgingOptions,
+    /// What importing the history said (its notes and problems, one per entry, as `salesmap
+    /// import` prints them); the page shows them in a section of their own when there are any.
+    pub import_notes: Vec<String>,
 }
 
 impl ReportOptions {
@@ -59,6 +62,7 @@ impl ReportOptions {
             plan_deadline: None,
             plan_period: Period::Month,
             aging: AgingOptions::default(),
+            import_notes: Vec::new(),
         }
     }
 }

@@ -61,6 +61,7 @@ pub fn write(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
     };
     p.head(options);
     p.glance();
+    p.import_notes(&options.import_notes);
     p.map_drawing();
     p.kpis();
     p.funnel();
@@ -196,6 +197,10 @@ impl Page<'_> {
         self.out.push_str("\">");
         for (id, title) in sections(w) {
             let _ = write!(self.out, "<a href=\"#{id}\">{}</a>", escape(title));
+            if id == "glance" && !o.import_notes.is_empty() {
+                let title = escape(w.import_notes_title);
+                let _ = write!(self.out, "<a href=\"#import-notes\">{title}</a>");
+            }
         }
         self.out.push_str("</nav>\n<main class=\"wrap\">\n");
     }
@@ -1296,6 +1301,27 @@ impl Page<'_> {
             t.row(row);
         }
         t.write(&mut self.out);
+        self.end_section();
+    }
+
+    /// What the import of the history left out or assumed, when it said anything: each note
+    /// and problem as the import printed it, escaped line by line.
+    fn import_notes(&mut self, notes: &[String]) {
+        if notes.is_empty() {
+            return;
+        }
+        let w = self.w;
+        self.h2(
+            "import-notes",
+            w.import_notes_title,
+            Some(w.import_notes_intro),
+        );
+        self.out.push_str("<ul class=\"import-notes\">");
+        for note in notes {
+            let lines: Vec<String> = note.lines().map(escape).collect();
+            let _ = write!(self.out, "<li>{}</li>", lines.join("<br>"));
+        }
+        self.out.push_str("</ul>");
         self.end_section();
     }
 

@@ -5,6 +5,7 @@
 //!   columns and row counts, charts), English and Korean.
 //! - `user_text_is_escaped`: markup in stage names, the map name, KPI names, unknown CRM stage
 //!   names and lost reasons stays text, in the page and in every chart.
+//! - `import_notes_*`: what the import of the history said, in a section of its own.
 //! - `same_inputs_same_bytes`, `size_fits_an_email`, `assets_*`: determinism, size, exports.
 //! - `opens_in_chromium_*`: the page in headless Chromium: no console errors, no network
 //!   requests, every chart drawn, the layout within bounds, and a screenshot whose key
@@ -329,6 +330,60 @@ fn user_text_is_escaped() {
         let funnel = r.charts.iter().find(|c| c.name == "funnel").unwrap();
         assert!(funnel.svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
     }
+}
+
+/// The section of what the import said, as the page shows it: heading, intro and entries.
+fn import_section(html: &str) -> String {
+    let Some(start) = html.find("<section id=\"import-notes\">") else {
+        return "(no section)\n".into();
+    };
+    let end = start + html[start..].find("</section>").unwrap();
+    html[start..end]
+        .replace("<li>", "\n  - ")
+        .replace("</ul>", "\n")
+        .replace("<p class=\"note\">", "\n  ")
+}
+
+#[test]
+fn import_notes_have_a_section_of_their_own_escaped_in_both_languages() {
+    let map = template("en");
+    let h = history(&map, 60);
+    let as_of = h.time.iter().copied().max().unwrap_or(0);
+    let notes = vec![
+        "note: opportunities.csv: 2 deals have no milestone date and are not in the history".to_string(),
+        "warning: opportunities.csv:4: column `close_date`: stage `<img src=x onerror=alert(1)>` says Lost\n  help: map it to that outcome's name".to_string(),
+    ];
+    let mut out = String::new();
+    for lang in [Lang::En, Lang::Ko] {
+        let mut options = ReportOptions::new(lang, as_of, "sales.map.toml", "opportunities.csv");
+        options.import_notes = notes.clone();
+        let r = build_report(&map, &h, &options).expect("the report is written");
+        assert!(
+            !r.html.contains("<img"),
+            "a note reached the page unescaped"
+        );
+        assert!(
+            r.html.contains("<a href=\"#import-notes\">"),
+            "the contents link it"
+        );
+        out += &import_section(&r.html);
+        out.push('\n');
+    }
+    let quiet = report_of(&map, &h, Lang::En, None);
+    out += &import_section(&quiet.html);
+    expect![[r#"
+        <section id="import-notes"><h2>What the import left out or assumed</h2>
+          Reading the history said the following, as `salesmap import` says it. Rows it names are not in the figures of this report; check them before trusting a figure they touch.</p><ul class="import-notes">
+          - note: opportunities.csv: 2 deals have no milestone date and are not in the history</li>
+          - warning: opportunities.csv:4: column `close_date`: stage `&lt;img src=x onerror=alert(1)&gt;` says Lost<br>  help: map it to that outcome&#39;s name</li>
+
+        <section id="import-notes"><h2>가져오기에서 빠졌거나 가정한 것</h2>
+          이력을 읽으며 나온 알림과 문제입니다(`salesmap import`가 출력하는 원문 그대로). 여기에 나온 행은 이 보고서의 수치에 들어 있지 않으니, 관련 수치를 믿기 전에 확인하세요.</p><ul class="import-notes">
+          - note: opportunities.csv: 2 deals have no milestone date and are not in the history</li>
+          - warning: opportunities.csv:4: column `close_date`: stage `&lt;img src=x onerror=alert(1)&gt;` says Lost<br>  help: map it to that outcome&#39;s name</li>
+
+        (no section)
+    "#]].assert_eq(&out);
 }
 
 #[test]

@@ -69,6 +69,7 @@ pub fn run(args: Args) -> u8 {
         history,
         problems,
         as_of,
+        ..
     } = match load_measured(&args.map, &args.history, args.as_of.as_deref()) {
         Ok(m) => m,
         Err(code) => return code,

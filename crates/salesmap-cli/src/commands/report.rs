@@ -64,6 +64,7 @@ pub fn run(args: Args) -> u8 {
         map,
         history,
         problems,
+        import_notes,
         as_of,
     } = match load_measured(&args.map, &args.history, args.as_of.as_deref()) {
         Ok(m) => m,
@@ -81,6 +82,7 @@ pub fn run(args: Args) -> u8 {
         &file_name(&args.map),
         &file_name(&args.history),
     );
+    options.import_notes = import_notes;
     options.quota = args.quota;
     options.deal_size = args.deal_size;
     options.plan_period = Period::from_name(&args.period).unwrap_or(Period::Month);
