@@ -4,12 +4,16 @@
 //! import's notes and problems printed as `import` prints them, so no command drops a row
 //! without a word), the analysis instant ([`resolve_as_of`]), and a map with a history for the
 //! commands that measure one against the other ([`load_measured`]), with the options for aging
-//! open deals ([`AgingArgs`]).
+//! open deals ([`AgingArgs`]) and for reading an export ([`ReadArgs`], shared by `import` and
+//! `init --from-history`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use salesmap_core::history::{History, Micros};
-use salesmap_import::{Attributes, ImportOptions, Imported, import_files, render_problems};
+use salesmap_import::{
+    Attributes, ColumnMapping, DateFormat, Duplicates, ImportOptions, Imported, Source,
+    import_files, render_problems,
+};
 
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {
@@ -231,6 +235,142 @@ impl AgingArgs {
         Ok(AgingOptions {
             limit,
             credit_aged: self.credit_aged,
+        })
+    }
+}
+
+/// How an export is read: the source, dates, zone and column mapping (`import` and `init
+/// --from-history`).
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    /// The export's source; `auto` recognises it from the headers.
+    #[arg(long, value_enum, default_value = "auto")]
+    from: From,
+    /// How to read dates: `day-first`, `month-first` or a pattern such as `%d.%m.%Y %H:%M`.
+    #[arg(long, value_name = "FORMAT")]
+    date_format: Option<String>,
+    /// Time zone of timestamps written without an offset (IANA name; default UTC).
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// Keep only events with these lifecycle transitions, e.g. `complete` (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    lifecycle: Vec<String>,
+    /// Repeated events: `once` keeps the first copy, `keep` keeps all (default: XES and the
+    /// normalized CSV keep all, CRM exports keep once).
+    #[arg(long, value_enum)]
+    duplicates: Option<DuplicatesArg>,
+    /// A TOML column mapping file (see docs/import.md).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// The deal id column (repeat for files with different names; XES: a trace key).
+    #[arg(long, value_name = "COLUMN")]
+    deal_column: Vec<String>,
+    /// The stage (activity) column (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    stage_column: Vec<String>,
+    /// The timestamp column (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    time_column: Vec<String>,
+    /// The column saying `stage` or `touch` for each row (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    kind_column: Option<String>,
+    /// Activity names that are touches (calls, emails, meetings), comma-separated; `W_*`
+    /// names every activity starting with `W_`.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    touches: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum From {
+    Auto,
+    Csv,
+    Xes,
+    Salesforce,
+    Hubspot,
+    Pipedrive,
+    Snapshot,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DuplicatesArg {
+    Keep,
+    Once,
+}
+
+impl ReadArgs {
+    /// Whether any of these flags was given (they mean nothing without an export to read).
+    pub fn any_given(&self) -> bool {
+        !matches!(self.from, From::Auto)
+            || self.date_format.is_some()
+            || self.timezone.is_some()
+            || !self.lifecycle.is_empty()
+            || self.duplicates.is_some()
+            || self.mapping.is_some()
+            || !self.deal_column.is_empty()
+            || !self.stage_column.is_empty()
+            || !self.time_column.is_empty()
+            || self.kind_column.is_some()
+            || !self.touches.is_empty()
+    }
+
+    /// The import options the flags and the mapping file give (no map, no progress bar),
+    /// printing a clear error (exit code 2) when one cannot be used.
+    pub fn options(&self) -> Result<ImportOptions, u8> {
+        let mut columns = match &self.mapping {
+            None => ColumnMapping::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    2u8
+                })?;
+                ColumnMapping::from_toml(&text, &path.display().to_string()).map_err(|e| {
+                    eprintln!("error: {e}");
+                    2u8
+                })?
+            }
+        };
+        if !self.deal_column.is_empty() {
+            columns.deal = self.deal_column.clone();
+        }
+        if !self.stage_column.is_empty() {
+            columns.stage = self.stage_column.clone();
+        }
+        if !self.time_column.is_empty() {
+            columns.timestamp = self.time_column.clone();
+        }
+        if self.kind_column.is_some() {
+            columns.kind = self.kind_column.clone();
+        }
+        if !self.touches.is_empty() {
+            columns.touches = self.touches.clone();
+        }
+        let date_format = match &self.date_format {
+            None => None,
+            Some(text) => Some(DateFormat::parse(text).map_err(|e| {
+                eprintln!("error: {e}");
+                2u8
+            })?),
+        };
+        Ok(ImportOptions {
+            source: match self.from {
+                From::Auto => Source::Auto,
+                From::Csv => Source::Csv,
+                From::Xes => Source::Xes,
+                From::Salesforce => Source::Salesforce,
+                From::Hubspot => Source::HubSpot,
+                From::Pipedrive => Source::Pipedrive,
+                From::Snapshot => Source::Snapshot,
+            },
+            date_format,
+            timezone: self.timezone.clone(),
+            lifecycle: (!self.lifecycle.is_empty()).then(|| self.lifecycle.clone()),
+            duplicates: self.duplicates.map(|d| match d {
+                DuplicatesArg::Keep => Duplicates::KeepAll,
+                DuplicatesArg::Once => Duplicates::KeepOnce,
+            }),
+            columns,
+            attributes: Attributes::All,
+            ..ImportOptions::default()
         })
     }
 }

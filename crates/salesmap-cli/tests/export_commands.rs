@@ -5,6 +5,8 @@
 //! Index:
 //! - `every_command_*`: analyze, report, plan, discover and render print the import's notes
 //!   and problems, the same lines for each, and the report shows them.
+//! - `init_from_history_*`: a starter map from each fixture passes `check` with warnings only
+//!   and, with no hand edit, `analyze` counts the right outcomes.
 
 mod support;
 
@@ -131,4 +133,133 @@ fn every_command_prints_the_problems_import_prints() {
         problems(&analyzed).contains("the row is skipped"),
         "{analyzed}"
     );
+}
+
+/// `analyze --format json` of `history` against `map`: won, lost and open deals, whether the
+/// win rate is measured, and how many stages have a median stay above zero.
+fn outcomes(dir: &Path, map: &str, history: &str) -> String {
+    let (code, out, err) = salesmap(dir, &["analyze", "--map", map, history, "--format", "json"]);
+    assert!(code <= 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("analyze prints JSON");
+    let w = &v["win_rate"];
+    let times = v["stage_times"].as_array().cloned().unwrap_or_default();
+    let moving = times
+        .iter()
+        .filter(|t| t["days"]["median"].as_f64().is_some_and(|d| d > 0.0))
+        .count();
+    format!(
+        "won {}, lost {}, open {}, win rate {}, {moving} of {} stages with time in them",
+        w["won"],
+        w["lost"],
+        w["open"],
+        if w["by_count"].is_null() {
+            format!("absent ({})", w["absent"]["reason"].as_str().unwrap_or("?"))
+        } else {
+            format!("{:.2}", w["by_count"].as_f64().unwrap_or(0.0))
+        },
+        times.len()
+    )
+}
+
+#[test]
+fn init_from_history_then_analyze_counts_the_right_outcomes() {
+    let dir = temp_dir("starter");
+    let cases: [(&str, Vec<String>, Vec<&str>); 5] = [
+        (
+            "snapshot",
+            vec![fixture("snapshot/opportunities.csv")],
+            vec![],
+        ),
+        (
+            "funnel",
+            vec![
+                fixture("funnel/leads.csv"),
+                fixture("funnel/closed_deals.csv"),
+            ],
+            vec![],
+        ),
+        (
+            "salesforce",
+            vec![fixture("salesforce/OpportunityHistory.csv")],
+            vec![],
+        ),
+        ("hubspot", vec![fixture("hubspot/all-deals.csv")], vec![]),
+        (
+            "xes",
+            vec![fixture("xes/loan-applications.xes")],
+            vec!["--touches", "W_*"],
+        ),
+    ];
+    let mut out = String::new();
+    for (name, files, flags) in &cases {
+        let map = format!("{name}.map.toml");
+        let mut init = vec!["init", "--from-history"];
+        init.extend(files.iter().map(String::as_str));
+        init.extend(flags.iter().copied());
+        init.extend(["-o", &map]);
+        let (code, _, err) = salesmap(&dir, &init);
+        assert!(code <= 1, "{name}: {err}");
+        let summary: Vec<&str> = err
+            .lines()
+            .filter(|l| {
+                !l.starts_with("note: ") && !l.starts_with("error: ") && !l.starts_with("  help: ")
+            })
+            .collect();
+        let (check, check_out, _) = salesmap(&dir, &["check", &map]);
+        assert_eq!(check, 0, "{name}: the starter map has errors:\n{check_out}");
+        let (fmt, _, _) = salesmap(&dir, &["fmt", "--check", &map]);
+        assert_eq!(fmt, 0, "{name}: the starter map is not in canonical layout");
+        // One raw export is analyzed as it is; several (or flags) go through import first.
+        let history = if files.len() == 1 && flags.is_empty() {
+            files[0].clone()
+        } else {
+            let csv = format!("{name}.csv");
+            let mut import = vec!["import"];
+            import.extend(files.iter().map(String::as_str));
+            import.extend(flags.iter().copied());
+            import.extend(["-o", &csv]);
+            let (code, _, err) = salesmap(&dir, &import);
+            assert!(code <= 1, "{name}: {err}");
+            csv
+        };
+        out += &format!("{name}\n  {}\n", summary.join("\n  "));
+        out += &format!("  analyze: {}\n", outcomes(&dir, &map, &history));
+    }
+    expect![[r#"
+        snapshot
+          wrote snapshot.map.toml: 3 stages from 10 deals, in the order the deals took them: engage → Won
+          outcomes recognised:
+            won: Won (4 deals)
+            lost: Lost (3 deals)
+          7 warning(s) to fill in: `salesmap check snapshot.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
+          analyze: won 4, lost 3, open 3, win rate 0.57, 1 of 1 stages with time in them
+        funnel
+          wrote funnel.map.toml: 2 stages from 10 deals, in the order the deals took them: first_contact → won
+          outcomes recognised:
+            won: won (3 deals)
+          6 warning(s) to fill in: `salesmap check funnel.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
+          analyze: won 3, lost 0, open 7, win rate absent (no-losses-recorded), 1 of 1 stages with time in them
+        salesforce
+          wrote salesforce.map.toml: 5 stages from 2 deals, in the order the deals took them: Prospecting → Qualification → Needs Analysis → Closed Won
+          outcomes recognised:
+            won: Closed Won (1 deal)
+            lost: Closed Lost (1 deal)
+          13 warning(s) to fill in: `salesmap check salesforce.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
+          analyze: won 1, lost 1, open 0, win rate 0.50, 3 of 3 stages with time in them
+        hubspot
+          wrote hubspot.map.toml: 6 stages from 3 deals, in the order the deals took them: Appointment Scheduled → Qualified To Buy → Presentation Scheduled → Contract Sent → Closed Won
+          outcomes recognised:
+            won: Closed Won (1 deal)
+            lost: Closed Lost (1 deal)
+          16 warning(s) to fill in: `salesmap check hubspot.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
+          analyze: won 1, lost 1, open 1, win rate 0.50, 4 of 4 stages with time in them
+        xes
+          wrote xes.map.toml: 14 stages from 6 deals, in the order the deals took them: A_SUBMITTED → A_PARTLYSUBMITTED → A_PREACCEPTED → A_ACCEPTED → O_SELECTED → A_FINALIZED → O_CREATED → O_SENT → O_SENT_BACK → O_ACCEPTED → A_APPROVED → A_REGISTERED → A_ACTIVATED
+          outcomes recognised:
+            won: A_APPROVED (2 deals)
+            a-activated: A_ACTIVATED (2 deals)
+            lost: A_DECLINED, A_CANCELLED, O_CANCELLED (3 deals)
+          40 warning(s) to fill in: `salesmap check xes.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
+          analyze: won 2, lost 3, open 1, win rate 0.40, 12 of 12 stages with time in them
+    "#]].assert_eq(&out);
 }

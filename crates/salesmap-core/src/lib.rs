@@ -20,6 +20,8 @@
 //! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
 //! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
+//! - [`starter::starter`]: the outline of a map read from a history alone (stages in the order
+//!   deals took them, outcomes recognised, measured times).
 //! - [`spread`]: the distributions behind the figures (stage-time spreads, cycle lengths).
 //! - [`trend::by_close_month`]: win rate, won value and velocity of the deals closed each month.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
@@ -56,6 +58,7 @@ pub mod plan;
 #[cfg(test)]
 mod properties;
 pub mod spread;
+pub mod starter;
 pub mod stats;
 pub mod text;
 pub mod timing;
