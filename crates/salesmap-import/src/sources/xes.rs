@@ -371,20 +371,16 @@ impl State {
                     if let Some(entry) = attribute {
                         collector.mapping_use.attribute_found(entry);
                     }
-                    let stage = rank(&keys.stage, &key);
-                    let time = rank(&keys.time, &key);
-                    if let Some(r) = stage {
-                        keep_best(&mut self.event.activity, r, value.clone());
-                    }
-                    if let Some(r) = time {
-                        keep_best(&mut self.event.time, r, value.clone());
-                    }
-                    if key.eq_ignore_ascii_case(&keys.kind) {
+                    if let Some(r) = rank(&keys.stage, &key) {
+                        keep_best(&mut self.event.activity, r, value);
+                    } else if let Some(r) = rank(&keys.time, &key) {
+                        keep_best(&mut self.event.time, r, value);
+                    } else if key.eq_ignore_ascii_case(&keys.kind) {
                         self.event.touch = value.trim().eq_ignore_ascii_case("touch");
                     } else if let Some(entry) = attribute {
                         let column = collector.deal_column(&keys.deal_attributes[entry].0);
                         self.event.deal_attrs.push((column, value));
-                    } else if stage.is_none() && time.is_none() && self.keep_attrs {
+                    } else if self.keep_attrs {
                         let column = collector.event_column(&key);
                         self.event.attrs.push((column, value));
                     }
