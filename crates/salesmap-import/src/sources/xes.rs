@@ -108,15 +108,19 @@ impl Keys {
 
     /// The `[deal_attributes]` entry naming `key`.
     fn deal_attribute(&self, key: &str) -> Option<usize> {
+        if self.deal_attributes.is_empty() {
+            return None;
+        }
         self.deal_attributes
             .iter()
             .position(|(_, k)| k.eq_ignore_ascii_case(key))
     }
 }
 
-/// Where `key` stands among `keys` (the first is preferred).
+/// Where `key` stands among `keys` (the first is preferred), ignoring ASCII case.
 fn rank(keys: &[String], key: &str) -> Option<usize> {
-    keys.iter().position(|k| k.eq_ignore_ascii_case(key))
+    keys.iter()
+        .position(|k| k.len() == key.len() && k.eq_ignore_ascii_case(key))
 }
 
 /// Keeps `value` when its key ranks before the one kept so far.
@@ -347,7 +351,7 @@ impl State {
             }
             (Some(Frame::Trace), _) => {
                 let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
-                if let Some((key, value)) = key_value(&element, line, collector, &needed) {
+                if let Some((key, value)) = key_value(&element, line, collector, needed) {
                     let attribute = self.keys.deal_attribute(&key);
                     if let Some(entry) = attribute {
                         collector.mapping_use.attribute_found(entry);
@@ -365,7 +369,7 @@ impl State {
             }
             (Some(Frame::Event), _) => {
                 let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
-                if let Some((key, value)) = key_value(&element, line, collector, &needed) {
+                if let Some((key, value)) = key_value(&element, line, collector, needed) {
                     let keys = &self.keys;
                     let attribute = keys.deal_attribute(&key);
                     if let Some(entry) = attribute {
@@ -538,7 +542,7 @@ fn key_value(
     element: &BytesStart,
     line: u64,
     collector: &mut Collector,
-    needed: &dyn Fn(&str) -> bool,
+    needed: impl Fn(&str) -> bool,
 ) -> Option<(String, String)> {
     let mut key = None;
     let mut value = None;
