@@ -245,7 +245,7 @@ impl AgingArgs {
 pub struct ReadArgs {
     /// The export's source; `auto` recognises it from the headers.
     #[arg(long, value_enum, default_value = "auto")]
-    from: From,
+    from: SourceArg,
     /// How to read dates: `day-first`, `month-first` or a pattern such as `%d.%m.%Y %H:%M`.
     #[arg(long, value_name = "FORMAT")]
     date_format: Option<String>,
@@ -281,7 +281,7 @@ pub struct ReadArgs {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum From {
+enum SourceArg {
     Auto,
     Csv,
     Xes,
@@ -300,7 +300,7 @@ enum DuplicatesArg {
 impl ReadArgs {
     /// Whether any of these flags was given (they mean nothing without an export to read).
     pub fn any_given(&self) -> bool {
-        !matches!(self.from, From::Auto)
+        !matches!(self.from, SourceArg::Auto)
             || self.date_format.is_some()
             || self.timezone.is_some()
             || !self.lifecycle.is_empty()
@@ -353,13 +353,13 @@ impl ReadArgs {
         };
         Ok(ImportOptions {
             source: match self.from {
-                From::Auto => Source::Auto,
-                From::Csv => Source::Csv,
-                From::Xes => Source::Xes,
-                From::Salesforce => Source::Salesforce,
-                From::Hubspot => Source::HubSpot,
-                From::Pipedrive => Source::Pipedrive,
-                From::Snapshot => Source::Snapshot,
+                SourceArg::Auto => Source::Auto,
+                SourceArg::Csv => Source::Csv,
+                SourceArg::Xes => Source::Xes,
+                SourceArg::Salesforce => Source::Salesforce,
+                SourceArg::Hubspot => Source::HubSpot,
+                SourceArg::Pipedrive => Source::Pipedrive,
+                SourceArg::Snapshot => Source::Snapshot,
             },
             date_format,
             timezone: self.timezone.clone(),

@@ -5,6 +5,8 @@
 //! Index:
 //! - `every_command_*`: analyze, report, plan, discover and render print the import's notes
 //!   and problems, the same lines for each, and the report shows them.
+//! - `hubspot_*`: HubSpot's default pipeline against the template: no deal moves backward,
+//!   and the zone assumed for its local times is said.
 //! - `init_from_history_*`: a starter map from each fixture passes `check` with warnings only
 //!   and, with no hand edit, `analyze` counts the right outcomes.
 
@@ -262,4 +264,40 @@ fn init_from_history_then_analyze_counts_the_right_outcomes() {
           40 warning(s) to fill in: `salesmap check xes.map.toml` lists them (entries, exit checklists, owners, goal, KPIs)
           analyze: won 2, lost 3, open 1, win rate 0.40, 12 of 12 stages with time in them
     "#]].assert_eq(&out);
+}
+
+#[test]
+fn hubspot_default_pipeline_against_the_template_moves_forward() {
+    let dir = temp_dir("hubspot-order");
+    let (code, _, err) = salesmap(&dir, &["init", "--template", "b2b", "-o", "sales.map.toml"]);
+    assert_eq!(code, 0, "{err}");
+    let export = fixture("hubspot/all-deals.csv");
+    let (_, out, err) = salesmap(
+        &dir,
+        &[
+            "analyze",
+            "--map",
+            "sales.map.toml",
+            &export,
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let kinds: Vec<String> = v["conformance"]["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| format!("{} {}", k["kind"].as_str().unwrap(), k["deals"]))
+        .collect();
+    expect![[r#"
+        skipped-stage 3
+        backward-move 0
+        unknown-stage 0
+        move-not-in-map 0
+        stuck 0"#]].assert_eq(&kinds.join("\n"));
+    assert!(
+        err.contains("dates and times without a UTC offset were read as UTC"),
+        "the zone assumed for HubSpot's local times is said: {err}"
+    );
 }

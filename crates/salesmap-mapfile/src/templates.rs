@@ -170,6 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn the_hand_off_kpi_measures_marketing_to_sales() {
+        for lang in ["en", "ko"] {
+            let map = crate::load(b2b(lang), lang).map.unwrap();
+            let kpi = map
+                .kpis
+                .iter()
+                .find(|k| k.metric == salesmap_core::map::Metric::HandoffHours)
+                .expect("a hand-off KPI");
+            let id =
+                |ix: Option<salesmap_core::map::StageIx>| ix.map(|ix| map.stage(ix).id.clone());
+            assert_eq!(id(kpi.from).as_deref(), Some("mql"), "{lang}");
+            assert_eq!(id(kpi.to).as_deref(), Some("sales-interaction"), "{lang}");
+        }
+    }
+
+    #[test]
     fn templates_share_ids_and_structure() {
         let en = crate::load(b2b("en"), "en").map.unwrap();
         let ko = crate::load(b2b("ko"), "ko").map.unwrap();
