@@ -46,6 +46,12 @@ enum Command {
     Plan(commands::plan::Args),
     /// Write the HTML report: map, charts, tables and plan in one file to e-mail.
     Report(commands::report::Args),
+    /// Run the web server: the live pipeline, its API and its users.
+    Serve(commands::serve::Args),
+    /// Manage the server's users from the command line (add, list, set-role, reset-password).
+    User(commands::user::Args),
+    /// Export a pipeline's live history from the server's database (CSV or XES).
+    Export(commands::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +74,9 @@ fn dispatch(command: Command) -> u8 {
         Command::Generate(args) => commands::generate::run(args),
         Command::Plan(args) => commands::plan::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::User(args) => commands::user::run(args),
+        Command::Export(args) => commands::export::run(args),
     }
 }
 

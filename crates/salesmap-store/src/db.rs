@@ -1,0 +1,266 @@
+//! The connection to the database: [`Store`] over SQLite or PostgreSQL, chosen by URL.
+//!
+//! Both backends go through sqlx's `Any` driver, so every query is written once, with `$1`
+//! placeholders that both understand; only the migrations differ (`migrations/sqlite`,
+//! `migrations/postgres`, run on open by [`crate::migrate`]). Write transactions go through
+//! [`Store::write`]: on SQLite they are serialized inside the process (one async queue instead
+//! of busy-waiting on the file lock) and start with `BEGIN IMMEDIATE`, so a transaction that
+//! reads and then writes never fails to upgrade its lock; on PostgreSQL they are ordinary
+//! transactions whose deal updates are version-checked. SQLite runs in WAL mode with
+//! `synchronous = FULL`: a commit that returned is on disk.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use salesmap_core::history::Micros;
+use salesmap_core::map::Map;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::model::StoreError;
+
+/// Which database a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// How to open a store.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Most connections in the pool.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection (or for the database to answer a
+    /// connection attempt) before the store reports the database unavailable.
+    pub acquire_timeout: Duration,
+    /// SQLite only: the largest the database file may grow, in bytes; a write past it is
+    /// refused as "the database is full" (PostgreSQL's size is the server's business).
+    pub sqlite_max_bytes: Option<u64>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            sqlite_max_bytes: None,
+        }
+    }
+}
+
+/// The live pipeline's storage. Cheap to clone (the pool and caches are shared).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+    /// SQLite only: one write transaction at a time within this process.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Parsed maps by map version id; versions are immutable, so this never goes stale.
+    maps: Arc<Mutex<HashMap<i64, Arc<Map>>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// A write transaction; on SQLite it also holds the process's write turn.
+pub(crate) struct Write {
+    pub(crate) tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Write {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(StoreError::from)
+    }
+}
+
+impl Store {
+    /// Connects to the database at `url` (creating a SQLite file when missing) without
+    /// migrating it: `Store::open` (in `migrate.rs`) connects, then migrates.
+    pub(crate) async fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let (backend, url) = normalize_url(url)?;
+        // SQLite's default page size (4 KiB) turns the byte limit into a page count.
+        let max_pages = options.sqlite_max_bytes.map(|b| (b / 4096).max(1));
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .min_connections(0)
+            .acquire_timeout(options.acquire_timeout)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+                            .await?;
+                        if let Some(pages) = max_pages {
+                            conn.execute(format!("PRAGMA max_page_count = {pages}").as_str())
+                                .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| connect_error(e, backend))?;
+        if backend == Backend::Sqlite {
+            // Persistent in the file: readers never block the writer, and a crash loses
+            // nothing that was committed.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        let store = Store {
+            pool,
+            backend,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            maps: Arc::new(Mutex::new(HashMap::new())),
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Whether the database answers (for health checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction (see the module docs).
+    pub(crate) async fn write(&self) -> Result<Write, StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Write {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(Write {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
+        }
+    }
+
+    /// The parsed map of a version, from the cache or by checking its source.
+    pub(crate) fn cached_map(
+        &self,
+        version_id: i64,
+        source: impl FnOnce() -> Result<Map, StoreError>,
+    ) -> Result<Arc<Map>, StoreError> {
+        if let Some(map) = self.maps.lock().expect("map cache").get(&version_id) {
+            return Ok(map.clone());
+        }
+        let map = Arc::new(source()?);
+        self.maps
+            .lock()
+            .expect("map cache")
+            .insert(version_id, map.clone());
+        Ok(map)
+    }
+}
+
+/// Which backend a URL names, and the URL as sqlx wants it (SQLite files are created when
+/// missing).
+fn normalize_url(url: &str) -> Result<(Backend, String), StoreError> {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        if path.is_empty() || path.starts_with('?') {
+            return Err(StoreError::invalid(
+                "database URL",
+                "the SQLite URL names no file: use sqlite://salesmap.db",
+            ));
+        }
+        let with_mode = if path.contains("mode=") {
+            path.to_string()
+        } else if path.contains('?') {
+            format!("{path}&mode=rwc")
+        } else {
+            format!("{path}?mode=rwc")
+        };
+        return Ok((Backend::Sqlite, format!("sqlite://{with_mode}")));
+    }
+    Err(StoreError::invalid(
+        "database URL",
+        &format!(
+            "`{url}` is not a database URL: use sqlite://FILE (embedded) or postgres://USER@HOST/DB"
+        ),
+    ))
+}
+
+/// The current time in UTC microseconds. The store is the edge that reads the clock; the core
+/// never does.
+pub fn now() -> Micros {
+    jiff::Timestamp::now().as_microsecond()
+}
+
+/// A failed first connection: the database is unavailable, with the backend named.
+pub(crate) fn connect_error(error: sqlx::Error, backend: Backend) -> StoreError {
+    match StoreError::from(error) {
+        StoreError::Internal(message) | StoreError::Unavailable(message) => {
+            StoreError::Unavailable(format!(
+                "cannot open the {} database: {message}",
+                backend.name()
+            ))
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_backend() {
+        let ok = |u: &str| normalize_url(u).unwrap();
+        assert_eq!(
+            ok("sqlite://salesmap.db"),
+            (Backend::Sqlite, "sqlite://salesmap.db?mode=rwc".into())
+        );
+        assert_eq!(
+            ok("sqlite:data/x.db"),
+            (Backend::Sqlite, "sqlite://data/x.db?mode=rwc".into())
+        );
+        assert_eq!(
+            ok("sqlite:///tmp/x.db?cache=shared"),
+            (
+                Backend::Sqlite,
+                "sqlite:///tmp/x.db?cache=shared&mode=rwc".into()
+            )
+        );
+        assert_eq!(ok("postgres://u@h/db").0, Backend::Postgres);
+        let err = normalize_url("mysql://x").unwrap_err().to_string();
+        assert!(err.contains("not a database URL"), "{err}");
+        assert!(normalize_url("sqlite://").is_err());
+    }
+}

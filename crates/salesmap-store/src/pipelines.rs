@@ -1,0 +1,337 @@
+//! Pipelines and their map versions. A pipeline is one map and its deals; several run on one
+//! server. Every saved map is an immutable version (author, message, time, status) and the
+//! pipeline runs on its published version. A version is saved only when the map checker finds
+//! no error, and a new version may not drop a stage that open deals are in.
+
+use std::sync::Arc;
+
+use salesmap_core::map::Map;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::db::{Store, now};
+use crate::journal::{Event, audit, emit};
+use crate::model::{Actor, MapVersion, Pipeline, Role};
+use crate::model::{Refusal, StoreError};
+use crate::users::check_text;
+
+/// The map a pipeline runs on now.
+#[derive(Clone, Debug)]
+pub struct PublishedMap {
+    pub version_id: i64,
+    pub number: i64,
+    pub map: Arc<Map>,
+}
+
+/// Checks a map file's text; a map with errors is refused with the diagnostics rendered as
+/// the checker prints them (file `map.toml`, line and column).
+pub fn check_map(source: &str) -> Result<Map, StoreError> {
+    let checked = salesmap_mapfile::load(source, "map.toml");
+    match checked.map {
+        Some(map) => Ok(map),
+        None => {
+            let errors: Vec<_> = checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == salesmap_mapfile::Severity::Error)
+                .collect();
+            Err(StoreError::Refused(Refusal::MapHasErrors {
+                diagnostics: salesmap_mapfile::diagnostic::render_human(
+                    source, "map.toml", &errors,
+                ),
+            }))
+        }
+    }
+}
+
+/// A pipeline key: 1 to 40 characters of `a-z 0-9 -`.
+pub fn check_key(key: &str) -> Result<String, StoreError> {
+    let ok = !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(key.to_string())
+    } else {
+        Err(StoreError::invalid(
+            "key",
+            "a pipeline key has 1 to 40 characters: a-z, digits and `-`",
+        ))
+    }
+}
+
+const MAX_MAP_BYTES: usize = 1 << 20;
+
+impl Store {
+    /// Creates a pipeline whose first version (published) is `source` (admins only).
+    pub async fn create_pipeline(
+        &self,
+        actor: &Actor,
+        key: &str,
+        name: &str,
+        source: &str,
+        message: &str,
+    ) -> Result<Pipeline, StoreError> {
+        actor.require(Role::Admin, "creating a pipeline")?;
+        let key = check_key(key)?;
+        let name = check_text("name", name, 200)?;
+        let message = check_text("message", message, 2000)?;
+        if source.len() > MAX_MAP_BYTES {
+            return Err(StoreError::invalid(
+                "map",
+                "a map file may be at most 1 MiB",
+            ));
+        }
+        check_map(source)?;
+        let mut w = self.write().await?;
+        if sqlx::query("SELECT id FROM pipelines WHERE key = $1")
+            .bind(&key)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Duplicate(format!(
+                "a pipeline with key `{key}`"
+            )));
+        }
+        let t = now();
+        let pipeline_id: i64 = sqlx::query(
+            "INSERT INTO pipelines (key, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(&key)
+        .bind(&name)
+        .bind(t)
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get("id")?;
+        let version_id = insert_version(&mut w.tx, actor, pipeline_id, 1, source, &message).await?;
+        sqlx::query("UPDATE pipelines SET published_version_id = $1 WHERE id = $2")
+            .bind(version_id)
+            .bind(pipeline_id)
+            .execute(&mut *w.tx)
+            .await?;
+        audit(
+            &mut w.tx,
+            actor,
+            "pipeline.created",
+            Some(pipeline_id),
+            None,
+            json!({"key": key, "name": name, "map_version": 1}),
+        )
+        .await?;
+        emit(
+            &mut w.tx,
+            Event {
+                kind: "map.published",
+                pipeline_id,
+                deal_id: None,
+                map_version_id: Some(version_id),
+                payload: json!({"pipeline": key, "version": 1, "author": actor.label}),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        self.pipeline(actor, &key).await
+    }
+
+    /// Every pipeline, by key.
+    pub async fn list_pipelines(&self, _actor: &Actor) -> Result<Vec<Pipeline>, StoreError> {
+        let rows = sqlx::query(&format!("{} ORDER BY p.key", Pipeline::SELECT))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(Pipeline::from_row).collect()
+    }
+
+    pub async fn pipeline(&self, _actor: &Actor, key: &str) -> Result<Pipeline, StoreError> {
+        let row = sqlx::query(&format!("{} WHERE p.key = $1", Pipeline::SELECT))
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found(format!("pipeline `{key}`")))?;
+        Pipeline::from_row(&row)
+    }
+
+    /// The map a pipeline runs on (parsed once per version and cached).
+    pub async fn published_map(&self, pipeline: &Pipeline) -> Result<PublishedMap, StoreError> {
+        let (Some(version_id), Some(number)) =
+            (pipeline.published_version_id, pipeline.published_version)
+        else {
+            return Err(StoreError::not_found(format!(
+                "a published map for pipeline `{}`",
+                pipeline.key
+            )));
+        };
+        let map = self.map_of_version(version_id).await?;
+        Ok(PublishedMap {
+            version_id,
+            number,
+            map,
+        })
+    }
+
+    pub(crate) async fn map_of_version(&self, version_id: i64) -> Result<Arc<Map>, StoreError> {
+        let cached = self.cached_map(version_id, || Err(StoreError::Internal(String::new())));
+        if let Ok(map) = cached {
+            return Ok(map);
+        }
+        let source: String = sqlx::query("SELECT source FROM map_versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("source")?;
+        self.cached_map(version_id, || {
+            check_map(&source).map_err(|e| {
+                StoreError::Internal(format!("map version {version_id} no longer checks: {e}"))
+            })
+        })
+    }
+
+    /// A pipeline's map versions, newest first.
+    pub async fn map_versions(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<Vec<MapVersion>, StoreError> {
+        let pipeline = self.pipeline(actor, key).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM map_versions WHERE pipeline_id = $1 ORDER BY number DESC",
+            MapVersion::COLUMNS
+        ))
+        .bind(pipeline.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(MapVersion::from_row).collect()
+    }
+
+    pub async fn map_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i64,
+    ) -> Result<MapVersion, StoreError> {
+        let pipeline = self.pipeline(actor, key).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM map_versions WHERE pipeline_id = $1 AND number = $2",
+            MapVersion::COLUMNS
+        ))
+        .bind(pipeline.id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("version {number} of pipeline `{key}`")))?;
+        MapVersion::from_row(&row)
+    }
+
+    /// Saves `source` as the pipeline's next version and publishes it (managers and admins).
+    /// Refused when the map has errors or drops a stage that open deals are in.
+    pub async fn publish_map_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        source: &str,
+        message: &str,
+    ) -> Result<MapVersion, StoreError> {
+        actor.require(Role::Manager, "publishing a map version")?;
+        let message = check_text("message", message, 2000)?;
+        if source.len() > MAX_MAP_BYTES {
+            return Err(StoreError::invalid(
+                "map",
+                "a map file may be at most 1 MiB",
+            ));
+        }
+        let map = check_map(source)?;
+        let pipeline = self.pipeline(actor, key).await?;
+        let mut w = self.write().await?;
+        let rows = sqlx::query(
+            "SELECT stage, COUNT(*) AS n FROM deals WHERE pipeline_id = $1 AND is_open = $2 \
+             GROUP BY stage ORDER BY stage",
+        )
+        .bind(pipeline.id)
+        .bind(1i64)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        let mut dropped = Vec::new();
+        for row in &rows {
+            let stage: String = row.try_get("stage")?;
+            let n: i64 = row.try_get("n")?;
+            if map.find(&stage).is_none() {
+                dropped.push((stage, n as u64));
+            }
+        }
+        if !dropped.is_empty() {
+            return Err(StoreError::Refused(Refusal::StagesInUse {
+                stages: dropped,
+            }));
+        }
+        let number: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(number), 0) AS n FROM map_versions WHERE pipeline_id = $1",
+        )
+        .bind(pipeline.id)
+        .fetch_one(&mut *w.tx)
+        .await?
+        .try_get("n")?;
+        let number = number + 1;
+        sqlx::query(
+            "UPDATE map_versions SET status = 'superseded' WHERE pipeline_id = $1 \
+             AND status = 'published'",
+        )
+        .bind(pipeline.id)
+        .execute(&mut *w.tx)
+        .await?;
+        let version_id =
+            insert_version(&mut w.tx, actor, pipeline.id, number, source, &message).await?;
+        sqlx::query("UPDATE pipelines SET published_version_id = $1 WHERE id = $2")
+            .bind(version_id)
+            .bind(pipeline.id)
+            .execute(&mut *w.tx)
+            .await?;
+        audit(
+            &mut w.tx,
+            actor,
+            "map.published",
+            Some(pipeline.id),
+            None,
+            json!({"pipeline": key, "version": number, "message": message}),
+        )
+        .await?;
+        emit(
+            &mut w.tx,
+            Event {
+                kind: "map.published",
+                pipeline_id: pipeline.id,
+                deal_id: None,
+                map_version_id: Some(version_id),
+                payload: json!({"pipeline": key, "version": number, "author": actor.label}),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        self.map_version(actor, key, number).await
+    }
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    pipeline_id: i64,
+    number: i64,
+    source: &str,
+    message: &str,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO map_versions (pipeline_id, number, source, author_id, author, message, \
+         created_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'published') RETURNING id",
+    )
+    .bind(pipeline_id)
+    .bind(number)
+    .bind(source)
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(message)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    Ok(id)
+}
