@@ -295,7 +295,8 @@ fn hubspot_default_pipeline_against_the_template_moves_forward() {
         backward-move 0
         unknown-stage 0
         move-not-in-map 0
-        stuck 0"#]].assert_eq(&kinds.join("\n"));
+        stuck 0"#]]
+    .assert_eq(&kinds.join("\n"));
     assert!(
         err.contains("dates and times without a UTC offset were read as UTC"),
         "the zone assumed for HubSpot's local times is said: {err}"

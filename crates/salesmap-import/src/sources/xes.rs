@@ -44,23 +44,27 @@ enum Frame {
     Other,
 }
 
+/// An event being read. Kept small: a trace's events are held until the trace ends.
 #[derive(Debug, Default)]
 struct PendingEvent {
     line: u64,
-    /// The value of the best-ranked stage key seen, with its rank in [`Keys::stage`].
-    activity: Option<(usize, String)>,
-    time: Option<(usize, String)>,
+    /// The value of the best-ranked stage key seen, and its rank in [`Keys::stage`].
+    activity: Option<String>,
+    activity_rank: u8,
+    time: Option<String>,
+    time_rank: u8,
     touch: bool,
     /// (event column, value)
     attrs: Vec<(usize, String)>,
-    /// (deal column, value): event attributes the mapping makes deal attributes.
-    deal_attrs: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Default)]
 struct PendingTrace {
     line: u64,
-    case: Option<(usize, String)>,
+    case: Option<String>,
+    case_rank: u8,
+    /// Deal attributes (name, value), the trace's and then those the mapping takes from its
+    /// events, in reading order (a later value wins).
     attrs: Vec<(String, String)>,
     events: Vec<PendingEvent>,
 }
@@ -77,6 +81,8 @@ struct Keys {
     kind: String,
     /// (deal attribute name, key)
     deal_attributes: Vec<(String, String)>,
+    /// Nothing is mapped: the keys are PM4Py's.
+    standard: bool,
 }
 
 impl Keys {
@@ -95,6 +101,11 @@ impl Keys {
             time: or(&columns.timestamp, "time:timestamp"),
             kind: columns.kind.clone().unwrap_or_else(|| KIND_KEY.to_string()),
             deal_attributes: columns.deal_attributes.clone(),
+            standard: columns.deal.is_empty()
+                && columns.stage.is_empty()
+                && columns.timestamp.is_empty()
+                && columns.kind.is_none()
+                && columns.deal_attributes.is_empty(),
         }
     }
 
@@ -118,15 +129,17 @@ impl Keys {
 }
 
 /// Where `key` stands among `keys` (the first is preferred), ignoring ASCII case.
-fn rank(keys: &[String], key: &str) -> Option<usize> {
+fn rank(keys: &[String], key: &str) -> Option<u8> {
     keys.iter()
         .position(|k| k.len() == key.len() && k.eq_ignore_ascii_case(key))
+        .map(|r| r.min(u8::MAX as usize) as u8)
 }
 
 /// Keeps `value` when its key ranks before the one kept so far.
-fn keep_best(slot: &mut Option<(usize, String)>, rank: usize, value: String) {
-    if slot.as_ref().is_none_or(|(kept, _)| rank < *kept) {
-        *slot = Some((rank, value));
+fn keep_best(slot: &mut Option<String>, kept: &mut u8, rank: u8, value: String) {
+    if slot.is_none() || rank < *kept {
+        *slot = Some(value);
+        *kept = rank;
     }
 }
 
@@ -357,7 +370,7 @@ impl State {
                         collector.mapping_use.attribute_found(entry);
                     }
                     if let Some(r) = rank(&self.keys.deal, &key) {
-                        keep_best(&mut self.trace.case, r, value);
+                        keep_best(&mut self.trace.case, &mut self.trace.case_rank, r, value);
                     } else if let Some(entry) = attribute {
                         let name = self.keys.deal_attributes[entry].0.clone();
                         self.trace.attrs.push((name, value));
@@ -371,22 +384,38 @@ impl State {
                 let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
                 if let Some((key, value)) = key_value(&element, line, collector, needed) {
                     let keys = &self.keys;
-                    let attribute = keys.deal_attribute(&key);
-                    if let Some(entry) = attribute {
-                        collector.mapping_use.attribute_found(entry);
-                    }
-                    if let Some(r) = rank(&keys.stage, &key) {
-                        keep_best(&mut self.event.activity, r, value);
-                    } else if let Some(r) = rank(&keys.time, &key) {
-                        keep_best(&mut self.event.time, r, value);
-                    } else if key.eq_ignore_ascii_case(&keys.kind) {
-                        self.event.touch = value.trim().eq_ignore_ascii_case("touch");
-                    } else if let Some(entry) = attribute {
-                        let column = collector.deal_column(&keys.deal_attributes[entry].0);
-                        self.event.deal_attrs.push((column, value));
-                    } else if self.keep_attrs {
-                        let column = collector.event_column(&key);
-                        self.event.attrs.push((column, value));
+                    if keys.standard {
+                        // PM4Py's keys, nothing mapped: the common case, matched directly.
+                        let event = &mut self.event;
+                        match key.as_str() {
+                            "concept:name" => event.activity = Some(value),
+                            "time:timestamp" => event.time = Some(value),
+                            KIND_KEY => event.touch = value.trim().eq_ignore_ascii_case("touch"),
+                            _ if self.keep_attrs => {
+                                let column = collector.event_column(&key);
+                                event.attrs.push((column, value));
+                            }
+                            _ => {}
+                        }
+                    } else {
+                        let attribute = keys.deal_attribute(&key);
+                        if let Some(entry) = attribute {
+                            collector.mapping_use.attribute_found(entry);
+                        }
+                        let event = &mut self.event;
+                        if let Some(r) = rank(&keys.stage, &key) {
+                            keep_best(&mut event.activity, &mut event.activity_rank, r, value);
+                        } else if let Some(r) = rank(&keys.time, &key) {
+                            keep_best(&mut event.time, &mut event.time_rank, r, value);
+                        } else if key.eq_ignore_ascii_case(&keys.kind) {
+                            self.event.touch = value.trim().eq_ignore_ascii_case("touch");
+                        } else if let Some(entry) = attribute {
+                            let name = keys.deal_attributes[entry].0.clone();
+                            self.trace.attrs.push((name, value));
+                        } else if self.keep_attrs {
+                            let column = collector.event_column(&key);
+                            self.event.attrs.push((column, value));
+                        }
                     }
                 }
                 Frame::Other
@@ -458,7 +487,7 @@ impl State {
 
 fn emit_trace(trace: PendingTrace, keys: &Keys, collector: &mut Collector, times: &mut TimeParser) {
     let (deal_key, stage_key, time_key) = (&keys.deal[0], &keys.stage[0], &keys.time[0]);
-    let Some((_, case)) = trace.case.filter(|(_, c)| !c.trim().is_empty()) else {
+    let Some(case) = trace.case.filter(|c| !c.trim().is_empty()) else {
         if !trace.events.is_empty() {
             collector.problem(
                 ProblemKind::MissingValue,
@@ -483,10 +512,7 @@ fn emit_trace(trace: PendingTrace, keys: &Keys, collector: &mut Collector, times
         let _ = collector.set_deal_attr(column, deal, value.as_bytes());
     }
     for event in trace.events {
-        for (column, value) in &event.deal_attrs {
-            let _ = collector.set_deal_attr(*column, deal, value.as_bytes());
-        }
-        let Some((_, activity)) = event.activity.filter(|(_, a)| !a.trim().is_empty()) else {
+        let Some(activity) = event.activity.filter(|a| !a.trim().is_empty()) else {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
@@ -496,7 +522,7 @@ fn emit_trace(trace: PendingTrace, keys: &Keys, collector: &mut Collector, times
             );
             continue;
         };
-        let Some((_, time)) = event.time.filter(|(_, t)| !t.trim().is_empty()) else {
+        let Some(time) = event.time.filter(|t| !t.trim().is_empty()) else {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
