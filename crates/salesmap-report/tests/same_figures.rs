@@ -248,12 +248,16 @@ fn drop_outs_agree(c: &Case) {
     if let Some(Finding::Friction(f)) = findings(a).first() {
         assert_eq!(Some(f), a.friction.first());
     }
-    let friction = &tables(&c.html, "triggers")[1];
-    for fr in &a.friction {
-        let row = friction
-            .row(&name(&c.map, &fr.stage))
-            .expect("a friction row");
-        assert_eq!(int(&row[friction.column("Dropped")]), fr.dropped);
+    // The triggers section's second table is the friction ranking, when anyone dropped out.
+    let section = tables(&c.html, "triggers");
+    assert_eq!(section.len(), if a.friction.is_empty() { 1 } else { 2 });
+    if let Some(friction) = section.get(1) {
+        for fr in &a.friction {
+            let row = friction
+                .row(&name(&c.map, &fr.stage))
+                .expect("a friction row");
+            assert_eq!(int(&row[friction.column("Dropped")]), fr.dropped);
+        }
     }
 }
 
@@ -300,7 +304,13 @@ fn plan_cells_add_up(c: &Case) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same cases every time (the first case found failing was
+    // seed=914, deals=20, days=99, cut=0.4: a report with no drop-outs).
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5a1e_f1c5),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn figures_agree_on_any_history(
@@ -316,6 +326,16 @@ proptest! {
         win_rate_agrees(&c);
         plan_cells_add_up(&c);
     }
+}
+
+#[test]
+fn a_history_with_no_drop_outs_agrees() {
+    let c = case(914, 20, 99, 0.4);
+    reached_agrees(&c);
+    shares_agree_and_add_up(&c);
+    drop_outs_agree(&c);
+    win_rate_agrees(&c);
+    plan_cells_add_up(&c);
 }
 
 #[test]
