@@ -246,14 +246,14 @@ fn analyze_report_on_a_generated_history() {
           outliers (beyond 1.5 IQR): D-00279 (157 d), D-00061 (150 d), D-00162 (128 d)
 
         Triggers: what raises the chance of advancing (lift = rate with it / stage rate)
-          brand-awareness        100% advance (n=367): no lift found
-          brand-engagement       100% advance (n=343): no lift found
-          mql                    100% advance (n=317): no lift found
-          sales-interaction      71% advance (n=305): touch: case-study ×1.26 (85/95 advanced); segment = enterprise ×1.05 (49/66 advanced); source = web ×1.02 (90/124 advanced)
-          sql                    87% advance (n=187): touch: case-study ×1.09 (61/64 advanced); touch: meeting ×1.07 (52/56 advanced); touch: call ×1.06 (51/55 advanced)
+          brand-awareness        93% advance (n=394): touch: case-study ×1.03 (110/115 advanced); source = web ×1.03 (151/158 advanced); touch: meeting ×1.02 (181/191 advanced)
+          brand-engagement       95% advance (n=360): source = event ×1.05 (43/43 advanced); touch: case-study ×1.04 (111/112 advanced); touch: email ×1.02 (101/104 advanced)
+          mql                    93% advance (n=342): touch: case-study ×1.05 (112/115 advanced); segment = enterprise ×1.03 (70/73 advanced); source = outbound ×1.01 (90/96 advanced)
+          sales-interaction      68% advance (n=316): touch: case-study ×1.28 (85/97 advanced); segment = enterprise ×1.02 (49/70 advanced); source = web ×1.02 (90/129 advanced)
+          sql                    82% advance (n=200): touch: case-study ×1.13 (61/66 advanced); touch: meeting ×1.12 (52/57 advanced); source = referral ×1.06 (31/36 advanced)
           discovery              72% advance (n=137): touch: case-study ×1.25 (34/38 advanced); segment = mid-market ×1.16 (24/29 advanced); touch: call ×1.10 (30/38 advanced)
           demo                   78% advance (n=121): touch: case-study ×1.25 (38/39 advanced); source = event ×1.09 (11/13 advanced); source = outbound ×1.05 (26/32 advanced)
-          proposal               80% advance (n=89): touch: case-study ×1.14 (21/23 advanced); source = referral ×1.12 (17/19 advanced); source = web ×1.11 (30/34 advanced)
+          proposal               78% advance (n=91): touch: case-study ×1.17 (21/23 advanced); source = referral ×1.15 (17/19 advanced); touch: email ×1.13 (22/25 advanced)
           verbal-agreement       87% advance (n=71): source = outbound ×1.15 (17/17 advanced); touch: case-study ×1.15 (14/14 advanced); source = event ×1.15 (7/7 advanced)
 
         Friction: where deals drop out (ended lost or disqualified; the furthest main-path stage they reached)

@@ -10,7 +10,9 @@
 //! bypassed the next stage, or reached it only after the window), or this is the furthest
 //! main-path stage it reached and it ended lost, disqualified or churned (dropped), or it is
 //! still in play (open). So each deal that ended drops out at exactly one stage, its
-//! furthest, in both modes: the friction ranking and the findings read the same counts.
+//! furthest, in both modes: the friction ranking and the findings read the same counts. Deals
+//! that reach a `won` outcome ending the main path count as converted there: nothing is open
+//! in an outcome.
 
 use serde::Serialize;
 
@@ -131,6 +133,10 @@ pub fn funnel(
     let mut customers_now = vec![0u64; n];
     let mut customers_over = vec![0u64; n];
 
+    let terminal_won: Vec<bool> = path
+        .iter()
+        .map(|&s| map.outcome(s) == Some(Outcome::Won))
+        .collect();
     let mut r = Reach::new(n);
     // For implied mode: the earliest entry at or after each position.
     let mut later_first: Vec<Option<Micros>> = vec![None; n + 1];
@@ -189,7 +195,9 @@ pub fn funnel(
                 }
             };
             let in_window = |t: Micros| window.is_none_or(|w| t - entered_at <= w);
-            if next_at.is_some_and(in_window) {
+            // A `won` outcome that ends the main path is where deals arrive, not where they
+            // wait: nobody there is open.
+            if next_at.is_some_and(in_window) || terminal_won[i] {
                 converted[i] += 1;
             } else if furthest.is_some_and(|f| f > i) {
                 skipped[i] += 1;

@@ -286,11 +286,13 @@ impl Namer<'_> {
         match f {
             Finding::Friction(f) => {
                 let stage = self.stage(&f.stage);
-                let reason = f.reasons.first();
+                // The most frequent reason given; `(none)` marks deals without one.
+                let reason = f.reasons.iter().find(|(r, _)| r != "(none)");
                 if ko {
-                    let why = reason.map_or(String::new(), |(r, n)| {
-                        format!(" 가장 흔한 사유는 \"{r}\"입니다(n={}).", l.int(*n))
-                    });
+                    let why = reason.map_or(
+                        " 실주 사유는 기록되어 있지 않습니다.".to_string(),
+                        |(r, n)| format!(" 가장 흔한 사유는 \"{r}\"입니다(n={}).", l.int(*n)),
+                    );
                     format!(
                         "거래가 가장 많이 빠지는 곳은 {stage} 단계입니다: 진입한 n={} 중 {}건({})이 실패 또는 부적격으로 끝났습니다.{why}",
                         l.int(f.entered),
@@ -298,9 +300,10 @@ impl Namer<'_> {
                         l.pct(f.drop_rate)
                     )
                 } else {
-                    let why = reason.map_or(String::new(), |(r, n)| {
-                        format!(", most often for \"{r}\" (n={})", l.int(*n))
-                    });
+                    let why = reason
+                        .map_or(" (no lost reason is recorded)".to_string(), |(r, n)| {
+                            format!(", most often for \"{r}\" (n={})", l.int(*n))
+                        });
                     format!(
                         "Deals drop out most at {stage}: {} of n={} that entered ({}) ended lost or disqualified{why}.",
                         l.int(f.dropped),

@@ -855,9 +855,14 @@ fn findings(map: &Map, a: &Analysis) -> Vec<String> {
         .into_iter()
         .map(|f| match f {
             Finding::Friction(f) => {
-                let reason = f.reasons.first().map_or(String::new(), |(r, n)| {
-                    format!(", most often for \"{r}\" (n={n})")
-                });
+                // The most frequent reason given; `(none)` marks deals without one.
+                let reason = f
+                    .reasons
+                    .iter()
+                    .find(|(r, _)| r != "(none)")
+                    .map_or(" (no lost reason is recorded)".to_string(), |(r, n)| {
+                        format!(", most often for \"{r}\" (n={n})")
+                    });
                 format!(
                     "Deals drop out most at {}: {} of n={} that entered ({}) ended lost or disqualified{reason}.",
                     f.stage,
