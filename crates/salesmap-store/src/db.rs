@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use salesmap_core::history::Micros;
+use salesmap_core::history::{History, Micros};
 use salesmap_core::map::Map;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
@@ -68,6 +68,21 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Parsed maps by map version id; versions are immutable, so this never goes stale.
     maps: Arc<Mutex<HashMap<i64, Arc<Map>>>>,
+    /// The last live history read per pipeline, with the key it was read under (see
+    /// `Store::live_history`).
+    pub(crate) histories: Arc<Mutex<HistoryCache>>,
+}
+
+/// Per pipeline id: the last live history read and its key.
+pub(crate) type HistoryCache = HashMap<i64, (HistoryKey, Arc<History>)>;
+
+/// What a cached live history was read under: the published map version and the newest audit
+/// row. Every change to deals, entries and touches writes an audit row in its transaction, so
+/// an unchanged key means an unchanged history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HistoryKey {
+    pub version_id: i64,
+    pub audit_id: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,6 +149,7 @@ impl Store {
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
             maps: Arc::new(Mutex::new(HashMap::new())),
+            histories: Arc::new(Mutex::new(HashMap::new())),
         };
         crate::migrate::run(&store).await?;
         Ok(store)
@@ -169,6 +185,19 @@ impl Store {
                 tx: self.pool.begin().await?,
                 _turn: None,
             }),
+        }
+    }
+
+    /// An aggregate that gathers `items` of every row of a group into one JSON array text of
+    /// arrays, in `order`: many rows come back as one value, which on SQLite saves the per-row
+    /// hand-over between the database thread and the caller that dominates large reads. The
+    /// same JSON on both backends; a group of no rows is `NULL` on PostgreSQL.
+    pub(crate) fn json_rows(&self, items: &str, order: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("json_group_array(json_array({items}) ORDER BY {order})"),
+            Backend::Postgres => {
+                format!("json_agg(json_build_array({items}) ORDER BY {order})::text")
+            }
         }
     }
 

@@ -276,6 +276,46 @@ impl Store {
         Deal::from_row(&row)
     }
 
+    /// A deal read inside a write transaction, with its pipeline's id and the map the
+    /// pipeline runs on (parsed maps are cached by immutable version).
+    pub(crate) async fn deal_for_change(
+        &self,
+        w: &mut Write,
+        id: i64,
+    ) -> Result<(Deal, i64, crate::pipelines::PublishedMap), StoreError> {
+        let row = sqlx::query(&format!(
+            "{} LEFT JOIN map_versions v ON v.id = p.published_version_id WHERE d.id = $1",
+            Deal::SELECT.replace(
+                " FROM deals d",
+                ", p.published_version_id, v.number AS published_number FROM deals d"
+            )
+        ))
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
+        let deal = Deal::from_row(&row)?;
+        let pipeline_id: i64 = row.try_get("pipeline_id")?;
+        let version_id: Option<i64> = row.try_get("published_version_id")?;
+        let number: Option<i64> = row.try_get("published_number")?;
+        let (Some(version_id), Some(number)) = (version_id, number) else {
+            return Err(StoreError::not_found(format!(
+                "a published map for pipeline `{}`",
+                deal.pipeline
+            )));
+        };
+        let map = self.map_of_version(version_id).await?;
+        Ok((
+            deal,
+            pipeline_id,
+            crate::pipelines::PublishedMap {
+                version_id,
+                number,
+                map,
+            },
+        ))
+    }
+
     /// Bumps the deal's version if it is still `expected` (any version when `None`), taking
     /// the row's write lock; refuses with the current deal when it moved on.
     pub(crate) async fn claim_version(
@@ -716,16 +756,37 @@ impl Store {
         let published = self.published_map(&pipeline).await?;
         let map = &published.map;
         let t = now();
-        let rows = sqlx::query(
-            "SELECT d.id, d.key, d.name, d.company, d.amount, d.currency, d.owner_id, \
-             u.display_name AS owner_name, d.stage, d.stage_entered_at, d.version FROM deals d \
-             LEFT JOIN users u ON u.id = d.owner_id WHERE d.pipeline_id = $1 AND d.is_open = $2 \
-             ORDER BY d.stage_entered_at, d.id",
-        )
-        .bind(pipeline.id)
-        .bind(1i64)
-        .fetch_all(&self.pool)
-        .await?;
+        // One row holding every card (see `Store::json_rows`).
+        let cards_sql = format!(
+            "SELECT {} AS rows FROM deals d LEFT JOIN users u ON u.id = d.owner_id \
+             WHERE d.pipeline_id = $1 AND d.is_open = $2",
+            self.json_rows(
+                "d.id, d.key, d.name, d.company, d.amount, d.currency, d.owner_id, \
+                 u.display_name, d.stage, d.stage_entered_at, d.version",
+                "d.stage_entered_at, d.id"
+            )
+        );
+        let cards_text: Option<String> = sqlx::query(&cards_sql)
+            .bind(pipeline.id)
+            .bind(1i64)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("rows")?;
+        type CardRow = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            String,
+            i64,
+            i64,
+        );
+        let rows: Vec<CardRow> = serde_json::from_str(cards_text.as_deref().unwrap_or("[]"))
+            .map_err(|e| StoreError::Internal(format!("reading the board: {e}")))?;
         let tick_rows = sqlx::query(
             "SELECT t.deal_id, t.stage, t.item FROM ticks t JOIN deals d ON d.id = t.deal_id \
              WHERE d.pipeline_id = $1 AND d.is_open = $2",
@@ -770,25 +831,35 @@ impl Store {
             })
             .collect();
         let mut unplaced = Vec::new();
-        for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let stage: String = row.try_get("stage")?;
-            let entered: i64 = row.try_get("stage_entered_at")?;
+        for (
+            id,
+            key,
+            name,
+            company,
+            amount,
+            currency,
+            owner_id,
+            owner_name,
+            stage,
+            entered,
+            version,
+        ) in rows
+        {
             let days = (t - entered).max(0) as f64 / MICROS_PER_DAY as f64;
             let mut card = Card {
                 id,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                company: row.try_get("company")?,
-                amount: row.try_get("amount")?,
-                currency: row.try_get("currency")?,
-                owner_id: row.try_get("owner_id")?,
-                owner_name: row.try_get("owner_name")?,
+                key,
+                name,
+                company,
+                amount,
+                currency,
+                owner_id,
+                owner_name,
                 stage,
                 days_in_stage: (days * 10.0).round() / 10.0,
                 stale: false,
                 ticked: 0,
-                version: row.try_get("version")?,
+                version,
             };
             let Some(&col) = column_of.get(card.stage.as_str()) else {
                 unplaced.push(card);

@@ -130,8 +130,6 @@ impl Store {
         id: i64,
         request: MoveRequest,
     ) -> Result<Deal, StoreError> {
-        let before = self.deal(actor, id).await?;
-        actor.require_deal_rights(&before, "moving a deal")?;
         let reason = optional_text("reason", request.reason.as_deref(), 2000)?;
         let override_reason =
             optional_text("override_reason", request.override_reason.as_deref(), 2000)?;
@@ -140,14 +138,14 @@ impl Store {
                 "only managers and admins may override an exit checklist",
             ));
         }
-        let pipeline = self.pipeline(actor, &before.pipeline).await?;
-        let published = self.published_map(&pipeline).await?;
-        let map = &published.map;
+        // Everything is read inside the transaction, after the version is claimed (the row is
+        // locked from there on): one round of reads, and no window between check and write.
         let mut w = self.write().await?;
         self.claim_version(&mut w, id, Some(request.version))
             .await?;
-        let deal = self.deal_in(&mut w, id).await?;
+        let (deal, pipeline_id, published) = self.deal_for_change(&mut w, id).await?;
         actor.require_deal_rights(&deal, "moving a deal")?;
+        let map = &published.map;
         let to = map.find(&request.to).ok_or_else(|| {
             StoreError::invalid("to", &format!("the map has no stage `{}`", request.to))
         })?;
@@ -251,7 +249,7 @@ impl Store {
             &mut w.tx,
             actor,
             "deal.moved",
-            Some(pipeline.id),
+            Some(pipeline_id),
             Some(id),
             detail,
         )
@@ -261,7 +259,7 @@ impl Store {
                 &mut w.tx,
                 actor,
                 "deal.gate_overridden",
-                Some(pipeline.id),
+                Some(pipeline_id),
                 Some(id),
                 json!({
                     "from": deal.stage, "to": request.to, "override_reason": override_used,
@@ -274,11 +272,11 @@ impl Store {
             &mut w.tx,
             Event {
                 kind: "deal.moved",
-                pipeline_id: pipeline.id,
+                pipeline_id,
                 deal_id: Some(id),
                 map_version_id: Some(published.version_id),
                 payload: json!({
-                    "deal": id, "key": deal.key, "pipeline": pipeline.key, "from": deal.stage,
+                    "deal": id, "key": deal.key, "pipeline": deal.pipeline, "from": deal.stage,
                     "to": request.to, "actor": actor.label, "at": salesmap_import::format_timestamp(t),
                     "map_version": published.number, "reason": reason,
                     "override_reason": override_used, "amount": deal.amount,
@@ -288,7 +286,13 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        self.deal(actor, id).await
+        Ok(Deal {
+            stage: request.to,
+            stage_entered_at: t,
+            open,
+            attributes,
+            ..deal
+        })
     }
 
     async fn ticks_in(

@@ -787,6 +787,24 @@ async fn the_live_history_round_trips_through_an_export() {
             .unwrap();
         let (history, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
         assert_eq!(history.deals.len(), 61);
+        // Read once while nothing changes; any change is seen at once.
+        let (again, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
+        assert!(std::sync::Arc::ptr_eq(&history, &again));
+        let touched = w
+            .store
+            .log_touch(
+                &w.rep,
+                deal.id,
+                NewTouch {
+                    kind: "email".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let (after, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
+        assert_eq!(after.len(), history.len() + 1, "{touched:?}");
+        let history = after;
         let mut csv = Vec::new();
         salesmap_import::write_csv(&history, &mut csv).unwrap();
         let dir = std::env::temp_dir().join(format!("salesmap-history-{}", std::process::id()));
