@@ -7,7 +7,8 @@
 //! of busy-waiting on the file lock) and start with `BEGIN IMMEDIATE`, so a transaction that
 //! reads and then writes never fails to upgrade its lock; on PostgreSQL they are ordinary
 //! transactions whose deal updates are version-checked. SQLite runs in WAL mode with
-//! `synchronous = FULL`: a commit that returned is on disk.
+//! `synchronous = FULL` (a commit that returned is on disk) and checkpoints the log in the
+//! background.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -124,8 +125,16 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
-                            .await?;
+                        // Checkpoints run in the background (below), not in the commit that
+                        // happens to fill the log, which would stall every writer behind it.
+                        // A larger page cache and memory-mapped reads keep a large pipeline's
+                        // indexes in memory.
+                        conn.execute(
+                            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                             PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -32768; \
+                             PRAGMA mmap_size = 268435456",
+                        )
+                        .await?;
                         if let Some(pages) = max_pages {
                             conn.execute(format!("PRAGMA max_page_count = {pages}").as_str())
                                 .await?;
@@ -143,6 +152,7 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await?;
+            spawn_checkpoints(pool.clone());
         }
         let store = Store {
             pool,
@@ -217,6 +227,29 @@ impl Store {
             .insert(version_id, map.clone());
         Ok(map)
     }
+}
+
+/// Copies the write-ahead log back into the SQLite file every second, without blocking
+/// readers or writers (a passive checkpoint), until the pool closes. The last connection to
+/// close checkpoints whatever is left.
+fn spawn_checkpoints(pool: AnyPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+                && !pool.is_closed()
+            {
+                eprintln!("warning: SQLite checkpoint: {e}");
+            }
+        }
+    });
 }
 
 /// Which backend a URL names, and the URL as sqlx wants it (SQLite files are created when
