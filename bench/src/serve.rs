@@ -24,13 +24,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Deals each moving client owns: enough steps for the whole run at well over 1,000 moves/s.
-const PER_CLIENT: usize = 120;
+const PER_CLIENT: usize = 200;
 
-const USAGE: &str = "usage: salesmap-serve-bench [--postgres URL] [--seconds N] [--board-deals N] \
+const USAGE: &str = "usage: salesmap-serve-bench [--postgres URL] [--skip-sqlite] [--seconds N] [--board-deals N] \
                      [--analysis-deals N] [--clients N]";
 
 struct Settings {
     postgres: Option<String>,
+    skip_sqlite: bool,
     seconds: u64,
     board_deals: usize,
     analysis_deals: usize,
@@ -40,6 +41,7 @@ struct Settings {
 fn settings() -> Result<Settings, String> {
     let mut s = Settings {
         postgres: None,
+        skip_sqlite: false,
         seconds: 10,
         board_deals: 10_000,
         analysis_deals: 100_000,
@@ -53,6 +55,7 @@ fn settings() -> Result<Settings, String> {
         };
         match a.as_str() {
             "--postgres" => s.postgres = Some(value()?),
+            "--skip-sqlite" => s.skip_sqlite = true,
             "--seconds" => s.seconds = value()?.parse().map_err(|_| USAGE.to_string())?,
             "--board-deals" => s.board_deals = value()?.parse().map_err(|_| USAGE.to_string())?,
             "--analysis-deals" => {
@@ -85,7 +88,11 @@ fn main() -> std::process::ExitCode {
         "salesmap server benchmark: {} cores, loopback, release build",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    let mut backends = vec![None];
+    let mut backends = if settings.skip_sqlite {
+        vec![]
+    } else {
+        vec![None]
+    };
     if let Some(url) = &settings.postgres {
         backends.push(Some(url.clone()));
     }

@@ -596,6 +596,107 @@ async fn text_fields_come_back_verbatim_and_limits_hold() {
             .await
             .json();
         assert_eq!(u["user"]["display_name"], nasty);
+        // The reason and override of a move, a tick's evidence link, a token's name, a
+        // pipeline's name and a map version's message.
+        let link = format!("https://x.example/?q={}", percent(nasty));
+        let evidence = t
+            .rep
+            .post(
+                &format!("/api/v1/deals/{id}/ticks"),
+                &json!({"item": 1, "stage": "mql", "evidence_url": link}),
+            )
+            .await;
+        assert_eq!(evidence.status, 201, "{}", evidence.text());
+        let v =
+            t.manager.get(&format!("/api/v1/deals/{id}")).await.json()["deal"]["version"].clone();
+        let moved = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "brand-engagement", "version": v, "override_reason": nasty}),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text());
+        let lost = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "mql", "version": moved.json()["version"], "override_reason": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(lost["stage"], "mql", "{lost}");
+        let detail = t.viewer.get(&format!("/api/v1/deals/{id}")).await.json();
+        let last = detail["entries"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["override_reason"], nasty);
+        for item in 0..2 {
+            t.manager
+                .post(&format!("/api/v1/deals/{id}/ticks"), &json!({"item": item}))
+                .await;
+        }
+        let v =
+            t.viewer.get(&format!("/api/v1/deals/{id}")).await.json()["deal"]["version"].clone();
+        let si = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "sales-interaction", "version": v}),
+            )
+            .await
+            .json();
+        let out = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "disqualified", "version": si["version"], "reason": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(out["attributes"]["lost_reason"], nasty, "{out}");
+        let detail = t.viewer.get(&format!("/api/v1/deals/{id}")).await.json();
+        assert_eq!(
+            detail["entries"].as_array().unwrap().last().unwrap()["reason"],
+            nasty
+        );
+        assert_eq!(
+            detail["ticks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["evidence_url"].is_string())
+                .unwrap()["evidence_url"],
+            link.as_str()
+        );
+        let token = t
+            .rep
+            .post("/api/v1/tokens", &json!({"name": nasty}))
+            .await
+            .json();
+        assert_eq!(token["token"]["name"], nasty);
+        let template = salesmap_mapfile::templates::b2b("en");
+        let p = t
+            .admin
+            .post(
+                "/api/v1/pipelines",
+                &json!({"key": "p-2", "name": nasty, "source": template, "message": nasty}),
+            )
+            .await;
+        assert_eq!(p.status, 201, "{}", p.text());
+        assert_eq!(p.json()["name"], nasty);
+        let version = t
+            .manager
+            .post(
+                "/api/v1/pipelines/p-2/versions",
+                &json!({"source": template, "message": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(version["message"], nasty);
         // Bodies over the limit are refused before they are read.
         let big = format!("{{\"name\": \"{}\"}}", "x".repeat(2 << 20));
         let r = t

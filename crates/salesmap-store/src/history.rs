@@ -523,6 +523,13 @@ impl Store {
         .await?;
         w.commit().await?;
         report.committed = true;
+        if self.backend == crate::db::Backend::Postgres {
+            // Fresh statistics after a bulk load, so the planner uses the indexes at once
+            // rather than when autovacuum gets to the tables.
+            sqlx::query("ANALYZE deals, stage_entries, touches")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(report)
     }
 
