@@ -308,8 +308,8 @@ async fn moves(address: SocketAddr, token: &str, s: &Settings) {
     );
 }
 
-/// Sets up the database: pipelines `sales` (the board, and the deals to move) and `analysis`
-/// (the generated history), and the manager `bench`. Returns the board's pipeline key.
+/// Sets up the database: pipelines `sales` (the board), `analysis` (the generated history)
+/// and `moves` (the deals to move), and the manager `bench`. Returns the board's pipeline key.
 async fn prepare(db: &TestDatabase, s: &Settings) -> String {
     let store = Store::open(&db.url).await.expect("open");
     let console = Actor::console();
@@ -320,6 +320,10 @@ async fn prepare(db: &TestDatabase, s: &Settings) -> String {
         .unwrap();
     store
         .create_pipeline(&console, "analysis", "Analysis", template, "bench")
+        .await
+        .unwrap();
+    store
+        .create_pipeline(&console, "moves", "Moves", template, "bench")
         .await
         .unwrap();
     store
@@ -387,7 +391,7 @@ async fn prepare(db: &TestDatabase, s: &Settings) -> String {
         );
     }
     store
-        .import_history(&console, "sales", "moving", &moving, &[], true)
+        .import_history(&console, "moves", "moving", &moving, &[], true)
         .await
         .unwrap();
     store.close().await;
