@@ -794,3 +794,56 @@ async fn uploads_import_in_one_transaction_with_problems_reported() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deal_lists_page_with_a_cursor_and_filter() {
+    on_each_backend("paging", |db| async move {
+        let t = team(&db).await;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let c = if i < 3 { &t.rep } else { &t.rep2 };
+            let r = c
+                .post(
+                    "/api/v1/pipelines/sales/deals",
+                    &json!({"name": format!("d{i}"), "segment": if i % 2 == 0 { "smb" } else { "enterprise" }}),
+                )
+                .await;
+            ids.push(r.json()["id"].as_i64().unwrap());
+        }
+        // Pages of two, in id order, until there is no next cursor.
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/pipelines/sales/deals?limit=2".to_string();
+        loop {
+            let page = t.viewer.get(&path).await.json();
+            let deals = page["deals"].as_array().unwrap();
+            assert!(deals.len() <= 2);
+            seen.extend(deals.iter().map(|d| d["id"].as_i64().unwrap()));
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/api/v1/pipelines/sales/deals?limit=2&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids);
+        let names = |v: Value| -> Vec<String> {
+            v["deals"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap().to_string()).collect()
+        };
+        let rep_id = t.rep.get("/api/v1/session").await.json()["user"]["id"].as_i64().unwrap();
+        let mine = t.viewer.get(&format!("/api/v1/pipelines/sales/deals?owner={rep_id}")).await.json();
+        assert_eq!(names(mine), ["d0", "d1", "d2"]);
+        let smb = t.viewer.get("/api/v1/pipelines/sales/deals?segment=smb").await.json();
+        assert_eq!(names(smb), ["d0", "d2", "d4"]);
+        // Move one out of the start stage and close another.
+        let v = t.manager.get(&format!("/api/v1/deals/{}", ids[1])).await.json()["deal"]["version"].clone();
+        let r = t.manager.post(&format!("/api/v1/deals/{}/moves", ids[1]), &json!({"to": "brand-engagement", "version": v, "override_reason": "test"})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let staged = t.viewer.get("/api/v1/pipelines/sales/deals?stage=brand-engagement").await.json();
+        assert_eq!(names(staged), ["d1"]);
+        let open = t.viewer.get("/api/v1/pipelines/sales/deals?open=true&stage=brand-awareness").await.json();
+        assert_eq!(names(open), ["d0", "d2", "d3", "d4"]);
+        let closed = t.viewer.get("/api/v1/pipelines/sales/deals?open=false").await.json();
+        assert_eq!(names(closed), Vec::<String>::new());
+        problem(&t.viewer.get("/api/v1/pipelines/sales/deals?cursor=abc").await, 422, "invalid");
+        problem(&t.viewer.get("/api/v1/pipelines/sales/deals?open=maybe").await, 400, "bad-request");
+    })
+    .await;
+}
