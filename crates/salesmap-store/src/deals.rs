@@ -276,11 +276,10 @@ impl Store {
         Deal::from_row(&row)
     }
 
-    /// A deal read inside a write transaction, with its pipeline's id and the map the
-    /// pipeline runs on (parsed maps are cached by immutable version).
+    /// A deal with its pipeline's id and the map the pipeline runs on, in one query (parsed
+    /// maps are cached by immutable version).
     pub(crate) async fn deal_for_change(
         &self,
-        w: &mut Write,
         id: i64,
     ) -> Result<(Deal, i64, crate::pipelines::PublishedMap), StoreError> {
         let row = sqlx::query(&format!(
@@ -291,7 +290,7 @@ impl Store {
             )
         ))
         .bind(id)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
         let deal = Deal::from_row(&row)?;

@@ -138,13 +138,15 @@ impl Store {
                 "only managers and admins may override an exit checklist",
             ));
         }
-        // Everything is read inside the transaction, after the version is claimed (the row is
-        // locked from there on): one round of reads, and no window between check and write.
-        let mut w = self.write().await?;
-        self.claim_version(&mut w, id, Some(request.version))
-            .await?;
-        let (deal, pipeline_id, published) = self.deal_for_change(&mut w, id).await?;
+        // Read and check first, outside the write transaction; the write then updates the deal
+        // only if its version is still the one read. Anything that changed in between (a tick,
+        // an untick, another move, a new owner) changed the version too, so the write refuses
+        // instead of acting on stale checks, and SQLite's one writer is held only for writes.
+        let (deal, pipeline_id, published) = self.deal_for_change(id).await?;
         actor.require_deal_rights(&deal, "moving a deal")?;
+        if deal.version != request.version {
+            return Err(StoreError::StaleVersion(Box::new(deal)));
+        }
         let map = &published.map;
         let to = map.find(&request.to).ok_or_else(|| {
             StoreError::invalid("to", &format!("the map has no stage `{}`", request.to))
@@ -182,7 +184,7 @@ impl Store {
         }
         let mut overridden = Vec::new();
         if let Some(from) = from.filter(|_| !no_move) {
-            let ticks = self.ticks_in(&mut w, id).await?;
+            let ticks = self.ticks_of(id).await?;
             let missing: Vec<MissingItem> = gate_items(map, from, to)
                 .into_iter()
                 .filter(|(ix, _, text)| {
@@ -211,17 +213,23 @@ impl Store {
         {
             attributes.insert("lost_reason".into(), r.clone());
         }
-        sqlx::query(
-            "UPDATE deals SET stage = $1, stage_entered_at = $2, is_open = $3, attributes = $4 \
-             WHERE id = $5",
+        let mut w = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE deals SET stage = $1, stage_entered_at = $2, is_open = $3, attributes = $4, \
+             version = version + 1, updated_at = $2 WHERE id = $5 AND version = $6",
         )
         .bind(&request.to)
         .bind(t)
         .bind(i64::from(open))
         .bind(serde_json::to_string(&attributes).expect("string map"))
         .bind(id)
+        .bind(deal.version)
         .execute(&mut *w.tx)
         .await?;
+        if done.rows_affected() == 0 {
+            let current = self.deal_in(&mut w, id).await?;
+            return Err(StoreError::StaleVersion(Box::new(current)));
+        }
         let override_used = (!overridden.is_empty())
             .then(|| override_reason.clone())
             .flatten();
@@ -291,19 +299,17 @@ impl Store {
             stage_entered_at: t,
             open,
             attributes,
+            version: deal.version + 1,
+            updated_at: t,
             ..deal
         })
     }
 
-    async fn ticks_in(
-        &self,
-        w: &mut crate::db::Write,
-        id: i64,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    async fn ticks_of(&self, id: i64) -> Result<Vec<(String, String)>, StoreError> {
         use sqlx::Row;
         let rows = sqlx::query("SELECT stage, item FROM ticks WHERE deal_id = $1")
             .bind(id)
-            .fetch_all(&mut *w.tx)
+            .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("stage")?, r.try_get("item")?)))
