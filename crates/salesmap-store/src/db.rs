@@ -145,7 +145,7 @@ impl Store {
             })
             .connect(&url)
             .await
-            .map_err(|e| StoreError::from_connect(e, backend))?;
+            .map_err(|e| unavailable_on_connect(e, backend))?;
         if backend == Backend::Sqlite {
             // Persistent in the file: readers never block the writer, and a crash loses
             // nothing that was committed.
@@ -161,7 +161,7 @@ impl Store {
             maps: Arc::new(Mutex::new(HashMap::new())),
             histories: Arc::new(Mutex::new(HashMap::new())),
         };
-        crate::migrate::run(&store).await?;
+        crate::migrate::run(&store.pool, backend == Backend::Postgres, now()).await?;
         Ok(store)
     }
 
@@ -250,6 +250,19 @@ fn spawn_checkpoints(pool: AnyPool) {
             }
         }
     });
+}
+
+/// A failed first connection: the database is unavailable, with the backend named.
+fn unavailable_on_connect(error: sqlx::Error, backend: Backend) -> StoreError {
+    match StoreError::from(error) {
+        StoreError::Internal(message) | StoreError::Unavailable(message) => {
+            StoreError::Unavailable(format!(
+                "cannot open the {} database: {message}",
+                backend.name()
+            ))
+        }
+        other => other,
+    }
 }
 
 /// Which backend a URL names, and the URL as sqlx wants it (SQLite files are created when

@@ -14,10 +14,11 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, Write, now};
 use crate::error::StoreError;
 use crate::journal::{Event, audit, emit};
-use crate::model::{Actor, Deal, Role, StageEntry, Tick, Touch, User};
+use crate::model::{Deal, Role, StageEntry, Tick, Touch, User};
 use crate::secret::random_hex;
 use crate::users::check_text;
 
@@ -263,7 +264,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
-        Deal::from_row(&row)
+        Ok(Deal::from_row(&row)?)
     }
 
     /// Reads one deal inside a write transaction.
@@ -273,7 +274,7 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
-        Deal::from_row(&row)
+        Ok(Deal::from_row(&row)?)
     }
 
     /// A deal with its pipeline's id and the map the pipeline runs on, in one query (parsed
@@ -661,7 +662,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(StageEntry::from_row).collect()
+        rows.iter()
+            .map(StageEntry::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A deal's touches, oldest first.
@@ -673,7 +677,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(Touch::from_row).collect()
+        rows.iter()
+            .map(Touch::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A deal's ticks, by stage and time.
@@ -685,7 +692,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(Tick::from_row).collect()
+        rows.iter()
+            .map(Tick::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A page of a pipeline's deals, by id, with filters.

@@ -10,7 +10,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::db::Backend;
 use crate::model::Deal;
 
 /// One exit checklist item that is not ticked.
@@ -86,19 +85,6 @@ impl StoreError {
 
     pub fn forbidden(why: impl Into<String>) -> StoreError {
         StoreError::Forbidden(why.into())
-    }
-
-    /// A failed first connection: the database is unavailable, with the backend named.
-    pub(crate) fn from_connect(error: sqlx::Error, backend: Backend) -> StoreError {
-        match StoreError::from(error) {
-            StoreError::Internal(message) | StoreError::Unavailable(message) => {
-                StoreError::Unavailable(format!(
-                    "cannot open the {} database: {message}",
-                    backend.name()
-                ))
-            }
-            other => other,
-        }
     }
 }
 

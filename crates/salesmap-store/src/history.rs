@@ -21,11 +21,12 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{HistoryKey, Store, now};
 use crate::deals::{amount_param, closes};
 use crate::error::StoreError;
 use crate::journal::audit;
-use crate::model::{Actor, Role, parse_attributes};
+use crate::model::{Role, parse_attributes};
 use crate::pipelines::{PublishedMap, check_map};
 use crate::secret::one_time_password;
 use crate::users::NewUser;

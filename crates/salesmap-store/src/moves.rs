@@ -13,11 +13,12 @@ use salesmap_core::history::Micros;
 use salesmap_core::map::{Answer, Map, Outcome, StageIx};
 use serde_json::json;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
 use crate::deals::{allowed_targets, closes, optional_text};
 use crate::error::{MissingItem, Refusal, StoreError};
 use crate::journal::{Event, audit, emit};
-use crate::model::{Actor, Deal, Role, Tick, Touch};
+use crate::model::{Deal, Role, Tick, Touch};
 use crate::users::check_text;
 
 /// A move request.
@@ -524,6 +525,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(crate::model::AuditEntry::from_row)
-            .collect()
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 }

@@ -10,10 +10,11 @@
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
 use crate::error::StoreError;
 use crate::journal::audit;
-use crate::model::{Actor, ApiToken, Role, User};
+use crate::model::{ApiToken, Role, User};
 use crate::secret::{digest, new_token, verify_password};
 use crate::users::{check_text, normalize_login};
 
@@ -277,7 +278,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("API token {id}")))?;
-        ApiToken::from_row(&row)
+        Ok(ApiToken::from_row(&row)?)
     }
 
     /// The actor's own API tokens (admins: everyone's), newest first.
@@ -298,7 +299,10 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
         };
-        rows.iter().map(ApiToken::from_row).collect()
+        rows.iter()
+            .map(ApiToken::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// Revokes a token: the owner may revoke their own, an admin anyone's.
