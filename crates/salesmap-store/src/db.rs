@@ -40,7 +40,7 @@ impl Backend {
 /// How to open a store.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
-    /// Most connections in the pool.
+    /// Most connections in the pool (SQLite uses at most twice the cores).
     pub max_connections: u32,
     /// How long a request waits for a free connection (or for the database to answer a
     /// connection attempt) before the store reports the database unavailable.
@@ -118,8 +118,18 @@ impl Store {
         let (backend, url) = normalize_url(url)?;
         // SQLite's default page size (4 KiB) turns the byte limit into a page count.
         let max_pages = options.sqlite_max_bytes.map(|b| (b / 4096).max(1));
+        // SQLite runs each connection on its own thread and writes one at a time: more
+        // connections than twice the cores only add switching (measured: 16 against 4 on two
+        // cores, 986 and 1,213 moves/s).
+        let connections = match backend {
+            Backend::Sqlite => {
+                let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+                options.max_connections.min((2 * cores).max(2) as u32)
+            }
+            Backend::Postgres => options.max_connections,
+        };
         let pool = AnyPoolOptions::new()
-            .max_connections(options.max_connections)
+            .max_connections(connections)
             .min_connections(0)
             .acquire_timeout(options.acquire_timeout)
             .after_connect(move |conn, _meta| {
