@@ -372,8 +372,8 @@ fn discover_draws_the_as_is_process() {
             "history.csv",
             "--format",
             "svg",
-            "--edges",
-            "12",
+            "--paths",
+            "20%",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -383,7 +383,11 @@ fn discover_draws_the_as_is_process() {
         &out[..80.min(out.len())]
     );
     assert!(out.contains("As-is process: history.csv"));
-    assert!(out.contains("brand-awareness"), "every activity is a stage");
+    assert!(out.contains("brand-awareness"), "every stage is drawn");
     assert!(out.trim_end().ends_with("</svg>"));
-    assert!(err.contains("drew the 12 most frequent of"), "{err}");
+    assert!(err.contains("stages and"), "{err}");
+    assert!(
+        err.contains("paths (--activities, --paths to change)"),
+        "{err}"
+    );
 }

@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use expect_test::{expect, expect_file};
+use salesmap_core::history::MICROS_PER_DAY;
 use salesmap_core::map::Map;
-use salesmap_core::overlay::{Overlay, StageFigures, TransitionFigures};
+use salesmap_core::overlay::{Measured, OffMapMove, Overlay, StageFigures, TransitionFigures};
+use salesmap_render::diagram::NodeKind;
 use salesmap_render::layout::{Layout, Rect, layout_map};
 use salesmap_render::{
     Format, Lanes, RenderOptions, render, render_dot, render_mermaid, render_png, render_svg,
@@ -66,13 +68,23 @@ fn golden_template_ko() {
 fn violations(map: &Map, layout: &Layout) -> Vec<String> {
     let mut problems = Vec::new();
     let top_level = map.top_level().count();
-    if layout.nodes.len() != top_level {
-        problems.push(format!(
-            "{} boxes for {top_level} stages",
-            layout.nodes.len()
-        ));
+    let boxes = layout
+        .nodes
+        .iter()
+        .filter(|b| b.kind != NodeKind::Decision)
+        .count();
+    if boxes != top_level {
+        problems.push(format!("{boxes} boxes for {top_level} stages"));
     }
-    let name = |i: usize| map.stage(layout.nodes[i].stage).id.clone();
+    let name = |i: usize| {
+        let b = &layout.nodes[i];
+        let id = b.stage.map_or("?".to_string(), |s| map.stage(s).id.clone());
+        if b.kind == NodeKind::Decision {
+            format!("{id}?")
+        } else {
+            id
+        }
+    };
     for (i, a) in layout.nodes.iter().enumerate() {
         for (j, b) in layout.nodes.iter().enumerate().skip(i + 1) {
             if a.rect.overlaps(&b.rect) {
@@ -308,7 +320,7 @@ fn the_main_path_is_a_straight_spine_in_flow_order() {
     let spine: Vec<&Rect> = map
         .main_path()
         .iter()
-        .map(|&ix| &layout.nodes.iter().find(|b| b.stage == ix).unwrap().rect)
+        .map(|&ix| &box_of(&layout, ix).rect)
         .collect();
     assert_eq!(spine.len(), 14);
     for pair in spine.windows(2) {
@@ -317,8 +329,12 @@ fn the_main_path_is_a_straight_spine_in_flow_order() {
     }
     // Main-path edges are single straight segments.
     for e in &layout.edges {
-        let on_spine = |n: usize| map.main_path().contains(&layout.nodes[n].stage);
-        let next = map.transitions[e.edge].kind == salesmap_core::map::TransitionKind::Next;
+        let on_spine = |n: usize| {
+            layout.nodes[n]
+                .stage
+                .is_some_and(|s| map.main_path().contains(&s))
+        };
+        let next = e.style == salesmap_render::layout::EdgeStyle::Main;
         if next
             && on_spine(e.from)
             && on_spine(e.to)
@@ -328,16 +344,7 @@ fn the_main_path_is_a_straight_spine_in_flow_order() {
         }
     }
     // Outcomes sit right of the spine, the nurture loop to its left.
-    let x_of = |id: &str| {
-        let ix = map.find(id).unwrap();
-        layout
-            .nodes
-            .iter()
-            .find(|b| b.stage == ix)
-            .unwrap()
-            .rect
-            .cx()
-    };
+    let x_of = |id: &str| box_of(&layout, map.find(id).unwrap()).rect.cx();
     let spine_x = spine[0].cx();
     for outcome in ["lost", "disqualified", "churned"] {
         assert!(x_of(outcome) > spine_x, "{outcome} right of the spine");
@@ -465,34 +472,42 @@ fn lang_picks_the_label_language() {
         ---
         flowchart TB
           subgraph lane0["Awareness"]
-            s0{{"Lead<br/>◆ Is there a need?<br/>· Call back<br/>+ 1 sub-stage"}}
+            s0["<b>Lead</b><br/><i>Marketing</i><br/><small>Call back</small><br/>+ 1 sub-stage"]
+            d0{"<b>Is there a need?</b>"}
           end
           subgraph lane1["Decision"]
-            s2[["★ Deal"]]
+            s2[["★ <b>Deal</b><br/><i>Sales</i>"]]
           end
-          s3(["Won"])
-          s4(["Lost"])
-          s0 ==> s2
-          s0 -->|"No need"| s4
+          s3(["<b>Won</b>"])
+          s4(["<b>Lost</b>"])
+          s0 ==> d0
+          d0 ==>|"<b>yes</b>"| s2
+          d0 -->|"<b>no</b><br/>No need"| s4
           s2 ==> s3
           classDef step fill:#ffffff,stroke:#90a4ae,color:#263238
-          classDef milestone fill:#ffffff,stroke:#2e7d32,stroke-width:3px,color:#263238
-          classDef won fill:#e6f4e7,stroke:#2e7d32,stroke-width:2px
-          classDef lost fill:#fdecec,stroke:#c62828,stroke-width:2px
-          classDef disqualified fill:#f1f1f1,stroke:#616161,stroke-width:2px
-          classDef churned fill:#fff1e3,stroke:#e65100,stroke-width:2px
           class s0 step
+          classDef milestone fill:#ffffff,stroke:#2e7d32,stroke-width:3px,color:#263238
           class s2 milestone
+          classDef won fill:#e6f4e7,stroke:#2e7d32,stroke-width:2px,color:#1b5e20
           class s3 won
+          classDef lost fill:#fdecec,stroke:#c62828,stroke-width:2px,color:#b71c1c
           class s4 lost
+          classDef decision fill:#fff3c4,stroke:#8d6e00,stroke-width:2px,color:#263238
+          class d0 decision
+          linkStyle 2 stroke:#c62828,color:#c62828
+          linkStyle 3 stroke:#2e7d32,color:#2e7d32
     "#]]
     .assert_eq(&en);
     assert!(ko.contains("title: \"인바운드\""), "{ko}");
     assert!(
-        ko.contains("s0{{\"리드<br/>◆ 필요가 있는가?<br/>· 회신 전화<br/>+ 하위 단계 1개\"}}"),
+        ko.contains("s0[\"<b>리드</b><br/><i>Marketing</i><br/><small>회신 전화</small><br/>+ 하위 단계 1개\"]"),
         "{ko}"
     );
-    assert!(ko.contains("s0 -->|\"필요 없음\"| s4"), "{ko}");
+    assert!(ko.contains("d0{\"<b>필요가 있는가?</b>\"}"), "{ko}");
+    assert!(
+        ko.contains("d0 -->|\"<b>아니오</b><br/>필요 없음\"| s4"),
+        "{ko}"
+    );
 }
 
 #[test]
@@ -511,19 +526,23 @@ fn depth_collapses_sub_stages_and_detail_adds_checklist_and_days() {
             .trim()
             .to_string()
     };
-    expect![[r##"s0 [label="Lead\n◆ Is there a need?\n+ 2 sub-stages", color="#b26a00"];"##]]
+    expect![[r##"s0 [label=<<font point-size="9" color="#546e7a">▶ start</font><br/><b>Lead</b><br/><font point-size="9" color="#546e7a">Marketing</font><br/><font point-size="9" color="#546e7a">+ 2 sub-stages</font>>];"##]]
         .assert_eq(&dot(0, false));
-    expect![[
-        r##"s0 [label="Lead\n◆ Is there a need?\n· Call back\n+ 1 sub-stage", color="#b26a00"];"##
-    ]]
+    expect![[r##"s0 [label=<<font point-size="9" color="#546e7a">▶ start</font><br/><b>Lead</b><br/><font point-size="9" color="#546e7a">Marketing</font><br/><font point-size="9" color="#37474f">· Call back</font><br/><font point-size="9" color="#546e7a">+ 1 sub-stage</font>>];"##]]
     .assert_eq(&dot(1, false));
-    expect![[r##"s0 [label="Lead\n◆ Is there a need?\nchecklist 2 · target 2 d\n· Call back\n· · Voicemail", color="#b26a00"];"##]]
+    expect![[r##"s0 [label=<<font point-size="9" color="#546e7a">▶ start</font><br/><b>Lead</b><br/><font point-size="9" color="#546e7a">Marketing</font><br/><font point-size="9" color="#546e7a">checklist 2 · target 2 d</font><br/><font point-size="9" color="#37474f">· Call back</font><br/><font point-size="9" color="#37474f">· · Voicemail</font>>];"##]]
         .assert_eq(&dot(2, true));
 }
 
 fn overlay_for(map: &Map) -> Overlay {
     let mut overlay = Overlay {
-        caption: "history.csv · 1,200 deals".into(),
+        measured: Measured {
+            source: "history.csv".into(),
+            deals: 1_200,
+            first_event: Some(0),
+            last_event: Some(400 * MICROS_PER_DAY),
+            as_of: Some(400 * MICROS_PER_DAY),
+        },
         ..Overlay::default()
     };
     for (k, t) in map.transitions.iter().enumerate() {
@@ -531,9 +550,9 @@ fn overlay_for(map: &Map) -> Overlay {
         overlay.transitions.insert(
             (t.from, t.to),
             TransitionFigures {
-                count: 100 + k as u64,
+                count: (share * 100.0).round() as u64,
+                reached_from: 100 + k as u64,
                 share: Some(share),
-                label: format!("{:.0}% (n={})", share * 100.0, 100 + k),
             },
         );
     }
@@ -543,11 +562,36 @@ fn overlay_for(map: &Map) -> Overlay {
             StageFigures {
                 reached: Some(400 + ix.0 as u64),
                 median_days: Some(6.5),
-                label: format!("n={} · median 6.5 d", 400 + ix.0),
+                target_days: map.stage(ix).target_days,
+                open: ix.0 as u64 % 3,
+                stale: ix.0 as u64 % 2,
+                ..StageFigures::default()
             },
         );
     }
+    // Deals that skip the second stage of the main path, a move the map does not have.
+    let path = map.main_path();
+    if path.len() > 2 {
+        overlay.off_map.push(OffMapMove {
+            from: path[0],
+            to: path[2],
+            figures: TransitionFigures {
+                count: 33,
+                reached_from: 128,
+                share: Some(33.0 / 128.0),
+            },
+        });
+    }
     overlay
+}
+
+/// The box of a stage (not its decision diamond).
+fn box_of(layout: &Layout, ix: salesmap_core::map::StageIx) -> &salesmap_render::layout::NodeBox {
+    layout
+        .nodes
+        .iter()
+        .find(|b| b.stage == Some(ix) && b.kind != NodeKind::Decision)
+        .expect("a box for the stage")
 }
 
 #[test]
@@ -556,8 +600,13 @@ fn overlay_figures_are_drawn_on_stages_and_edges() {
     let overlay = overlay_for(&map);
     let svg = render_svg(&map, &RenderOptions::default(), Some(&overlay));
     assert!(svg.contains(">n=400 · median 6.5 d</text>"), "{svg}");
-    assert!(svg.contains(">90% (n=100)</text>"), "{svg}");
-    assert!(svg.contains(">history.csv · 1,200 deals</text>"), "{svg}");
+    assert!(svg.contains(">90% of 100</text>"), "{svg}");
+    assert!(
+        svg.contains(
+            ">history.csv · 1,200 deals · Jan 1, 1970 – Feb 5, 1971 · as of Feb 5, 1971</text>"
+        ),
+        "{svg}"
+    );
     let layout = layout_map(&map, &RenderOptions::default(), Some(&overlay));
     assert_eq!(violations(&map, &layout), Vec::<String>::new());
 }
@@ -629,9 +678,25 @@ fn hostile_names_are_text_in_every_format() {
     );
 
     let mermaid = render_mermaid(&map, &RenderOptions::default(), None);
-    assert!(mermaid.contains("s0{{\"#60;script#62;alert(1)#60;/script#62;<br/>◆ Is #34;this#34; #124; that #35; end?\"}}"), "{mermaid}");
+    assert!(
+        mermaid.contains(
+            "s0[\"<b>#60;script#62;alert(1)#60;/script#62;</b><br/><i>R#38;D #60;team#62;</i>\"]"
+        ),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("d0{\"<b>Is #34;this#34; #124; that #35; end?</b>\"}"),
+        "{mermaid}"
+    );
     let dot = render_dot(&map, &RenderOptions::default(), None);
-    assert!(dot.contains(r#"label="a -> b; }] \\ `tick`""#), "{dot}");
+    assert!(
+        dot.contains("label=<<b>no</b><br/>a -&gt; b; }] \\ `tick`>"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"),
+        "{dot}"
+    );
     let png = render_png(
         &map,
         &RenderOptions {

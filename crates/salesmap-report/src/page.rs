@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use salesmap_core::analysis::{days_label, overlay};
+use salesmap_core::analysis::overlay;
 use salesmap_core::findings::findings;
 use salesmap_core::history::MICROS_PER_DAY;
 use salesmap_core::map::{Map, Metric};
@@ -43,6 +43,8 @@ struct Page<'a> {
     w: &'static Words,
     names: Namer<'a>,
     unit: Option<String>,
+    /// What the header calls the history (its file name).
+    history_label: String,
     out: String,
     charts: Vec<Chart>,
 }
@@ -56,6 +58,7 @@ pub fn write(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
         w: lang.words(),
         names: Namer { map, lang },
         unit: map.goal.as_ref().and_then(|g| g.unit.clone()),
+        history_label: options.history_label.clone(),
         out: String::with_capacity(256 * 1024),
         charts: Vec::new(),
     };
@@ -355,19 +358,7 @@ impl Page<'_> {
         let (w, l) = (self.w, self.lang);
         let a = &self.m.analysis;
         self.h2("map", w.map_title, Some(w.map_note));
-        let caption = match l {
-            Lang::En => format!("{} deals", l.int(a.deals)),
-            Lang::Ko => format!("거래 {}건", l.int(a.deals)),
-        };
-        let mut o = overlay(self.map, a, &caption);
-        for figures in o.stages.values_mut() {
-            let n = figures.reached.unwrap_or(0);
-            figures.label = match (figures.median_days, l) {
-                (Some(m), Lang::En) => format!("n={} · median {} d", l.int(n), days_label(m)),
-                (Some(m), Lang::Ko) => format!("n={} · 중앙값 {}일", l.int(n), days_label(m)),
-                (None, _) => format!("n={}", l.int(n)),
-            };
-        }
+        let o = overlay(self.map, a, &self.history_label);
         let options = RenderOptions {
             lang: Some(l.tag().to_string()),
             ..RenderOptions::default()

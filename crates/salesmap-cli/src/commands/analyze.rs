@@ -124,8 +124,9 @@ pub fn run(args: Args) -> u8 {
     problems
 }
 
-/// The measured overlay for drawing `map` (`salesmap render --history`): deals and median days
-/// per stage, cohort conversion per transition, as of the latest event in the history.
+/// The measured overlay for drawing `map` (`salesmap render --history`): per stage deals,
+/// median days against the target and the deals there now; per transition the first-move
+/// share; the moves not in the map; as of the latest event in the history.
 /// Returns the exit code to use when the history cannot be read.
 pub(crate) fn measured_overlay(
     map: &Map,
@@ -137,12 +138,11 @@ pub(crate) fn measured_overlay(
         eprintln!("error: {e}");
         2u8
     })?;
-    let caption = format!(
-        "{} · {} deals",
-        file_name(history_path),
-        grouped(analysis.deals as f64)
-    );
-    Ok(salesmap_core::analysis::overlay(map, &analysis, &caption))
+    Ok(salesmap_core::analysis::overlay(
+        map,
+        &analysis,
+        &file_name(history_path),
+    ))
 }
 
 /// Parses `2024`, `2024-Q1`, `2024-H2`, `2024-03` or `FROM..TO` (dates or RFC 3339 instants)
@@ -971,19 +971,12 @@ mod tests {
         std::fs::write(&path, bytes).unwrap();
         let overlay = measured_overlay(&map, &path).unwrap();
         let start = map.find("brand-awareness").unwrap();
-        assert!(
-            overlay.caption.ends_with("· 300 deals"),
-            "{}",
-            overlay.caption
-        );
+        assert_eq!(overlay.measured.deals, 300);
+        assert!(overlay.measured.source.starts_with("salesmap-overlay-"));
         assert_eq!(overlay.stages[&start].reached, Some(300));
-        assert!(overlay.stages[&start].label.starts_with("n=300 · median "));
+        assert!(overlay.stages[&start].median_days.is_some());
         let next = map.find("brand-engagement").unwrap();
-        assert!(
-            overlay.transitions[&(start, next)]
-                .label
-                .ends_with(" of 300")
-        );
+        assert_eq!(overlay.transitions[&(start, next)].reached_from, 300);
         let _ = std::fs::remove_file(path);
     }
 
