@@ -555,11 +555,16 @@ impl Diagram {
             Endpoint::End => end,
         };
         let max_count = pm.max_count().max(1) as f32;
-        let slowest = pm
+        // Heat runs over the log of the times drawn, fastest to slowest, so a minute and a
+        // day are told apart as well as a day and a month.
+        let logs = pm
             .edges
             .iter()
             .filter_map(|e| e.median_seconds)
-            .fold(0.0f64, f64::max);
+            .map(f64::ln_1p);
+        let (fastest, slowest) = logs.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
         let edges = pm
             .edges
             .iter()
@@ -581,12 +586,11 @@ impl Diagram {
                         )),
                     },
                 }
-                // Heat grows with the log of the time, so a minute and a day are told apart
-                // as well as a day and a month.
                 let heat = match (view, e.median_seconds) {
-                    (View::Performance, Some(m)) if slowest > 0.0 => {
-                        Some(((1.0 + m).ln() / (1.0 + slowest).ln()) as f32)
+                    (View::Performance, Some(m)) if slowest > fastest => {
+                        Some(((m.ln_1p() - fastest) / (slowest - fastest)) as f32)
                     }
+                    (View::Performance, Some(_)) => Some(0.0),
                     _ => None,
                 };
                 Edge {

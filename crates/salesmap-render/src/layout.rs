@@ -213,10 +213,11 @@ const STEP_MIN_W: f32 = 150.0;
 const STEP_MAX_W: f32 = 232.0;
 /// An as-is map's boxes: narrower, so a row of side roads fits a screen.
 const AS_IS_MIN_W: f32 = 110.0;
-const AS_IS_MAX_W: f32 = 176.0;
+const AS_IS_MAX_W: f32 = 184.0;
 /// An as-is map's gaps: its labels are short counts and times.
 const AS_IS_COL_GAP: f32 = 40.0;
-const AS_IS_ROW_GAP: f32 = 30.0;
+const AS_IS_ROW_GAP: f32 = 26.0;
+const AS_IS_PAD_Y: f32 = 5.0;
 /// An as-is map's smallest text.
 const AS_IS_TEXT: f32 = 12.0;
 const OUTCOME_MIN_W: f32 = 104.0;
@@ -224,6 +225,9 @@ const OUTCOME_MAX_W: f32 = 180.0;
 const PHASE_HEADER_W: f32 = 124.0;
 const OWNER_HEADER_H: f32 = 36.0;
 const LABEL_MAX_W: f32 = 170.0;
+/// Swimlanes: narrower boxes and labels, so six owners' lanes fit a slide.
+const OWNER_STEP_MAX_W: f32 = 196.0;
+const OWNER_LABEL_MAX_W: f32 = 128.0;
 const LINE: f32 = 1.3;
 
 /// Lays out `map` as drawn with `options`.
@@ -290,7 +294,14 @@ pub const MIN_TEXT: f32 = 11.0;
 
 fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     match node.kind {
-        NodeKind::Decision => return measure_diamond(node),
+        NodeKind::Decision => {
+            let widest = if diagram.lanes == Lanes::Owner {
+                OWNER_STEP_MAX_W
+            } else {
+                STEP_MAX_W
+            };
+            return measure_diamond(node, widest);
+        }
         NodeKind::Start | NodeKind::End => return measure_terminal(node),
         _ => {}
     }
@@ -301,6 +312,8 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
         (OUTCOME_MIN_W, OUTCOME_MAX_W)
     } else if as_is {
         (AS_IS_MIN_W, AS_IS_MAX_W)
+    } else if diagram.lanes == Lanes::Owner {
+        (STEP_MIN_W, OWNER_STEP_MAX_W)
     } else {
         (STEP_MIN_W, STEP_MAX_W)
     };
@@ -396,7 +409,8 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     }
 
     let mut width: f32 = 0.0;
-    let mut height = 2.0 * PAD_Y;
+    let pad_y = if as_is { AS_IS_PAD_Y } else { PAD_Y };
+    let mut height = 2.0 * pad_y;
     for line in head.iter().chain(&tail) {
         width = width.max(line.width);
         height += line.height();
@@ -428,13 +442,10 @@ pub(crate) fn figure_role(tone: Tone) -> TextRole {
     }
 }
 
-/// Widest a decision diamond is drawn: the width of a stage box, so the spine stays straight.
-const DIAMOND_MAX_W: f32 = STEP_MAX_W;
-
 /// A decision diamond: its question wrapped so that the text block fits inside the rhombus
 /// (a `w × h` block fits a `W × H` rhombus when `w / W + h / H ≤ 1`), at the width that gives
 /// the lowest diamond.
-fn measure_diamond(node: &Node) -> Content {
+fn measure_diamond(node: &Node, widest: f32) -> Content {
     let size = MIN_TEXT;
     if node.title.trim().is_empty() {
         return Content {
@@ -450,7 +461,8 @@ fn measure_diamond(node: &Node) -> Content {
         let lines = wrapped(&node.title, wrap_at, size, Weight::Bold, TextRole::Question);
         let w = lines.iter().map(|l| l.width).fold(0.0f32, f32::max) + 4.0;
         let h: f32 = lines.iter().map(LineSpec::height).sum::<f32>() + 2.0;
-        let width = DIAMOND_MAX_W.min((2.0 * w).max(w + 60.0));
+        // No wider than a stage box, so the spine stays straight.
+        let width = widest.min((2.0 * w).max(w + 60.0));
         if w >= width - 1.0 {
             continue;
         }
@@ -463,7 +475,7 @@ fn measure_diamond(node: &Node) -> Content {
         // A single word longer than any wrap: give it a wide, flat diamond.
         let lines = wrapped(
             &node.title,
-            DIAMOND_MAX_W / 2.0,
+            widest / 2.0,
             size,
             Weight::Bold,
             TextRole::Question,
@@ -566,8 +578,27 @@ enum Side3 {
     Right,
 }
 
+/// How an owner-swimlane drawing is arranged; [`layout`] tries each and keeps the one with the
+/// fewest crossings, then the smallest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Arrangement {
+    /// A hand-off to another owner's lane stays in the row it came from (the arrow runs
+    /// sideways), when that lane has nothing there yet.
+    share_rows: bool,
+    /// … even out of a decision diamond (whose other answers also leave by its sides).
+    share_after_decisions: bool,
+    /// Outcomes get a lane of their own at the right, instead of the lane of their source.
+    outcome_lane: bool,
+}
+
+const PLAIN: Arrangement = Arrangement {
+    share_rows: false,
+    share_after_decisions: false,
+    outcome_lane: false,
+};
+
 /// Row of every node (see the module docs, step 1).
-fn assign_rows(diagram: &Diagram) -> Vec<usize> {
+fn assign_rows(diagram: &Diagram, arrangement: Arrangement) -> Vec<usize> {
     let n = diagram.nodes.len();
     let mut out_adj = vec![Vec::new(); n];
     let mut in_adj = vec![Vec::new(); n];
@@ -584,8 +615,31 @@ fn assign_rows(diagram: &Diagram) -> Vec<usize> {
     }
     let mut on_spine = vec![false; n];
     let mut row: Vec<Option<usize>> = vec![None; n];
-    for (i, &v) in diagram.spine.iter().enumerate() {
-        row[v] = Some(i);
+    // In swimlanes, a hand-off may run sideways: the next stage takes the row it came from
+    // when its own lane is free there.
+    let share = arrangement.share_rows && diagram.lanes == Lanes::Owner;
+    let mut taken: Vec<(Option<&String>, usize)> = Vec::new();
+    let mut prev: Option<(Option<&String>, usize)> = None;
+    let mut after_decision = false;
+    for &v in &diagram.spine {
+        let lane = diagram.nodes[v].owners.first().or(prev.and_then(|p| p.0));
+        // Not beside a decision: its answers leave by its sides.
+        let r = match prev {
+            None => 0,
+            Some((prev_lane, r))
+                if share
+                    && (arrangement.share_after_decisions || !after_decision)
+                    && lane != prev_lane
+                    && !taken.contains(&(lane, r)) =>
+            {
+                r
+            }
+            Some((_, r)) => r + 1,
+        };
+        after_decision = diagram.nodes[v].kind == NodeKind::Decision;
+        taken.push((lane, r));
+        prev = Some((lane, r));
+        row[v] = Some(r);
         on_spine[v] = true;
     }
     let sink = |v: usize| out_adj[v].is_empty();
@@ -715,7 +769,11 @@ fn assign_sides(diagram: &Diagram, rows: &[usize]) -> Vec<Side3> {
 }
 
 /// Lane of every node and the lanes' names. One unnamed lane unless lanes are owners.
-fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) {
+fn assign_lanes(
+    diagram: &Diagram,
+    rows: &[usize],
+    arrangement: Arrangement,
+) -> (Vec<usize>, Vec<String>) {
     let n = diagram.nodes.len();
     if diagram.lanes != Lanes::Owner {
         return (vec![0; n], vec![String::new()]);
@@ -741,6 +799,15 @@ fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) 
                 .and_then(|o| names.iter().position(|x| x == o))
         })
         .collect();
+    // Outcomes in a lane of their own, at the right.
+    let is_outcome = |v: usize| matches!(diagram.nodes[v].kind, NodeKind::Outcome(_));
+    if arrangement.outcome_lane && (0..n).any(is_outcome) {
+        names.push(diagram.wording.outcomes().to_string());
+        let last = names.len() - 1;
+        for v in (0..n).filter(|&v| is_outcome(v)) {
+            lane[v] = Some(last);
+        }
+    }
     // Ownerless stages and outcomes join the lane of the source they sit beside.
     let mut unassigned = None;
     for _ in 0..n {
@@ -891,10 +958,71 @@ fn edge_sides(
 
 /// Lays out a diagram.
 pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
+    // Owner swimlanes can be arranged several ways; the one with the fewest crossings wins,
+    // then the smallest. Large maps take the first, to keep layout time linear in the tries.
+    if diagram.lanes != Lanes::Owner || diagram.nodes.len() > 80 {
+        return layout_arranged(diagram, with_legend, PLAIN);
+    }
+    let mut best: Option<(usize, f32, Layout)> = None;
+    for (share_rows, share_after_decisions) in [(true, true), (true, false), (false, false)] {
+        for outcome_lane in [true, false] {
+            let arrangement = Arrangement {
+                share_rows,
+                share_after_decisions,
+                outcome_lane,
+            };
+            let l = layout_arranged(diagram, with_legend, arrangement);
+            let key = (l.crossings(), l.width * l.height);
+            if best
+                .as_ref()
+                .is_none_or(|b| key.0 < b.0 || (key.0 == b.0 && key.1 < b.1 - 0.5))
+            {
+                best = Some((key.0, key.1, l));
+            }
+        }
+    }
+    best.expect("at least one arrangement").2
+}
+
+impl Layout {
+    /// Places where two different edges cross (segments meeting at a point inside both).
+    pub fn crossings(&self) -> usize {
+        let segments: Vec<(usize, [f32; 4])> = self
+            .edges
+            .iter()
+            .flat_map(|e| {
+                e.points
+                    .windows(2)
+                    .map(move |s| (e.edge, [s[0].x, s[0].y, s[1].x, s[1].y]))
+            })
+            .collect();
+        let mut count = 0;
+        for (i, (ea, a)) in segments.iter().enumerate() {
+            for (eb, b) in &segments[i + 1..] {
+                if ea == eb {
+                    continue;
+                }
+                let (a_vertical, b_vertical) =
+                    ((a[0] - a[2]).abs() < 0.01, (b[0] - b[2]).abs() < 0.01);
+                if a_vertical == b_vertical {
+                    continue;
+                }
+                let (v, h) = if a_vertical { (a, b) } else { (b, a) };
+                let strictly = |x: f32, p: f32, q: f32| x > p.min(q) + 0.01 && x < p.max(q) - 0.01;
+                if strictly(v[0], h[0], h[2]) && strictly(h[1], v[1], v[3]) {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+}
+
+fn layout_arranged(diagram: &Diagram, with_legend: bool, arrangement: Arrangement) -> Layout {
     let n = diagram.nodes.len();
-    let rows = assign_rows(diagram);
+    let rows = assign_rows(diagram, arrangement);
     let sides = assign_sides(diagram, &rows);
-    let (lanes, lane_names) = assign_lanes(diagram, &rows);
+    let (lanes, lane_names) = assign_lanes(diagram, &rows, arrangement);
     let (columns, column_lane) = assign_columns(diagram, &rows, &sides, &lanes, lane_names.len());
     let row_count = rows.iter().max().map_or(0, |r| r + 1);
     let col_count = column_lane.len();
@@ -941,6 +1069,11 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
 
     // Edge labels, measured up front: the column gaps must hold the widest one.
     let as_is = matches!(diagram.source, Source::AsIs(_));
+    let label_max_w = if diagram.lanes == Lanes::Owner {
+        OWNER_LABEL_MAX_W
+    } else {
+        LABEL_MAX_W
+    };
     let labels: Vec<Vec<LineSpec>> = diagram
         .edges
         .iter()
@@ -949,7 +1082,7 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             if let Some(answer) = &e.answer {
                 lines.extend(wrapped(
                     answer,
-                    LABEL_MAX_W,
+                    label_max_w,
                     MIN_TEXT,
                     Weight::Bold,
                     TextRole::Answer,
@@ -958,7 +1091,7 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             if let Some(label) = &e.label {
                 lines.extend(wrapped(
                     label,
-                    LABEL_MAX_W,
+                    label_max_w,
                     MIN_TEXT,
                     Weight::Regular,
                     TextRole::EdgeLabel,
@@ -967,7 +1100,7 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             for figure in &e.figures {
                 lines.extend(wrapped(
                     &figure.text,
-                    LABEL_MAX_W,
+                    label_max_w,
                     if as_is { AS_IS_TEXT } else { MIN_TEXT },
                     Weight::Bold,
                     figure_role(figure.tone),
@@ -986,7 +1119,10 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     let mut gaps = vec![col_gap; col_count.saturating_sub(1)];
     for (e, lines) in diagram.edges.iter().zip(&labels) {
         let (a, b) = (columns[e.from], columns[e.to]);
-        if a == b || lines.is_empty() {
+        // Across swimlanes a label finds room on the edge's run down the (mostly empty)
+        // lanes; widening the gaps would widen every lane.
+        let across_lanes = column_lane[a] != column_lane[b];
+        if a == b || lines.is_empty() || across_lanes {
             continue;
         }
         let gap = if b > a { a } else { a - 1 };
@@ -1434,8 +1570,14 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
         });
     }
 
-    // The title block may be wider than a small map.
+    // The title block may be wider than a small map, and a crowded label may sit past the
+    // last column.
     let title_right = title.iter().map(|t| t.x + t.width).fold(0.0f32, f32::max);
+    let labels_right = edges
+        .iter()
+        .filter_map(|e: &EdgePath| e.label.as_ref().map(|l| l.rect.right()))
+        .fold(0.0f32, f32::max);
+    let width = width.max(labels_right + MARGIN);
     let mut layout = Layout {
         width: width.max(title_right + MARGIN),
         height,
@@ -1447,20 +1589,27 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     };
     nodes.sort_by_key(|b| b.node);
     layout.nodes = nodes;
-    if with_legend && as_is {
-        // An as-is map's legend runs in three columns at the top right, beside the title, so
-        // the drawing keeps to a screen.
+    if with_legend && (as_is || owner_lanes) {
+        // An as-is map's legend (and a swimlane drawing's) runs in three columns at the top
+        // right, beside the title, so the drawing keeps to a screen.
         let probe = build_legend(diagram, &layout, 0.0, 0.0, 3);
         let x = (layout.width - MARGIN - probe.rect.w).max(title_right + 24.0);
         let legend = build_legend(diagram, &layout, x, MARGIN, 3);
-        let below = legend.rect.bottom() + 12.0 - (top - 28.0);
+        // Below the legend: the lane headers (swimlanes) or the first row.
+        let first = if owner_lanes {
+            title_bottom
+        } else {
+            top - 28.0
+        };
+        let below = legend.rect.bottom() + 12.0 - first;
         if below > 0.0 {
             layout.shift_content(below);
         }
         layout.width = layout.width.max(legend.rect.right() + MARGIN);
         layout.legend = Some(legend);
     } else if with_legend {
-        let legend = build_legend(diagram, &layout, content_right + 8.0, title_bottom, 1);
+        let legend_x = content_right.max(labels_right) + 8.0;
+        let legend = build_legend(diagram, &layout, legend_x, title_bottom, 1);
         layout.width = layout.width.max(legend.rect.right() + MARGIN);
         layout.height = layout.height.max(legend.rect.bottom() + MARGIN);
         layout.legend = Some(legend);
@@ -1551,61 +1700,29 @@ fn place_label(
                 x: a.x + (b.x - a.x) * t,
                 y: a.y + (b.y - a.y) * t,
             };
-            let candidates = if horizontal {
-                [
-                    Rect {
-                        x: p.x - w / 2.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w / 2.0,
-                        y: p.y + 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x + 4.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 4.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
+            let at = |x: f32, y: f32| Rect { x, y, w, h };
+            let mut candidates = if horizontal {
+                vec![
+                    at(p.x - w / 2.0, p.y - h - 3.0),
+                    at(p.x - w / 2.0, p.y + 3.0),
+                    at(p.x + 4.0, p.y - h - 3.0),
+                    at(p.x - w - 4.0, p.y - h - 3.0),
                 ]
             } else {
-                [
-                    Rect {
-                        x: p.x + 5.0,
-                        y: p.y - h / 2.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 5.0,
-                        y: p.y - h / 2.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x + 5.0,
-                        y: p.y + 4.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 5.0,
-                        y: p.y + 4.0,
-                        w,
-                        h,
-                    },
+                vec![
+                    at(p.x + 5.0, p.y - h / 2.0),
+                    at(p.x - w - 5.0, p.y - h / 2.0),
+                    at(p.x + 5.0, p.y + 4.0),
+                    at(p.x - w - 5.0, p.y + 4.0),
                 ]
             };
+            if !horizontal {
+                // A short run between two boxes: beside the boxes, a little further out.
+                for shift in [40.0, 80.0, 120.0] {
+                    candidates.push(at(p.x + 5.0 + shift, p.y - h / 2.0));
+                    candidates.push(at(p.x - w - 5.0 - shift, p.y - h / 2.0));
+                }
+            }
             for (k, rect) in candidates.into_iter().enumerate() {
                 if rect.x < 0.0 || rect.y < 0.0 || rect.right() > canvas_width {
                     continue;
@@ -1624,7 +1741,11 @@ fn place_label(
                 let score = along * 0.05
                     + crossings as f32 * 40.0
                     + if own_hit { 200.0 } else { 0.0 }
-                    + k as f32 * 2.0
+                    + if k < 4 {
+                        k as f32 * 2.0
+                    } else {
+                        10.0 + (k - 4) as f32 * 6.0
+                    }
                     + s as f32;
                 if best.is_none_or(|(b, _)| score < b) {
                     best = Some((score, rect));
@@ -1633,7 +1754,47 @@ fn place_label(
         }
         travelled += length;
     }
-    // With no free place (a very crowded drawing), fall back to beside the first segment.
+    // With no free place beside the route (a crowded drawing), the nearest free place around
+    // it, on the canvas or past its right edge (the canvas then grows); the first segment only
+    // when even that fails.
+    if best.is_none() {
+        let near = |p: Point| {
+            let mut found: Option<(f32, Rect)> = None;
+            for dy in (-12..=12).map(|k| k as f32 * 16.0) {
+                for dx in (-12..=12).map(|k| k as f32 * 16.0) {
+                    let rect = Rect {
+                        x: p.x + dx - w / 2.0,
+                        y: p.y + dy - h / 2.0,
+                        w,
+                        h,
+                    };
+                    if rect.x < 0.0 || rect.y < 0.0 {
+                        continue;
+                    }
+                    if taken.iter().any(|t| t.overlaps(&rect.grown(2.0))) {
+                        continue;
+                    }
+                    let off_canvas = if rect.right() > canvas_width {
+                        400.0
+                    } else {
+                        0.0
+                    };
+                    let score = dx.abs() + dy.abs() + off_canvas;
+                    if found.is_none_or(|(b, _)| score < b) {
+                        found = Some((score, rect));
+                    }
+                }
+            }
+            found
+        };
+        for &p in route {
+            if let Some((score, rect)) = near(p)
+                && best.is_none_or(|(b, _)| score < b)
+            {
+                best = Some((score, rect));
+            }
+        }
+    }
     let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
         let a = route.first().copied().unwrap_or(Point { x: 0.0, y: 0.0 });
         Rect {

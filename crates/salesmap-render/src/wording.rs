@@ -161,6 +161,10 @@ impl Wording {
         self.pick("(no owner)", "(담당 없음)")
     }
 
+    pub fn outcomes(self) -> &'static str {
+        self.pick("Outcomes", "결과")
+    }
+
     pub fn no_phase(self) -> &'static str {
         self.pick("(no phase)", "(단계 없음)")
     }

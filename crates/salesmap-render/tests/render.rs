@@ -625,7 +625,7 @@ fn owner_lanes_follow_the_first_owner_along_the_flow() {
     let map = support::template("en");
     let layout = layout_map(&map, &options(Lanes::Owner), None);
     let names = lane_names(&layout);
-    expect![[r#"["Marketing", "Sales development", "Sales", "Sales engineering", "Implementation", "Customer success"]"#]]
+    expect![[r#"["Marketing", "Sales development", "Sales", "Sales engineering", "Implementation", "Customer success", "Outcomes"]"#]]
         .assert_eq(&format!("{names:?}"));
     for b in &layout.nodes {
         let lanes_holding: Vec<_> = layout
@@ -835,4 +835,497 @@ fn a_port_beside_another_grid_line_keeps_a_straight_stub() {
     };
     let layout = layout_map(&map, &opts, None);
     assert_eq!(violations(&map, &layout), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------- what the drawing says
+
+/// The template's stages that decide something: a question, or a branch that is an answer.
+const DECIDING: [&str; 7] = [
+    "sales-interaction",
+    "sql",
+    "discovery",
+    "demo",
+    "proposal",
+    "verbal-agreement",
+    "existing-client",
+];
+
+#[test]
+fn decisions_are_diamonds_with_yes_and_no() {
+    let map = support::template("en");
+    let layout = layout_map(&map, &options(Lanes::Phase), None);
+    let diamonds: Vec<&salesmap_render::layout::NodeBox> = layout
+        .nodes
+        .iter()
+        .filter(|b| b.kind == NodeKind::Decision)
+        .collect();
+    let ids: Vec<&str> = diamonds
+        .iter()
+        .map(|d| map.stage(d.stage.unwrap()).id.as_str())
+        .collect();
+    assert_eq!(ids, DECIDING);
+    for d in &diamonds {
+        let stage = box_of(&layout, d.stage.unwrap());
+        assert_eq!(
+            d.rect.cx(),
+            stage.rect.cx(),
+            "the diamond sits under its stage"
+        );
+        assert!(d.rect.y > stage.rect.bottom());
+        let question = map.stage(d.stage.unwrap()).decision.as_ref().unwrap();
+        let words: Vec<&str> = d.texts.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words.join(" "), question.get("en", "en"));
+        // The question is in the diamond, not on the stage's box.
+        assert!(!stage.texts.iter().any(|t| t.text.contains('◆')));
+    }
+    // Every move out of a diamond says which answer it is.
+    for e in layout
+        .edges
+        .iter()
+        .filter(|e| layout.nodes[e.from].kind == NodeKind::Decision)
+    {
+        let first = &e.label.as_ref().expect("an answer").texts[0].text;
+        assert!(first == "yes" || first == "no", "{first}");
+    }
+    let svg = render_svg(&map, &options(Lanes::Phase), None);
+    assert_eq!(
+        svg.matches("fill=\"#fff3c4\" stroke=\"#8d6e00\" stroke-width=\"1.6\"")
+            .count(),
+        7
+    );
+    let dot = render_dot(&map, &options(Lanes::Phase), None);
+    assert_eq!(dot.matches("shape=diamond").count(), 7);
+    let mermaid = render_mermaid(&map, &options(Lanes::Phase), None);
+    assert_eq!(mermaid.matches("{\"<b>").count(), 7, "{mermaid}");
+    assert!(mermaid.contains("classDef decision") && mermaid.contains(">yes</b>"));
+}
+
+/// Each node's group (phase band or cluster) as `stage id → group name`, read from DOT.
+fn dot_groups(dot: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut group = None;
+    for line in dot.lines().map(str::trim) {
+        if line.starts_with("subgraph cluster_") {
+            group = Some(String::new());
+        } else if line.starts_with("label=<<b>") && group.as_deref() == Some("") {
+            group = Some(line["label=<<b>".len()..line.find("</b>").unwrap()].to_string());
+        } else if line == "}" {
+            group = None;
+        } else if let Some(g) = &group
+            && let Some(id) = line.split(' ').next().filter(|id| id.starts_with('s'))
+            && line.contains("[label=")
+        {
+            out.insert(id.to_string(), g.clone());
+        }
+    }
+    out
+}
+
+/// The same, read from Mermaid.
+fn mermaid_groups(mermaid: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut group = None;
+    for line in mermaid.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("subgraph ") {
+            let name = &rest[rest.find("[\"").unwrap() + 2..rest.rfind("\"]").unwrap()];
+            group = Some(name.to_string());
+        } else if line == "end" {
+            group = None;
+        } else if let Some(g) = &group
+            && line.starts_with('s')
+        {
+            let id: String = line.chars().take_while(|c| c.is_alphanumeric()).collect();
+            out.insert(id, g.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_format_puts_each_stage_in_its_own_phase() {
+    for lang in ["en", "ko"] {
+        let map = support::template(lang);
+        let opts = options(Lanes::Phase);
+        let layout = layout_map(&map, &opts, None);
+        let phase_name = |ix: salesmap_core::map::StageIx| {
+            let id = map.stage(ix).phase.as_ref()?;
+            let p = map.phases.iter().find(|p| &p.id == id)?;
+            Some(p.name.get(lang, &map.language).to_string())
+        };
+        let dot = dot_groups(&render_dot(&map, &opts, None));
+        let mermaid = mermaid_groups(&render_mermaid(&map, &opts, None));
+        for b in layout.nodes.iter().filter(|b| b.kind != NodeKind::Decision) {
+            let ix = b.stage.unwrap();
+            let Some(name) = phase_name(ix) else { continue };
+            let band = layout
+                .lanes
+                .iter()
+                .find(|l| l.rect.contains(&b.rect))
+                .expect("a box sits in a band");
+            assert_eq!(band.texts[0].text, name, "{lang} {}", map.stage(ix).id);
+            let id = format!("s{}", ix.0);
+            assert_eq!(dot.get(&id), Some(&name), "{lang} DOT {}", map.stage(ix).id);
+            assert_eq!(
+                mermaid.get(&id),
+                Some(&name),
+                "{lang} Mermaid {}",
+                map.stage(ix).id
+            );
+        }
+    }
+}
+
+/// The template's overlay with one stage over its target.
+fn overlay_over_target(map: &Map) -> Overlay {
+    let mut o = overlay_for(map);
+    let mql = map.find("mql").unwrap();
+    let f = o.stages.get_mut(&mql).unwrap();
+    f.median_days = Some(9.0);
+    f.open = 60;
+    f.stale = 59;
+    o
+}
+
+#[test]
+fn the_overlay_draws_moves_not_in_the_map_volume_and_targets() {
+    let map = support::template("en");
+    let overlay = overlay_over_target(&map);
+    let opts = options(Lanes::Phase);
+    let layout = layout_map(&map, &opts, Some(&overlay));
+    assert_eq!(violations(&map, &layout), Vec::<String>::new());
+    let path = map.main_path();
+    let off: Vec<&salesmap_render::layout::EdgePath> = layout
+        .edges
+        .iter()
+        .filter(|e| e.style == salesmap_render::layout::EdgeStyle::NotInMap)
+        .collect();
+    assert_eq!(off.len(), 1);
+    assert_eq!(
+        (
+            layout.nodes[off[0].from].stage,
+            layout.nodes[off[0].to].stage
+        ),
+        (Some(path[0]), Some(path[2]))
+    );
+    let words: Vec<&str> = off[0]
+        .label
+        .as_ref()
+        .unwrap()
+        .texts
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect();
+    assert_eq!(words, ["not in the map", "26% of 128"]);
+    let svg = render_svg(&map, &opts, Some(&overlay));
+    let dashed = svg
+        .lines()
+        .find(|l| l.starts_with("<path") && l.contains("stroke=\"#0e7490\""))
+        .expect("the move not in the map is drawn");
+    assert!(dashed.contains("stroke-dasharray=\"2 4\""), "{dashed}");
+    // Volume: the busiest edge is drawn wider than the quietest.
+    let widths: Vec<f32> = layout.edges.iter().filter_map(|e| e.weight).collect();
+    let (lo, hi) = widths
+        .iter()
+        .fold((f32::MAX, 0.0f32), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+    assert!(hi - lo > 0.5, "weights from {lo} to {hi}");
+    // The stage over its target: outlined in red, the median against the target, the deals
+    // there now.
+    let mql = box_of(&layout, map.find("mql").unwrap());
+    assert!(mql.alert);
+    let lines: Vec<&str> = mql.texts.iter().map(|t| t.text.as_str()).collect();
+    assert!(lines.contains(&"n=402 · median 9.0 d"), "{lines:?}");
+    assert!(lines.contains(&"▲ over target 2 d"), "{lines:?}");
+    assert!(lines.contains(&"60 open · 59 stale"), "{lines:?}");
+    let within = box_of(&layout, map.find("sql").unwrap());
+    assert!(!within.alert);
+    assert!(within.texts.iter().any(|t| t.text == "target 7 d"));
+    // What was measured, in the header.
+    assert!(
+        layout
+            .title
+            .iter()
+            .any(|t| t.text.ends_with("· as of Feb 5, 1971"))
+    );
+}
+
+#[test]
+fn a_korean_drawing_has_its_figures_in_korean() {
+    let map = support::template("ko");
+    let overlay = overlay_over_target(&map);
+    let opts = RenderOptions {
+        lang: Some("ko".into()),
+        ..options(Lanes::Phase)
+    };
+    let svg = render_svg(&map, &opts, Some(&overlay));
+    for word in [
+        "중앙값",
+        "100건 중 90%",
+        "기준일 1971년 2월 5일",
+        "목표 2일 초과",
+        "진행 중 60 · 지연 59",
+        "맵에 없는 이동",
+        "예</text>",
+        "아니오</text>",
+    ] {
+        assert!(svg.contains(word), "{word} missing");
+    }
+    for word in [
+        "median", " of ", "deals", "as of", "open", "stale", ">yes<", ">no<",
+    ] {
+        assert!(
+            !svg.contains(word),
+            "English {word:?} in the Korean drawing"
+        );
+    }
+}
+
+#[test]
+fn owner_lanes_are_compact_name_every_owner_and_barely_cross() {
+    let map = support::template("en");
+    for overlay in [None, Some(overlay_for(&map))] {
+        let layout = layout_map(&map, &options(Lanes::Owner), overlay.as_ref());
+        assert_eq!(violations(&map, &layout), Vec::<String>::new());
+        for b in layout.nodes.iter().filter(|b| b.kind != NodeKind::Decision) {
+            let stage = map.stage(b.stage.unwrap());
+            let lane = layout
+                .lanes
+                .iter()
+                .find(|l| l.rect.contains(&b.rect))
+                .map(|l| l.texts[0].text.clone())
+                .unwrap();
+            let text: String = b.texts.iter().map(|t| format!("{} ", t.text)).collect();
+            for owner in &stage.owners {
+                assert!(
+                    &lane == owner || text.contains(owner.as_str()),
+                    "{}: owner {owner} not shown (lane {lane}, box {text})",
+                    stage.id
+                );
+            }
+        }
+        // Three crossings and 3,110 × 1,913 before the drawing was made compact.
+        assert!(layout.crossings() <= 1, "{} crossings", layout.crossings());
+        if overlay.is_none() {
+            assert!(
+                layout.width <= 2_600.0 && layout.width * layout.height <= 5.0e6,
+                "{} × {}",
+                layout.width,
+                layout.height
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- robust SVG
+
+/// A filled shape of an SVG, for finding what a text sits on.
+struct Filled {
+    bounds: Rect,
+    fill: String,
+    opacity: f64,
+}
+
+fn number(n: roxmltree::Node, name: &str) -> f32 {
+    n.attribute(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Every text's colour against the colour of the shape under it.
+fn text_contrasts(svg: &str) -> Vec<(String, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut shapes: Vec<Filled> = Vec::new();
+    let mut out = Vec::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let fill = n.attribute("fill").unwrap_or("none");
+        match n.tag_name().name() {
+            "rect" if fill.starts_with('#') => {
+                let w = n.attribute("width").unwrap_or("0");
+                let full = w.ends_with('%');
+                shapes.push(Filled {
+                    bounds: if full {
+                        Rect {
+                            x: 0.0,
+                            y: 0.0,
+                            w: 1e6,
+                            h: 1e6,
+                        }
+                    } else {
+                        Rect {
+                            x: number(n, "x"),
+                            y: number(n, "y"),
+                            w: number(n, "width"),
+                            h: number(n, "height"),
+                        }
+                    },
+                    fill: fill.to_string(),
+                    opacity: n
+                        .attribute("fill-opacity")
+                        .and_then(|o| o.parse().ok())
+                        .unwrap_or(1.0),
+                });
+            }
+            "path" if fill.starts_with('#') && n.parent().is_some_and(|p| p.has_tag_name("g")) => {
+                let xy: Vec<f32> = n
+                    .attribute("d")
+                    .unwrap()
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                let (xs, ys): (Vec<f32>, Vec<f32>) = xy.chunks(2).map(|p| (p[0], p[1])).unzip();
+                let x0 = xs.iter().copied().fold(f32::MAX, f32::min);
+                let y0 = ys.iter().copied().fold(f32::MAX, f32::min);
+                let x1 = xs.iter().copied().fold(f32::MIN, f32::max);
+                let y1 = ys.iter().copied().fold(f32::MIN, f32::max);
+                // The middle half of a diamond, where its text is.
+                shapes.push(Filled {
+                    bounds: Rect {
+                        x: x0 + (x1 - x0) / 4.0,
+                        y: y0 + (y1 - y0) / 4.0,
+                        w: (x1 - x0) / 2.0,
+                        h: (y1 - y0) / 2.0,
+                    },
+                    fill: fill.to_string(),
+                    opacity: 1.0,
+                });
+            }
+            "text" => {
+                let size = number(n, "font-size");
+                let at = Rect {
+                    x: number(n, "x") - 0.5,
+                    y: number(n, "y") - 0.35 * size - 0.5,
+                    w: 1.0,
+                    h: 1.0,
+                };
+                let under = shapes
+                    .iter()
+                    .rev()
+                    .find(|s| s.bounds.contains(&at))
+                    .expect("the page is white at least");
+                // A translucent backing over white.
+                let [r, g, b] = salesmap_render::palette::rgb(&under.fill);
+                let mix = |c: u8| {
+                    (c as f64 * under.opacity + 255.0 * (1.0 - under.opacity)).round() as u8
+                };
+                let bg = format!("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b));
+                let fg = n.attribute("fill").unwrap();
+                out.push((
+                    format!("{:?} {fg} on {bg}", n.text().unwrap_or("")),
+                    salesmap_render::palette::contrast(fg, &bg),
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_text_reaches_aa_contrast_on_what_it_sits_on() {
+    for lang in ["en", "ko"] {
+        let map = support::template(lang);
+        let overlay = overlay_over_target(&map);
+        for lanes in [Lanes::Phase, Lanes::Owner, Lanes::None] {
+            let svg = render_svg(&map, &options(lanes), Some(&overlay));
+            let low: Vec<String> = text_contrasts(&svg)
+                .into_iter()
+                .filter(|(_, c)| *c < 4.5)
+                .map(|(t, c)| format!("{t}: {c:.2}:1"))
+                .collect();
+            assert!(low.is_empty(), "{lang} {lanes:?}: {low:#?}");
+        }
+    }
+}
+
+#[test]
+fn coordinates_and_sizes_are_rounded() {
+    let map = support::template("en");
+    let svg = render_svg(&map, &options(Lanes::Phase), Some(&overlay_for(&map)));
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        for a in n.attributes() {
+            for v in a
+                .value()
+                .split(|c: char| c == ' ' || c == ',' || c.is_ascii_alphabetic())
+            {
+                if let Some((_, decimals)) = v.split_once('.')
+                    && v.parse::<f64>().is_ok()
+                {
+                    assert!(decimals.len() <= 1, "{}={}", a.name(), a.value());
+                }
+            }
+        }
+    }
+}
+
+/// Widths of text in DejaVu Sans, the widest common fallback face, read from the system's
+/// copy; `None` (a visible skip) where it is not installed.
+fn dejavu() -> Option<(Vec<u8>, Vec<u8>)> {
+    let dir = Path::new("/usr/share/fonts/truetype/dejavu");
+    match (
+        std::fs::read(dir.join("DejaVuSans.ttf")),
+        std::fs::read(dir.join("DejaVuSans-Bold.ttf")),
+    ) {
+        (Ok(r), Ok(b)) => Some((r, b)),
+        _ => {
+            salesmap_testkit::skip("DejaVu Sans", "apt-get install fonts-dejavu-core");
+            None
+        }
+    }
+}
+
+#[test]
+fn text_fits_its_box_in_a_wider_fallback_face() {
+    use skrifa::instance::{LocationRef, Size};
+    use skrifa::{FontRef, MetadataProvider};
+    let Some((regular, bold)) = dejavu() else {
+        return;
+    };
+    let faces = [
+        FontRef::new(&regular).unwrap(),
+        FontRef::new(&bold).unwrap(),
+    ];
+    let width = |t: &salesmap_render::layout::TextRun| {
+        let face = &faces[usize::from(t.weight == salesmap_render::font::Weight::Bold)];
+        let metrics = face.glyph_metrics(Size::new(t.size), LocationRef::default());
+        let charmap = face.charmap();
+        t.text
+            .chars()
+            .map(|c| {
+                charmap
+                    .map(c)
+                    .and_then(|g| metrics.advance_width(g))
+                    // Hangul and other glyphs DejaVu lacks come from a CJK face: one em.
+                    .unwrap_or(t.size)
+            })
+            .sum::<f32>()
+    };
+    for lang in ["en", "ko"] {
+        let map = support::template(lang);
+        for lanes in [Lanes::Phase, Lanes::Owner] {
+            let layout = layout_map(&map, &options(lanes), Some(&overlay_for(&map)));
+            for b in &layout.nodes {
+                for t in &b.texts {
+                    let w = width(t);
+                    let centre = t.x + t.width / 2.0;
+                    let ink = Rect {
+                        x: centre - w / 2.0,
+                        w,
+                        ..t.bounds()
+                    };
+                    assert!(
+                        b.rect.contains(&ink),
+                        "{lang} {lanes:?}: {:?} is {w:.1} px wide in DejaVu Sans, its box {:.1}",
+                        t.text,
+                        b.rect.w
+                    );
+                }
+            }
+            for e in &layout.edges {
+                let Some(label) = &e.label else { continue };
+                for t in &label.texts {
+                    assert!(width(t) <= label.rect.w + 0.5, "{lang}: label {:?}", t.text);
+                }
+            }
+        }
+    }
 }
