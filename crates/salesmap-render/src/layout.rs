@@ -1608,10 +1608,18 @@ fn layout_arranged(diagram: &Diagram, with_legend: bool, arrangement: Arrangemen
         layout.width = layout.width.max(legend.rect.right() + MARGIN);
         layout.legend = Some(legend);
     } else if with_legend {
-        let legend_x = content_right.max(labels_right) + 8.0;
-        let legend = build_legend(diagram, &layout, legend_x, title_bottom, 1);
+        // A designed map's legend runs across the top, under the title, in as many columns as
+        // the drawing is wide: a tall map stays as narrow as its flow, for a page or a phone.
+        let mut columns = 6;
+        let legend = loop {
+            let probe = build_legend(diagram, &layout, MARGIN, title_bottom, columns);
+            if columns == 1 || probe.rect.right() <= layout.width - MARGIN {
+                break probe;
+            }
+            columns -= 1;
+        };
+        layout.shift_content(legend.rect.h + 12.0);
         layout.width = layout.width.max(legend.rect.right() + MARGIN);
-        layout.height = layout.height.max(legend.rect.bottom() + MARGIN);
         layout.legend = Some(legend);
     }
     layout

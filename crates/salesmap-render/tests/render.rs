@@ -789,6 +789,87 @@ fn graphviz_dot_accepts_the_dot_output() {
     }
 }
 
+/// Label rectangles that Graphviz placed over a node, read from `dot -Tjson`.
+fn labels_over_boxes(dot_source: &str, name: &str) -> Vec<String> {
+    let path = scratch(name);
+    std::fs::write(&path, dot_source).unwrap();
+    let out = Command::new("dot")
+        .arg("-Tjson")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pair = |v: &serde_json::Value| -> (f64, f64) {
+        let (x, y) = v.as_str().unwrap().split_once(',').unwrap();
+        (x.parse().unwrap(), y.parse().unwrap())
+    };
+    let inches = |v: Option<&serde_json::Value>| {
+        v.and_then(|v| v.as_str()?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            * 72.0
+    };
+    let nodes: Vec<(String, [f64; 4])> = json["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o.get("pos").is_some() && o.get("width").is_some())
+        .map(|o| {
+            let (x, y) = pair(&o["pos"]);
+            let (w, h) = (inches(o.get("width")), inches(o.get("height")));
+            (
+                o["name"].as_str().unwrap().to_string(),
+                [x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0],
+            )
+        })
+        .collect();
+    let mut over = Vec::new();
+    for e in json["edges"].as_array().unwrap() {
+        let Some(lp) = e.get("lp") else { continue };
+        let (x, y) = pair(lp);
+        let (w, h) = (inches(e.get("lwidth")), inches(e.get("lheight")));
+        for (node, [x0, y0, x1, y1]) in &nodes {
+            if x + w / 2.0 > x0 + 1.0
+                && x - w / 2.0 < x1 - 1.0
+                && y + h / 2.0 > y0 + 1.0
+                && y - h / 2.0 < y1 - 1.0
+            {
+                over.push(format!(
+                    "edge {}→{} label over {node}",
+                    e["tail"], e["head"]
+                ));
+            }
+        }
+    }
+    over
+}
+
+#[test]
+fn graphviz_places_no_label_over_a_box() {
+    if Command::new("dot").arg("-V").output().is_err() {
+        return absent("Graphviz dot");
+    }
+    for lang in ["en", "ko"] {
+        let map = support::template(lang);
+        let overlay = overlay_over_target(&map);
+        for lanes in [Lanes::Phase, Lanes::Owner, Lanes::None] {
+            for figures in [None, Some(&overlay)] {
+                let dot = render_dot(&map, &options(lanes), figures);
+                let name = format!("labels-{lang}-{lanes:?}-{}.dot", figures.is_some());
+                assert_eq!(
+                    labels_over_boxes(&dot, &name),
+                    Vec::<String>::new(),
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn mermaid_parser_accepts_the_mermaid_output() {
     let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mermaid");
