@@ -8,7 +8,8 @@
 //! - the checks, one function each: reached per stage (funnel table, map, analysis),
 //!   first-move shares (map edges, as-is table, analysis) and their sums, the moves not in the
 //!   map drawn on it (as-is table, analysis), the deals open and stale in each stage now (map,
-//!   funnel table, analysis), drop-outs (funnel, friction, findings), the funnel's accounting,
+//!   funnel table, analysis), the pipeline and weighted forecast per stage (table, tile,
+//!   forecast) and the owners (table, breakdown), drop-outs (funnel, friction, findings), the funnel's accounting,
 //!   the win rate (tile, analysis), the plan's whole cells (plan tables, plan).
 
 use proptest::prelude::*;
@@ -286,6 +287,48 @@ fn open_and_stale_agree(c: &Case) {
     assert_eq!(total, a.win_rate.open, "every open deal sits in one stage");
 }
 
+/// Pipeline and forecast: the table's open deals and weighted amounts per stage are the
+/// forecast's, its total and the summary tile are the weighted pipeline, and the owners'
+/// table is the analysis's breakdown.
+fn pipeline_agrees(c: &Case) {
+    let a = &c.m.analysis;
+    let f = &a.forecast;
+    let unit = c.map.goal.as_ref().and_then(|g| g.unit.clone());
+    let money = |v: f64| Lang::En.money(v, unit.as_deref());
+    let t = &tables(&c.html, "pipeline");
+    let stages = &t[0];
+    let (open, weighted) = (stages.column("Open deals"), stages.column("Weighted"));
+    for s in f.stages.iter().filter(|s| s.open > 0) {
+        let row = stages.row(&name(&c.map, &s.stage)).expect("a pipeline row");
+        let shown = row[open].split(' ').next().unwrap();
+        assert_eq!(int(shown), s.open, "{}", s.stage);
+        assert_eq!(row[weighted], money(s.weighted_amount), "{}", s.stage);
+    }
+    let total = stages.row("Total").expect("a total row");
+    assert_eq!(total[weighted], money(f.weighted_pipeline));
+    assert_eq!(int(&total[open]), f.open_deals);
+    let tile = c
+        .html
+        .split("<div class=\"tile\">")
+        .find(|t| t.contains(">Weighted forecast<"))
+        .expect("a forecast tile");
+    assert!(tile.contains(&format!(
+        ">{}<",
+        Lang::En.money_short(f.weighted_pipeline, unit.as_deref())
+    )));
+    if let Some(b) = &a.breakdown {
+        let owners = &t[1];
+        assert_eq!(owners.rows.len(), b.groups.len());
+        for g in &b.groups {
+            let row = owners.row(&g.group).expect("an owner row");
+            assert_eq!(int(&row[owners.column("Deals")]), g.deals, "{}", g.group);
+            assert_eq!(int(&row[owners.column("Won")]), g.won, "{}", g.group);
+        }
+        let all: u64 = b.groups.iter().map(|g| g.deals).sum();
+        assert_eq!(all, a.deals, "every deal has one owner row");
+    }
+}
+
 /// Drop-outs: the funnel's `dropped`, the friction ranking and the first finding agree, and
 /// the funnel accounts for every deal that reached a stage.
 fn drop_outs_agree(c: &Case) {
@@ -390,6 +433,7 @@ proptest! {
         shares_agree_and_add_up(&c);
         off_map_moves_agree(&c);
         open_and_stale_agree(&c);
+        pipeline_agrees(&c);
         drop_outs_agree(&c);
         win_rate_agrees(&c);
         plan_cells_add_up(&c);
@@ -403,6 +447,11 @@ fn the_demo_history_agrees_too() {
     shares_agree_and_add_up(&c);
     off_map_moves_agree(&c);
     open_and_stale_agree(&c);
+    pipeline_agrees(&c);
+    assert!(
+        c.m.analysis.breakdown.is_some(),
+        "the generated history names owners"
+    );
     assert!(!c.m.analysis.conformance.as_is.not_in_map.is_empty());
     drop_outs_agree(&c);
     win_rate_agrees(&c);
