@@ -1410,3 +1410,60 @@ fn text_fits_its_box_in_a_wider_fallback_face() {
         }
     }
 }
+
+#[test]
+fn text_formats_carry_decisions_loops_owners_and_outcomes() {
+    let map = support::template("en");
+    let overlay = overlay_over_target(&map);
+    let opts = options(Lanes::Phase);
+    let dot = render_dot(&map, &opts, Some(&overlay));
+    let mermaid = render_mermaid(&map, &opts, Some(&overlay));
+    let id = |stage: &str| format!("s{}", map.find(stage).unwrap().0);
+    let (nurture, mql) = (id("nurture"), id("mql"));
+    // Loops back are dashed: nurture → MQL, and the moves into nurture.
+    let dot_edge = |a: &str, b: &str| {
+        dot.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{a} -> {b} ")))
+            .unwrap_or_else(|| panic!("no {a} -> {b} in {dot}"))
+            .to_string()
+    };
+    // Written against the flow (dir=back), so MQL comes first.
+    let back = dot_edge(&mql, &nurture);
+    assert!(
+        back.contains("style=dashed") && back.contains("dir=back"),
+        "{back}"
+    );
+    let is_back = |l: &str| {
+        let l = l.trim();
+        l.starts_with(&format!("{nurture} -.->")) && l.ends_with(&format!(" {mql}"))
+    };
+    assert!(mermaid.lines().any(is_back), "{mermaid}");
+    let index = mermaid
+        .lines()
+        .filter(|l| l.contains("-->") || l.contains("==>") || l.contains("-.->"))
+        .position(is_back)
+        .unwrap();
+    assert!(
+        mermaid.contains(&format!("linkStyle {index} stroke:#6a45b0")),
+        "{mermaid}"
+    );
+    // Owners, co-owners included, on the stage.
+    for text in [&dot, &mermaid] {
+        assert!(text.contains("Sales · Legal"), "co-owners");
+        assert!(text.contains("Sales engineering · Sales"));
+    }
+    // Outcomes in their colours; only the classes used are defined.
+    assert!(dot.contains("fillcolor=\"#fdecec\""), "lost");
+    assert!(mermaid.contains("classDef lost fill:#fdecec"));
+    assert!(mermaid.contains("classDef churned fill:#fce4ec"));
+    let defined = mermaid.matches("classDef ").count();
+    let used = mermaid.matches("\n  class ").count();
+    assert_eq!(defined, used, "{mermaid}");
+    assert!(
+        !mermaid.contains("classDef won "),
+        "the template has no won outcome"
+    );
+    // The moves not in the map, dotted, and the stage over its target, outlined.
+    assert!(dot.contains("style=dotted"));
+    assert!(mermaid.contains("classDef over "));
+}

@@ -387,14 +387,14 @@ impl Page<'_> {
         let (this, last) = &self.m.quarters;
         let sub = match l {
             Lang::En => format!(
-                "won {} · {} the same days of {} ({})",
+                "won {}; {} in the same days of {} ({})",
                 quarter_span(l, this),
                 l.money_short(last.won_value, unit.as_deref()),
                 quarter_name(l, &last.label),
                 change(l, this.won_value, last.won_value)
             ),
             Lang::Ko => format!(
-                "{} 수주 · {} 같은 기간 {} ({})",
+                "{} 수주; {} 같은 기간 {} ({})",
                 quarter_span(l, this),
                 quarter_name(l, &last.label),
                 l.money_short(last.won_value, unit.as_deref()),

@@ -5,7 +5,9 @@
 //!   columns and row counts, charts), English and Korean.
 //! - `user_text_is_escaped`: markup in stage names, the map name, KPI names, unknown CRM stage
 //!   names and lost reasons stays text, in the page and in every chart.
-//! - `same_inputs_same_bytes`, `size_fits_an_email`, `assets_*`: determinism, size, exports.
+//! - `same_inputs_same_bytes`, `size_fits_an_email`, `assets_*`: determinism, size, exports;
+//!   `every_chart_file_stands_alone`: each chart SVG carries its title, legend, units, the
+//!   deals behind each month, explained bar notes and rounded numbers.
 //! - `mail_edition_*`: with `Images::Png` every chart is a PNG inside the page, no SVG.
 //! - in headless Chromium (`.ci/report-deps.sh` installs it; without it they say they skipped,
 //!   and fail under CI):
@@ -412,6 +414,83 @@ fn assets_are_standalone_svg_and_png() {
             pixmap.pixels().iter().any(|p| *p != first),
             "{}",
             chart.name
+        );
+    }
+}
+
+/// The texts of an SVG, in document order.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+#[test]
+fn every_chart_file_stands_alone() {
+    for lang in [Lang::En, Lang::Ko] {
+        let r = demo(lang, 400);
+        let w = lang.words();
+        for chart in r
+            .charts
+            .iter()
+            .filter(|c| !["map", "designed", "as-is"].contains(&c.name))
+        {
+            let texts = svg_texts(&chart.svg);
+            // Its title and a legend are inside it.
+            assert!(
+                texts.contains(&chart.title),
+                "{}: no title in {texts:?}",
+                chart.name
+            );
+            let legend = match chart.name {
+                "funnel" => w.moved_on,
+                "stage-times" => w.stays_box,
+                "cycle" => w.won_deals_bar,
+                "win-rate" => w.win_rate_line,
+                _ => w.velocity_line,
+            };
+            assert!(
+                texts.iter().any(|t| t == legend),
+                "{}: no legend",
+                chart.name
+            );
+            // Units on its axes, the deals behind each month, and every number rounded.
+            let unit = match chart.name {
+                "funnel" => w.deals_axis.to_string(),
+                "stage-times" => w.stage_days_axis.to_string(),
+                "cycle" => w.cycle_days_axis.to_string(),
+                "win-rate" => w.win_rate_axis.to_string(),
+                _ => w.velocity_axis.replace("{unit}", "USD"),
+            };
+            assert!(
+                texts.contains(&unit),
+                "{}: no unit {unit:?} in {texts:?}",
+                chart.name
+            );
+            if chart.name == "win-rate" || chart.name == "velocity" {
+                assert!(
+                    texts.iter().filter(|t| t.starts_with("n=")).count() >= 6,
+                    "{}",
+                    chart.name
+                );
+            }
+            for number in chart.svg.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+                if let Some((_, decimals)) = number.split_once('.') {
+                    assert!(decimals.len() <= 1, "{}: {number}", chart.name);
+                }
+            }
+        }
+        // Bar ends say what their numbers are.
+        let funnel = r.charts.iter().find(|c| c.name == "funnel").unwrap();
+        let words = match lang {
+            Lang::En => " reached · ",
+            Lang::Ko => "도달 ",
+        };
+        assert!(
+            svg_texts(&funnel.svg).iter().any(|t| t.contains(words)),
+            "funnel notes unexplained"
         );
     }
 }
