@@ -80,7 +80,16 @@ fn demo_writes_every_file_in_both_languages() {
         }
         assert!(!goal.contains("(0%"), "the goal shows no progress: {goal}");
         let plan = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
-        assert!(plan.contains("won from 2027-07-01 to 2027-12-31"), "{plan}");
+        let window = match lang {
+            "en" => "won from 2027-07-01 to 2027-12-31",
+            _ => "2027-07-01부터 2027-12-31까지",
+        };
+        assert!(plan.contains(window), "{plan}");
+        if lang == "ko" {
+            for english in ["Reverse-funnel plan", "wins needed", "What if", "stage "] {
+                assert!(!plan.contains(english), "English {english:?} in plan.txt");
+            }
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

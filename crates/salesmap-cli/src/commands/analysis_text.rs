@@ -2,8 +2,8 @@
 //! first, then the goal and KPIs, the funnel, times, outcomes, conformance, fast vs slow,
 //! triggers and friction, the forecast, and the breakdowns asked for. Every figure says its n.
 //!
-//! Each line is written in the text's language by [`say!`], which holds the English and the
-//! Korean wording of the line side by side; the findings in Korean are the report's own
+//! Each line is written in the text's language by `say!` (from [`crate::output`]), which holds
+//! the English and the Korean wording of the line side by side; the findings in Korean are the report's own
 //! sentences (`salesmap_report::sentences`), so the report and the text say the same.
 
 use std::fmt::Write as _;
@@ -18,19 +18,7 @@ use salesmap_import::format_timestamp;
 use salesmap_report::Lang;
 use salesmap_report::sentences::Namer;
 
-use crate::output::{fit, grouped};
-
-/// Writes one line in the text's language: the English format string, then the Korean one,
-/// then the arguments both use (by position, or captured by name).
-macro_rules! say {
-    ($w:expr, $t:expr, $en:literal, $ko:literal $(, $arg:expr)* $(,)?) => {{
-        let _ = if $t.ko {
-            writeln!($w, $ko $(, $arg)*)
-        } else {
-            writeln!($w, $en $(, $arg)*)
-        };
-    }};
-}
+use crate::output::{fit, grouped, say};
 
 /// The text's language, and its ways of writing figures.
 #[derive(Clone, Copy)]
@@ -141,12 +129,12 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     let name = map.name.get(lang.tag(), &map.language);
     let mut o = String::new();
     let w = &mut o;
-    say!(w, t, "{} — {}", "{} — {}", name, title);
+    say!(w, t.ko, "{} — {}", "{} — {}", name, title);
     let date = &format_timestamp(as_of)[..10];
     let wr = &a.win_rate;
     say!(
         w,
-        t,
+        t.ko,
         "As of {}: {} deals ({} stage entries, {} touches); {} won, {} lost, {} disqualified, {} open",
         "기준일 {}: 거래 {}건 (단계 진입 {}건, 접점 {}건); 수주 {}, 실주 {}, 부적격 {}, 진행 중 {}",
         date,
@@ -160,13 +148,13 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     );
     notes(w, t, a);
 
-    say!(w, t, "\n{}", "\n{}", heading_fix_first(lang));
+    say!(w, t.ko, "\n{}", "\n{}", heading_fix_first(lang));
     for (i, line) in findings(map, a, t, &namer).iter().enumerate() {
-        say!(w, t, "  {}. {}", "  {}. {}", i + 1, line);
+        say!(w, t.ko, "  {}. {}", "  {}. {}", i + 1, line);
     }
 
     if a.goal.is_some() || !a.kpis.is_empty() {
-        say!(w, t, "\n{}", "\n{}", heading_goal(lang));
+        say!(w, t.ko, "\n{}", "\n{}", heading_goal(lang));
     }
     if let Some(g) = &a.goal {
         let unit = g.unit.as_deref().unwrap_or("");
@@ -193,7 +181,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         match (g.measured, &g.absent) {
             (Some(m), _) => say!(
                 w,
-                t,
+                t.ko,
                 "  goal: {0} — {1} {2} of {3} {2} ({4}, n={5} deals){6}",
                 "  목표: {0} — {3} {2} 중 {1} {2} ({4}, n={5}건){6}",
                 description,
@@ -206,7 +194,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             ),
             (None, absent) => say!(
                 w,
-                t,
+                t.ko,
                 "  goal: {} — {} {}: {}{}",
                 "  목표: {} — {} {}: {}{}",
                 description,
@@ -233,7 +221,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         match k.measured {
             Some(v) => say!(
                 w,
-                t,
+                t.ko,
                 "  {:<7} {} {} (target {} {}, n={})",
                 "  {:<7} {} {} (목표 {} {}, n={})",
                 status,
@@ -245,7 +233,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             ),
             None => say!(
                 w,
-                t,
+                t.ko,
                 "  {:<7} {} — {} (target {} {})",
                 "  {:<7} {} — {} (목표 {} {})",
                 status,
@@ -262,7 +250,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
 
     say!(
         w,
-        t,
+        t.ko,
         "\nFunnel along the main path (strict: observed entries; implied: also stages passed on the way)\n  \
          conv: of the deals that reached a stage, the share that reached the next one (at any time);\n  \
          drop: deals that ended lost or disqualified with this as the furthest stage they reached;\n  \
@@ -287,7 +275,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     );
     say!(
         w,
-        t,
+        t.ko,
         "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
         "  {:<22} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
         header.0,
@@ -305,7 +293,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     for (s, i) in a.funnel_strict.stages.iter().zip(&a.funnel_implied.stages) {
         say!(
             w,
-            t,
+            t.ko,
             "  {} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
             "  {} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>6}",
             fit(&s.stage, 22),
@@ -338,7 +326,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     if !customers.is_empty() {
         say!(
             w,
-            t,
+            t.ko,
             "  after the sale (won deals, not open pipeline), customers now: {}",
             "  판매 후 (수주 거래, 진행 중 파이프라인 아님), 지금의 고객: {}",
             customers.join("; ")
@@ -347,13 +335,13 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
 
     say!(
         w,
-        t,
+        t.ko,
         "\nTime in stage (completed stays; open stays apart)",
         "\n단계 체류 시간 (끝난 체류; 진행 중 체류는 따로)"
     );
     say!(
         w,
-        t,
+        t.ko,
         "  {:<22} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
         "  {:<22} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
         t.tr("stage", "단계"),
@@ -369,7 +357,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         let d = st.days.as_ref();
         say!(
             w,
-            t,
+            t.ko,
             "  {} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
             "  {} {:>6} {:>9} {:>9} {:>9} {:>8} {:>11} {:>8}",
             fit(&st.stage, 22),
@@ -383,7 +371,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         );
     }
 
-    say!(w, t, "\nOutcomes", "\n결과");
+    say!(w, t.ko, "\nOutcomes", "\n결과");
     let c = &a.cycle;
     let unknown = match (c.unknown_start > 0, t.ko) {
         (false, _) => String::new(),
@@ -399,7 +387,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     match &c.days {
         Some(d) => say!(
             w,
-            t,
+            t.ko,
             "  sales cycle (n={} won): median {}, p75 {}, p90 {}{}",
             "  영업 주기 (수주 n={}): 중앙값 {}, p75 {}, p90 {}{}",
             c.won,
@@ -410,7 +398,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         ),
         None => say!(
             w,
-            t,
+            t.ko,
             "  sales cycle: {}",
             "  영업 주기: {}",
             t.or_absent(None, c.absent.as_ref(), &namer)
@@ -419,7 +407,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     match wr.by_count {
         Some(_) => say!(
             w,
-            t,
+            t.ko,
             "  win rate: {} by count (n={} closed: {} won, {} lost); {} by value (n={} with amount)",
             "  승률: 건수 기준 {} (종결 n={}: 수주 {}, 실주 {}); 금액 기준 {} (금액 있는 n={})",
             t.pct(wr.by_count),
@@ -431,7 +419,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         ),
         None => say!(
             w,
-            t,
+            t.ko,
             "  win rate: {}",
             "  승률: {}",
             t.or_absent(None, wr.absent.as_ref(), &namer)
@@ -441,7 +429,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     match v.per_day {
         Some(per_day) => say!(
             w,
-            t,
+            t.ko,
             "  sales velocity: {} per day = {} live open × {} average won × {} win rate / {} median cycle",
             "  영업 속도: 하루 {} = 진행 중 {} × 평균 수주 {} × 승률 {} / 중앙 주기 {}",
             grouped(per_day),
@@ -452,7 +440,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         ),
         None => say!(
             w,
-            t,
+            t.ko,
             "  sales velocity: no data (it needs a win rate, an average won amount and a median cycle: {}, {}, {})",
             "  영업 속도: 데이터 없음 (승률, 평균 수주 금액, 중앙 주기가 필요: {}, {}, {})",
             t.pct(v.win_rate),
@@ -475,7 +463,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             };
             say!(
                 w,
-                t,
+                t.ko,
                 "  first response (n={} of {} deals; {} without a touch): median {}, p90 {}{}",
                 "  첫 응답 (거래 {1}건 중 n={0}; 접점 없는 거래 {2}건): 중앙값 {3}, p90 {4}{5}",
                 h.map_or(0, |h| h.n),
@@ -488,7 +476,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         }
         None => say!(
             w,
-            t,
+            t.ko,
             "  first response: the history has no touches",
             "  첫 응답: 히스토리에 접점이 없음"
         ),
@@ -497,7 +485,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     match ch.churn_rate {
         Some(_) => say!(
             w,
-            t,
+            t.ko,
             "  churn: {} ({} of n={} customers); retention {}",
             "  이탈률: {} (고객 n={2} 중 {1}); 유지율 {3}",
             t.pct(ch.churn_rate),
@@ -507,7 +495,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         ),
         None => say!(
             w,
-            t,
+            t.ko,
             "  churn: {}",
             "  이탈률: {}",
             t.or_absent(None, ch.absent.as_ref(), &namer)
@@ -525,7 +513,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             (salesmap_core::timing::OwnerSource::Map, false) => "owners from the map".into(),
             (salesmap_core::timing::OwnerSource::Map, true) => "담당자는 맵에서".into(),
         };
-        say!(w, t, "  hand-offs ({}):", "  인계 ({}):", src);
+        say!(w, t.ko, "  hand-offs ({}):", "  인계 ({}):", src);
         for p in hs.pairs.iter().take(6) {
             let who = if p.from_owner.is_empty() {
                 String::new()
@@ -534,7 +522,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             };
             say!(
                 w,
-                t,
+                t.ko,
                 "    {} → {}{}: median {}, p90 {} (n={})",
                 "    {} → {}{}: 중앙값 {}, p90 {} (n={})",
                 p.from,
@@ -550,7 +538,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     let cf = &a.conformance;
     say!(
         w,
-        t,
+        t.ko,
         "\nConformance: {} of n={} deals fit the map ({})",
         "\n적합도: 거래 n={1}건 중 {0}건이 맵을 따름 ({2})",
         cf.fitting,
@@ -560,7 +548,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     for k in cf.by_kind.iter().filter(|k| k.deals > 0) {
         say!(
             w,
-            t,
+            t.ko,
             "  {:<20} {} deals",
             "  {:<20} {}건",
             namer.deviation_kind(k.kind),
@@ -568,12 +556,12 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         );
     }
     if !cf.deviations.is_empty() {
-        say!(w, t, "  most common deviations:", "  가장 흔한 편차:");
+        say!(w, t.ko, "  most common deviations:", "  가장 흔한 편차:");
     }
     for d in cf.deviations.iter().take(8) {
         say!(
             w,
-            t,
+            t.ko,
             "    {} (n={} deals, e.g. {})",
             "    {} (n={}건, 예: {})",
             if t.ko {
@@ -589,14 +577,14 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     if !asis.not_in_map.is_empty() {
         say!(
             w,
-            t,
+            t.ko,
             "  moves the history makes that the map lacks:",
             "  맵에 없는 이동:"
         );
         for m in asis.not_in_map.iter().take(8) {
             say!(
                 w,
-                t,
+                t.ko,
                 "    {} → {} (n={} deals, {} moves)",
                 "    {} → {} (거래 n={}, 이동 {}회)",
                 m.from,
@@ -614,7 +602,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  map transitions nobody used: {}",
             "  아무도 쓰지 않은 전환: {}",
             list.join(", ")
@@ -624,7 +612,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     let fs = &a.fast_slow;
     say!(
         w,
-        t,
+        t.ko,
         "\nFast vs slow won deals (n={} won)",
         "\n빠른 수주와 느린 수주 (수주 n={})",
         fs.won
@@ -632,14 +620,14 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     if fs.group == 0 {
         say!(
             w,
-            t,
+            t.ko,
             "  too few won deals to compare quartiles (need 8)",
             "  사분위를 비교하기에 수주 거래가 너무 적음 (8건 필요)"
         );
     } else {
         say!(
             w,
-            t,
+            t.ko,
             "  fastest {} (cycle ≤ {}, median {}) vs slowest {} (cycle ≥ {}, median {})",
             "  가장 빠른 {}건 (주기 ≤ {}, 중앙값 {}) 대 가장 느린 {}건 (주기 ≥ {}, 중앙값 {})",
             fs.group,
@@ -662,7 +650,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             } else {
                 d.text.clone()
             };
-            say!(w, t, "  - {}", "  - {}", text);
+            say!(w, t.ko, "  - {}", "  - {}", text);
         }
         let slower: Vec<String> = fs
             .stage_days
@@ -683,7 +671,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         if !slower.is_empty() {
             say!(
                 w,
-                t,
+                t.ko,
                 "  median days per stage, fast vs slow: {}",
                 "  단계별 체류 일수 중앙값, 빠른 거래 대 느린 거래: {}",
                 slower.join("; ")
@@ -692,7 +680,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         if let (Some(f), Some(s)) = (fs.fast_touches, fs.slow_touches) {
             say!(
                 w,
-                t,
+                t.ko,
                 "  touches before the win: {:.1} per fast deal vs {:.1} per slow deal",
                 "  수주 전 접점: 빠른 거래 {:.1}회 대 느린 거래 {:.1}회",
                 f,
@@ -708,7 +696,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  outliers (beyond 1.5 IQR): {}",
             "  이상치 (1.5 IQR 밖): {}",
             list.join(", ")
@@ -717,7 +705,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
 
     say!(
         w,
-        t,
+        t.ko,
         "\nTriggers: what raises the chance of advancing (lift = rate with it / stage rate)",
         "\n촉진 요인: 다음 단계로 갈 확률을 높이는 것 (lift = 그것이 있을 때의 비율 / 단계 비율)"
     );
@@ -741,7 +729,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  {} {} advance (n={}): {}",
             "  {} {} 진행 (n={}): {}",
             fit(&tr.stage, 22),
@@ -758,7 +746,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     if !a.friction.is_empty() {
         say!(
             w,
-            t,
+            t.ko,
             "\nFriction: where deals drop out (ended lost or disqualified; the furthest main-path stage they reached)",
             "\n마찰: 거래가 이탈하는 곳 (실주나 부적격으로 끝남; 주 경로에서 가장 멀리 간 단계)"
         );
@@ -772,7 +760,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  {} {} of n={} entered ({}); reasons: {}",
             "  {} 진입 n={2} 중 {1} ({3}); 사유: {4}",
             fit(&f.stage, 22),
@@ -786,14 +774,14 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     let fc = &a.forecast;
     say!(
         w,
-        t,
+        t.ko,
         "\nForecast: measured chance of winning from each stage (closed deals), designed in brackets",
         "\n예측: 단계별로 측정한 수주 확률 (종결 거래), 괄호 안은 설계값"
     );
     if let Some(why) = &fc.absent {
         say!(
             w,
-            t,
+            t.ko,
             "  no chance is measured: {}; the map's designed probabilities stand in",
             "  측정된 확률이 없음: {}; 맵의 설계 확률로 대신함",
             namer.absent(why)
@@ -807,7 +795,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
         };
         say!(
             w,
-            t,
+            t.ko,
             "  {} {:>5} (n={} closed) [{}]  open now {}{} worth {}",
             "  {} {:>5} (종결 n={}) [{}]  현재 진행 {}{} 금액 {}",
             fit(&s.stage, 22),
@@ -822,7 +810,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     let live = fc.open_deals - if fc.aged_credited { 0 } else { fc.aged_deals };
     say!(
         w,
-        t,
+        t.ko,
         "  weighted open pipeline: {} of {} open (n={} live deals; expected wins {:.1}; {} without amount, {} without probability)",
         "  가중 진행 파이프라인: 진행 중 {1} 중 {0} (살아 있는 거래 n={2}; 예상 수주 {3:.1}; 금액 없음 {4}, 확률 없음 {5})",
         grouped(fc.weighted_pipeline),
@@ -835,7 +823,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     aging(w, t, a);
 
     if let Some(b) = &a.breakdown {
-        say!(w, t, "\nBy {}", "\n{}별", b.attribute);
+        say!(w, t.ko, "\nBy {}", "\n{}별", b.attribute);
         group_header(w, t);
         for g in &b.groups {
             group_row(w, t, g);
@@ -844,7 +832,7 @@ pub(crate) fn write(map: &Map, a: &Analysis, title: &str, as_of: Micros, lang: L
     if let Some(p) = &a.period {
         say!(
             w,
-            t,
+            t.ko,
             "\nPeriod {} against the one before (deals by the day they started)",
             "\n기간 {}과 그 직전 기간 (거래가 시작한 날 기준)",
             p.current.label
@@ -907,7 +895,7 @@ fn aging(w: &mut String, t: Text, a: &Analysis) {
     if g.aged == 0 {
         say!(
             w,
-            t,
+            t.ko,
             "  aged deals: none of n={} open ({})",
             "  노후 거래: 진행 중 n={} 중 없음 ({})",
             g.open,
@@ -934,7 +922,7 @@ fn aging(w: &mut String, t: Text, a: &Analysis) {
     };
     say!(
         w,
-        t,
+        t.ko,
         "  aged deals: {} of n={} open, worth {} (median age {}): {}{}; {}\n    by stage: {}; oldest: {}",
         "  노후 거래: 진행 중 n={1} 중 {0}, 금액 {2} (나이 중앙값 {3}): {4}{5}; {6}\n    단계별: {7}; 가장 오래된 것: {8}",
         g.aged,
@@ -957,7 +945,7 @@ fn excluded(w: &mut String, t: Text, a: &Analysis) {
     }
     say!(
         w,
-        t,
+        t.ko,
         "  left out of fast vs slow and triggers (the outcome itself or written at the close):",
         "  빠른/느린 비교와 촉진 요인에서 뺀 속성 (결과 자체이거나 종결 때 기록됨):"
     );
@@ -979,14 +967,14 @@ fn excluded(w: &mut String, t: Text, a: &Analysis) {
                 }
             }
         };
-        say!(w, t, "    {}: {}", "    {}: {}", e.attribute, why);
+        say!(w, t.ko, "    {}: {}", "    {}: {}", e.attribute, why);
     }
 }
 
 fn group_header(w: &mut String, t: Text) {
     say!(
         w,
-        t,
+        t.ko,
         "  {:<24} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
         "  {:<24} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
         t.tr("group", "그룹"),
@@ -1004,7 +992,7 @@ fn group_header(w: &mut String, t: Text) {
 fn group_row(w: &mut String, t: Text, g: &GroupFigures) {
     say!(
         w,
-        t,
+        t.ko,
         "  {} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
         "  {} {:>7} {:>6} {:>6} {:>6} {:>9} {:>12} {:>12} {:>10}",
         fit(&g.group, 24),
@@ -1030,7 +1018,7 @@ fn notes(w: &mut String, t: Text, a: &Analysis) {
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  note: stage names the map does not know: {}; add them as `aliases` to the right stage",
             "  참고: 맵이 모르는 단계 이름: {}; 알맞은 단계의 `aliases`에 추가하세요",
             list.join(", ")
@@ -1045,7 +1033,7 @@ fn notes(w: &mut String, t: Text, a: &Analysis) {
             .collect();
         say!(
             w,
-            t,
+            t.ko,
             "  note: {} amounts are not numbers and are left out (e.g. {})",
             "  참고: 금액 {}건이 숫자가 아니어서 뺐습니다 (예: {})",
             n.bad_amount_count,
@@ -1055,7 +1043,7 @@ fn notes(w: &mut String, t: Text, a: &Analysis) {
     if n.after_as_of > 0 {
         say!(
             w,
-            t,
+            t.ko,
             "  note: {} events after the analysis date are left out",
             "  참고: 분석 기준일 뒤의 이벤트 {}건을 뺐습니다",
             n.after_as_of

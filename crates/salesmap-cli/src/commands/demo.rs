@@ -145,6 +145,8 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
                 "quarter".into(),
                 "--what-if".into(),
                 "win-rate=+5pp".into(),
+                "--lang".into(),
+                args.lang.clone(),
                 "-o".into(),
                 file("plan.txt"),
             ],
