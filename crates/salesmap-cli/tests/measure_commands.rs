@@ -211,12 +211,12 @@ fn analyze_report_on_a_generated_history() {
           first response (n=400 of 400 deals; 0 without a touch): median 5.7 h, p90 10.4 h, 33% within 4 h
           churn: 3% (2 of n=62 customers); retention 97%
           hand-offs (owners from the history's `owner`):
-            mql → sales-interaction: median 28.0 h, p90 52.9 h (n=425)
-            sales-interaction → sql: median 75.7 h, p90 145.0 h (n=254)
-            sql → nurture: median 72.4 h, p90 153.7 h (n=87)
-            contract-signed → implementation: median 31.6 h, p90 67.9 h (n=59)
-            sales-interaction → nurture: median 73.6 h, p90 211.2 h (n=53)
-            go-live → new-client: median 52.7 h, p90 107.5 h (n=49)
+            mql → sales-interaction: median 28.0 h, p90 2.2 d (n=425)
+            sales-interaction → sql: median 3.2 d, p90 6.0 d (n=254)
+            sql → nurture: median 3.0 d, p90 6.4 d (n=87)
+            contract-signed → implementation: median 31.6 h, p90 2.8 d (n=59)
+            sales-interaction → nurture: median 3.1 d, p90 8.8 d (n=53)
+            go-live → new-client: median 2.2 d, p90 4.5 d (n=49)
 
         Conformance: 266 of n=400 deals fit the map (66%)
           skipped stage        27 deals
@@ -372,8 +372,8 @@ fn discover_draws_the_as_is_process() {
             "history.csv",
             "--format",
             "svg",
-            "--edges",
-            "12",
+            "--paths",
+            "20%",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -383,7 +383,11 @@ fn discover_draws_the_as_is_process() {
         &out[..80.min(out.len())]
     );
     assert!(out.contains("As-is process: history.csv"));
-    assert!(out.contains("brand-awareness"), "every activity is a stage");
+    assert!(out.contains("brand-awareness"), "every stage is drawn");
     assert!(out.trim_end().ends_with("</svg>"));
-    assert!(err.contains("drew the 12 most frequent of"), "{err}");
+    assert!(err.contains("stages and"), "{err}");
+    assert!(
+        err.contains("paths (--activities, --paths to change)"),
+        "{err}"
+    );
 }

@@ -324,11 +324,16 @@ impl Namer<'_> {
                     })
                     .unwrap_or(usize::MAX);
                 let name = self.kpi(index, k);
-                let measured = self.metric_value(k.metric, k.measured, unit);
-                let target = self.metric_value(k.metric, Some(k.target), unit);
+                // The measure and its target in one unit (hours stay hours beside an hours
+                // target), with the decimals that keep them on their sides.
+                let measured = match k.measured {
+                    Some(v) => self.metric_against(k.metric, v, k.target, unit),
+                    None => self.metric_value(k.metric, None, unit),
+                };
+                let target = self.metric_against(k.metric, k.target, k.target, unit);
                 if ko {
                     format!(
-                        "KPI 미달: {name}{} {measured}로 목표 {target}에 못 미칩니다(n={}).",
+                        "KPI 미달: {name}{} {measured}, 목표 {target}에 못 미칩니다(n={}).",
                         subject(&name),
                         l.int(k.n)
                     )
