@@ -1,14 +1,19 @@
 //! Loading what the commands read, each step printing its own clear error and returning the
 //! exit code to stop with: map files ([`load_map`], checked, with diagnostics printed
-//! compiler-style), histories ([`load_history`], with import problems printed), the analysis
-//! instant ([`resolve_as_of`]), and a map with a history for the commands that measure one
-//! against the other ([`load_measured`]), with the options for aging open deals
-//! ([`AgingArgs`]).
+//! compiler-style), histories ([`load_history`]: an export or a normalized history, with the
+//! import's notes and problems printed as `import` prints them, so no command drops a row
+//! without a word), the analysis instant ([`resolve_as_of`]), and a map with a history for the
+//! commands that measure one against the other ([`load_measured`]), with the options for aging
+//! open deals ([`AgingArgs`]) and for reading an export ([`ReadArgs`], shared by `import` and
+//! `init --from-history`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use salesmap_core::history::{History, Micros};
-use salesmap_import::{Attributes, ImportOptions, import_files, render_problems};
+use salesmap_import::{
+    Attributes, ColumnMapping, DateFormat, Duplicates, ImportOptions, Imported, Source,
+    import_files, render_problems,
+};
 
 /// Reads a map file, printing a clear error (exit code 2) when it cannot be read.
 pub fn read_map_source(path: &Path) -> Result<String, u8> {
@@ -56,14 +61,27 @@ pub fn load_map(path: &Path) -> Result<salesmap_core::map::Map, u8> {
     }
 }
 
-/// Reads a history, printing import problems to stderr. Returns the history and the exit
-/// code its problems call for (0 or 1), or the exit code of a fatal failure.
+/// Reads a history, printing the import's notes and problems to stderr. Returns the history
+/// and the exit code its problems call for (0 or 1), or the exit code of a fatal failure.
 pub fn load_history(path: &Path) -> Result<(History, u8), u8> {
     load_history_with(path, Attributes::All)
 }
 
 /// [`load_history`] keeping only the attributes asked for.
 pub fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History, u8), u8> {
+    load_history_noted(path, attributes).map(|(history, code, _)| (history, code))
+}
+
+/// Problems listed one by one per file and kind, on the terminal and in the report (as
+/// `import --max-problems` does by default).
+const PROBLEMS_SHOWN: usize = 20;
+
+/// [`load_history_with`], also returning what was printed: the import's notes and problems,
+/// one entry each, for the report to show.
+pub fn load_history_noted(
+    path: &Path,
+    attributes: Attributes,
+) -> Result<(History, u8, Vec<String>), u8> {
     let options = ImportOptions {
         attributes,
         ..ImportOptions::default()
@@ -75,16 +93,43 @@ pub fn load_history_with(path: &Path, attributes: Attributes) -> Result<(History
                 .iter()
                 .filter(|p| !p.kind.is_warning())
                 .count();
-            if !imported.problems.is_empty() {
-                eprint!("{}", render_problems(&imported.problems, 5));
+            let notes = import_notes(&imported);
+            for note in &notes {
+                eprintln!("{note}");
             }
-            Ok((imported.history, u8::from(errors > 0)))
+            Ok((imported.history, u8::from(errors > 0), notes))
         }
         Err(e) => {
             eprintln!("error: {e}");
             Err(2)
         }
     }
+}
+
+/// The import's remarks (`note: …`, each file's and the whole import's, in `import`'s words)
+/// and its problems (grouped as `import` groups them), one entry per paragraph.
+pub fn import_notes(imported: &Imported) -> Vec<String> {
+    let mut notes: Vec<String> = imported
+        .summary
+        .remarks()
+        .into_iter()
+        .map(|r| format!("note: {r}"))
+        .collect();
+    let problems = render_problems(&imported.problems, PROBLEMS_SHOWN);
+    let mut paragraph = String::new();
+    for line in problems.lines() {
+        if !paragraph.is_empty() && !line.starts_with("  ") {
+            notes.push(std::mem::take(&mut paragraph));
+        }
+        if !paragraph.is_empty() {
+            paragraph.push('\n');
+        }
+        paragraph.push_str(line);
+    }
+    if !paragraph.is_empty() {
+        notes.push(paragraph);
+    }
+    notes
 }
 
 /// The analysis instant: `--as-of` when given (printing a clear error, exit code 2, when it
@@ -121,6 +166,8 @@ pub struct Measured {
     pub history: salesmap_core::history::History,
     /// Exit code the history's import problems call for (0 or 1).
     pub problems: u8,
+    /// The import's notes and problems as printed, one per entry (see [`import_notes`]).
+    pub import_notes: Vec<String>,
     /// The analysis instant (see [`resolve_as_of`]).
     pub as_of: salesmap_core::history::Micros,
 }
@@ -129,12 +176,13 @@ pub struct Measured {
 /// exit code.
 pub fn load_measured(map: &Path, history: &Path, as_of: Option<&str>) -> Result<Measured, u8> {
     let map = load_map(map)?;
-    let (history, problems) = load_history(history)?;
+    let (history, problems, import_notes) = load_history_noted(history, Attributes::All)?;
     let as_of = resolve_as_of(as_of, &history)?;
     Ok(Measured {
         map,
         history,
         problems,
+        import_notes,
         as_of,
     })
 }
@@ -187,6 +235,142 @@ impl AgingArgs {
         Ok(AgingOptions {
             limit,
             credit_aged: self.credit_aged,
+        })
+    }
+}
+
+/// How an export is read: the source, dates, zone and column mapping (`import` and `init
+/// --from-history`).
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    /// The export's source; `auto` recognises it from the headers.
+    #[arg(long, value_enum, default_value = "auto")]
+    from: SourceArg,
+    /// How to read dates: `day-first`, `month-first` or a pattern such as `%d.%m.%Y %H:%M`.
+    #[arg(long, value_name = "FORMAT")]
+    date_format: Option<String>,
+    /// Time zone of timestamps written without an offset (IANA name; default UTC).
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+    /// Keep only events with these lifecycle transitions, e.g. `complete` (default: all).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    lifecycle: Vec<String>,
+    /// Repeated events: `once` keeps the first copy, `keep` keeps all (default: XES and the
+    /// normalized CSV keep all, CRM exports keep once).
+    #[arg(long, value_enum)]
+    duplicates: Option<DuplicatesArg>,
+    /// A TOML column mapping file (see docs/import.md).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// The deal id column (repeat for files with different names; XES: a trace key).
+    #[arg(long, value_name = "COLUMN")]
+    deal_column: Vec<String>,
+    /// The stage (activity) column (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    stage_column: Vec<String>,
+    /// The timestamp column (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    time_column: Vec<String>,
+    /// The column saying `stage` or `touch` for each row (XES: an event key).
+    #[arg(long, value_name = "COLUMN")]
+    kind_column: Option<String>,
+    /// Activity names that are touches (calls, emails, meetings), comma-separated; `W_*`
+    /// names every activity starting with `W_`.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    touches: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SourceArg {
+    Auto,
+    Csv,
+    Xes,
+    Salesforce,
+    Hubspot,
+    Pipedrive,
+    Snapshot,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DuplicatesArg {
+    Keep,
+    Once,
+}
+
+impl ReadArgs {
+    /// Whether any of these flags was given (they mean nothing without an export to read).
+    pub fn any_given(&self) -> bool {
+        !matches!(self.from, SourceArg::Auto)
+            || self.date_format.is_some()
+            || self.timezone.is_some()
+            || !self.lifecycle.is_empty()
+            || self.duplicates.is_some()
+            || self.mapping.is_some()
+            || !self.deal_column.is_empty()
+            || !self.stage_column.is_empty()
+            || !self.time_column.is_empty()
+            || self.kind_column.is_some()
+            || !self.touches.is_empty()
+    }
+
+    /// The import options the flags and the mapping file give (no map, no progress bar),
+    /// printing a clear error (exit code 2) when one cannot be used.
+    pub fn options(&self) -> Result<ImportOptions, u8> {
+        let mut columns = match &self.mapping {
+            None => ColumnMapping::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    2u8
+                })?;
+                ColumnMapping::from_toml(&text, &path.display().to_string()).map_err(|e| {
+                    eprintln!("error: {e}");
+                    2u8
+                })?
+            }
+        };
+        if !self.deal_column.is_empty() {
+            columns.deal = self.deal_column.clone();
+        }
+        if !self.stage_column.is_empty() {
+            columns.stage = self.stage_column.clone();
+        }
+        if !self.time_column.is_empty() {
+            columns.timestamp = self.time_column.clone();
+        }
+        if self.kind_column.is_some() {
+            columns.kind = self.kind_column.clone();
+        }
+        if !self.touches.is_empty() {
+            columns.touches = self.touches.clone();
+        }
+        let date_format = match &self.date_format {
+            None => None,
+            Some(text) => Some(DateFormat::parse(text).map_err(|e| {
+                eprintln!("error: {e}");
+                2u8
+            })?),
+        };
+        Ok(ImportOptions {
+            source: match self.from {
+                SourceArg::Auto => Source::Auto,
+                SourceArg::Csv => Source::Csv,
+                SourceArg::Xes => Source::Xes,
+                SourceArg::Salesforce => Source::Salesforce,
+                SourceArg::Hubspot => Source::HubSpot,
+                SourceArg::Pipedrive => Source::Pipedrive,
+                SourceArg::Snapshot => Source::Snapshot,
+            },
+            date_format,
+            timezone: self.timezone.clone(),
+            lifecycle: (!self.lifecycle.is_empty()).then(|| self.lifecycle.clone()),
+            duplicates: self.duplicates.map(|d| match d {
+                DuplicatesArg::Keep => Duplicates::KeepAll,
+                DuplicatesArg::Once => Duplicates::KeepOnce,
+            }),
+            columns,
+            attributes: Attributes::All,
+            ..ImportOptions::default()
         })
     }
 }

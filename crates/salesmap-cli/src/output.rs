@@ -1,6 +1,7 @@
 //! What the commands write: a file or standard output ([`write_output`]), and the text helpers
-//! their tables and captions share: file names, thousands separators, durations, and cutting or
-//! padding to a width in display columns (Hangul counts two).
+//! their tables and captions share: file names, thousands separators, durations, cutting or
+//! padding to a width in display columns (Hangul counts two), and `say!`, a line in English or
+//! Korean.
 
 use std::io::Write;
 use std::path::Path;
@@ -82,6 +83,20 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), u8> {
         2
     })
 }
+
+/// Writes one line of text in English or Korean (`ko`): the English format string, then the
+/// Korean one, then the arguments both use (by position, or captured by name), so a line's two
+/// wordings sit side by side.
+macro_rules! say {
+    ($w:expr, $ko:expr, $en:literal, $kr:literal $(, $arg:expr)* $(,)?) => {{
+        let _ = if $ko {
+            writeln!($w, $kr $(, $arg)*)
+        } else {
+            writeln!($w, $en $(, $arg)*)
+        };
+    }};
+}
+pub(crate) use say;
 
 #[cfg(test)]
 mod tests {

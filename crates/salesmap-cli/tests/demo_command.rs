@@ -1,6 +1,7 @@
 //! `salesmap demo`, the README's main command: every step runs and writes its file, in both
-//! languages, the run prints what to fix first, and the goal shows as in progress (the history
-//! ends inside the goal's year, so the first figure a newcomer reads is not "0 % of the goal").
+//! languages, the run prints what to fix first (in the language asked for, as `analysis.txt`
+//! is written), and the goal shows as in progress (the history ends inside the goal's year, so
+//! the first figure a newcomer reads is not "0 % of the goal").
 
 use std::process::Command;
 
@@ -17,7 +18,29 @@ fn demo_writes_every_file_in_both_languages() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
-        assert!(stdout.contains("What to fix first"), "{stdout}");
+        let (heading, goal_word, window) = match lang {
+            "en" => ("What to fix first", "goal:", "won 2027-01-01 to 2027-12-31"),
+            _ => (
+                "먼저 고칠 것",
+                "목표:",
+                "2027-01-01부터 2027-12-31까지 수주",
+            ),
+        };
+        assert!(stdout.contains(heading), "{stdout}");
+        if lang == "ko" {
+            for english in [
+                "What to fix first",
+                "Written to",
+                "Deals drop out",
+                "KPI missed",
+            ] {
+                assert!(
+                    !stdout.contains(english),
+                    "English {english:?} in: {stdout}"
+                );
+            }
+            assert!(stderr.contains("==> 측정: salesmap analyze"), "{stderr}");
+        }
         for file in [
             "sales.map.toml",
             "history.csv",
@@ -38,12 +61,35 @@ fn demo_writes_every_file_in_both_languages() {
         let analysis = std::fs::read_to_string(dir.join("analysis.txt")).unwrap();
         let goal = analysis
             .lines()
-            .find(|l| l.trim_start().starts_with("goal:"))
+            .find(|l| l.trim_start().starts_with(goal_word))
             .expect("a goal line");
-        assert!(goal.contains("won 2027-01-01 to 2027-12-31"), "{goal}");
+        assert!(goal.contains(window), "{goal}");
+        if lang == "ko" {
+            for english in [
+                "Goal and KPIs",
+                "Time in stage",
+                "Outcomes",
+                "Conformance",
+                "Forecast",
+            ] {
+                assert!(
+                    !analysis.contains(english),
+                    "English {english:?} in analysis.txt"
+                );
+            }
+        }
         assert!(!goal.contains("(0%"), "the goal shows no progress: {goal}");
         let plan = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
-        assert!(plan.contains("won from 2027-07-01 to 2027-12-31"), "{plan}");
+        let window = match lang {
+            "en" => "won from 2027-07-01 to 2027-12-31",
+            _ => "2027-07-01부터 2027-12-31까지",
+        };
+        assert!(plan.contains(window), "{plan}");
+        if lang == "ko" {
+            for english in ["Reverse-funnel plan", "wins needed", "What if", "stage "] {
+                assert!(!plan.contains(english), "English {english:?} in plan.txt");
+            }
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

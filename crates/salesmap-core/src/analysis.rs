@@ -16,7 +16,7 @@ use crate::attributes::{Excluded, comparable, values_by_deal};
 use crate::conformance::{Conformance, conformance};
 use crate::fastslow::{FastSlow, fast_slow};
 use crate::forecast::{Forecast, forecast};
-use crate::funnel::{Funnel, FunnelMode, funnel};
+use crate::funnel::{Funnel, FunnelMode, StageNow, funnel, now_by_stage};
 use crate::history::{History, Micros};
 use crate::journey::{BadValue, Journeys, Status};
 use crate::kpi::{
@@ -24,7 +24,7 @@ use crate::kpi::{
     win_rate,
 };
 use crate::map::{Map, Metric};
-use crate::overlay::{Overlay, StageFigures, TransitionFigures};
+use crate::overlay::{Measured, OffMapMove, Overlay, StageFigures, TransitionFigures};
 use crate::timing::{
     Cycle, FirstResponse, Handoffs, StageTime, clock_start, cycle, first_response, handoffs,
     stage_times,
@@ -105,11 +105,19 @@ impl std::error::Error for AnalyzeError {}
 pub struct Analysis {
     /// Deals with at least one event up to the analysis instant.
     pub deals: u64,
+    /// The analysis instant.
+    pub as_of: Micros,
+    /// The first and the last event measured (stage entries and touches up to the analysis
+    /// instant); `None` for an empty history.
+    pub first_event: Option<Micros>,
+    pub last_event: Option<Micros>,
     pub stage_entries: u64,
     pub touches: u64,
     pub notes: DataNotes,
     pub funnel_strict: Funnel,
     pub funnel_implied: Funnel,
+    /// Open deals and customers in each stage now, on the main path or off it.
+    pub now: Vec<StageNow>,
     /// Deals that entered each stage (all stages, map order).
     pub reached: Vec<(String, u64)>,
     pub stage_times: Vec<StageTime>,
@@ -301,8 +309,24 @@ fn figures(
     let friction = friction(map, history, journeys);
     let forecast = forecast(map, journeys, options.aging.credit_aged);
     let (conformance, fast_slow, triggers) = side();
+    let times = journeys.deals.iter().flat_map(|j| {
+        j.entries
+            .iter()
+            .map(|e| e.time)
+            .chain(j.touches.iter().map(|t| t.1))
+    });
+    let (first_event, last_event) = times.fold((None, None), |(lo, hi), t| {
+        (
+            Some(lo.map_or(t, |lo: Micros| lo.min(t))),
+            Some(hi.map_or(t, |hi: Micros| hi.max(t))),
+        )
+    });
     Ok(Analysis {
         deals: journeys.deals.len() as u64,
+        as_of: options.as_of,
+        first_event,
+        last_event,
+        now: now_by_stage(map, journeys),
         stage_entries: journeys.deals.iter().map(|j| j.entries.len() as u64).sum(),
         touches: journeys.deals.iter().map(|j| j.touches.len() as u64).sum(),
         notes: DataNotes {
@@ -446,11 +470,25 @@ fn period_comparison(map: &Map, journeys: &Journeys, p: &Period) -> PeriodCompar
     }
 }
 
-/// Measured figures to draw on the map: deals and median days per stage, cohort conversion
-/// per transition.
-pub fn overlay(map: &Map, analysis: &Analysis, caption: &str) -> Overlay {
+/// Moves not in the map are drawn when at least this share of the deals that reached their
+/// source made them first ([`OFF_MAP_MIN_DEALS`] deals at least): enough to change how the
+/// stage reads, few enough to keep the drawing the map's.
+pub const OFF_MAP_MIN_SHARE: f64 = 0.05;
+/// The fewest deals a drawn move not in the map rests on.
+pub const OFF_MAP_MIN_DEALS: u64 = 3;
+
+/// Measured figures to draw on the map: per stage, deals, median days against the target and
+/// the deals there now; per transition, the first-move share; the moves not in the map that
+/// pass [`OFF_MAP_MIN_SHARE`]; and what was measured (`source`, deals, date range, as-of).
+pub fn overlay(map: &Map, analysis: &Analysis, source: &str) -> Overlay {
     let mut o = Overlay {
-        caption: caption.to_string(),
+        measured: Measured {
+            source: source.to_string(),
+            deals: analysis.deals,
+            first_event: analysis.first_event,
+            last_event: analysis.last_event,
+            as_of: Some(analysis.as_of),
+        },
         ..Overlay::default()
     };
     for (id, n) in &analysis.reached {
@@ -461,40 +499,55 @@ pub fn overlay(map: &Map, analysis: &Analysis, caption: &str) -> Overlay {
             .find(|t| &t.stage == id)
             .and_then(|t| t.days.as_ref())
             .map(|d| d.median);
-        let label = match median {
-            Some(m) => format!("n={n} · median {} d", days_label(m)),
-            None => format!("n={n}"),
-        };
+        let now = analysis.now.iter().find(|x| &x.stage == id);
         o.stages.insert(
             s,
             StageFigures {
                 reached: Some(*n),
                 median_days: median,
-                label,
+                target_days: map.stage(s).target_days,
+                open: now.map_or(0, |x| x.open),
+                stale: now.map_or(0, |x| x.stale),
+                customers: now.map_or(0, |x| x.customers),
+                customers_over_target: now.map_or(0, |x| x.customers_over_target),
             },
         );
     }
+    let figures = |u: &crate::conformance::MoveUse| TransitionFigures {
+        count: u.first_exits,
+        reached_from: u.reached_from,
+        share: u.share,
+    };
+    // Every edge shows where the deals that reached its stage went first, so the shares out
+    // of a stage add up to at most 100 % (the funnel's cohort conversion, which also counts
+    // deals that got there later or another way, is labelled apart).
     for (t, u) in map
         .transitions
         .iter()
         .zip(&analysis.conformance.as_is.designed)
     {
-        // Every edge shows where the deals that reached its stage went first, so the shares
-        // out of a stage add up to at most 100 % (the funnel's cohort conversion, which also
-        // counts deals that got there later or another way, is labelled apart).
-        let label = match u.share {
-            Some(c) => format!("{} of {}", crate::display::percent(c), u.reached_from),
-            None => format!("n={}", u.reached_from),
-        };
-        o.transitions.insert(
-            (t.from, t.to),
-            TransitionFigures {
-                count: u.first_exits,
-                share: u.share,
-                label,
-            },
-        );
+        o.transitions.insert((t.from, t.to), figures(u));
     }
+    for u in &analysis.conformance.as_is.not_in_map {
+        let (Some(from), Some(to)) = (map.find(&u.from), map.find(&u.to)) else {
+            continue;
+        };
+        let shown =
+            u.first_exits >= OFF_MAP_MIN_DEALS && u.share.is_some_and(|s| s >= OFF_MAP_MIN_SHARE);
+        if shown && from != to && !o.transitions.contains_key(&(from, to)) {
+            o.off_map.push(OffMapMove {
+                from,
+                to,
+                figures: figures(u),
+            });
+        }
+    }
+    o.off_map.sort_by(|a, b| {
+        b.figures
+            .count
+            .cmp(&a.figures.count)
+            .then((a.from, a.to).cmp(&(b.from, b.to)))
+    });
     o
 }
 
@@ -600,12 +653,50 @@ mod tests {
     fn overlay_labels() {
         let map = test_map();
         let a = analyze(&map, &history(DEALS), &AnalyzeOptions::as_of(day(60.0))).unwrap();
-        let o = overlay(&map, &a, "test · 4 deals");
+        let o = overlay(&map, &a, "test");
         let lead = &o.stages[&map.find("lead").unwrap()];
-        assert_eq!(lead.label, "n=4 · median 1.5 d");
+        assert_eq!((lead.reached, lead.median_days), (Some(4), Some(1.5)));
         let t = &o.transitions[&(map.find("lead").unwrap(), map.find("qualify").unwrap())];
-        assert_eq!((t.count, t.label.as_str()), (3, "75% of 4"));
+        assert_eq!((t.count, t.reached_from, t.share), (3, 4, Some(0.75)));
         assert_eq!(a.deals, 4);
+        assert_eq!(
+            (
+                o.measured.deals,
+                o.measured.first_event,
+                o.measured.last_event
+            ),
+            (4, Some(day(0.0)), Some(day(43.0)))
+        );
+        // d sits in qualify, open, since day 42: past qualify's target days?
+        let qualify = &o.stages[&map.find("qualify").unwrap()];
+        assert_eq!((qualify.open, qualify.stale, qualify.customers), (1, 1, 0));
+        assert!(o.off_map.is_empty());
+    }
+
+    #[test]
+    fn overlay_draws_moves_not_in_the_map_that_enough_deals_make() {
+        // Four deals go lead → demo (not in the map), one lead → proposal (too few to draw).
+        let map = test_map();
+        let h = history(
+            "a lead 0; a demo 1; b lead 0; b demo 2; c lead 0; c demo 3; d lead 0; d demo 1; \
+             e lead 0; e proposal 4",
+        );
+        let a = analyze(&map, &h, &AnalyzeOptions::as_of(day(10.0))).unwrap();
+        let o = overlay(&map, &a, "");
+        let drawn: Vec<(String, String, u64, u64)> = o
+            .off_map
+            .iter()
+            .map(|m| {
+                (
+                    map.stage(m.from).id.clone(),
+                    map.stage(m.to).id.clone(),
+                    m.figures.count,
+                    m.figures.reached_from,
+                )
+            })
+            .collect();
+        assert_eq!(drawn, [("lead".into(), "demo".into(), 4, 5)]);
+        assert_eq!(o.max_count(), 4);
     }
 
     #[test]
@@ -618,12 +709,11 @@ mod tests {
         let a = analyze(&map, &h, &AnalyzeOptions::as_of(day(10.0))).unwrap();
         let o = overlay(&map, &a, "");
         let label = |from: &str, to: &str| {
-            o.transitions[&(map.find(from).unwrap(), map.find(to).unwrap())]
-                .label
-                .clone()
+            let f = &o.transitions[&(map.find(from).unwrap(), map.find(to).unwrap())];
+            (f.count, f.reached_from)
         };
-        assert_eq!(label("qualify", "lost"), "50% of 2");
-        assert_eq!(label("demo", "lost"), "100% of 1");
-        assert_eq!(label("qualify", "demo"), "50% of 2");
+        assert_eq!(label("qualify", "lost"), (1, 2));
+        assert_eq!(label("demo", "lost"), (1, 1));
+        assert_eq!(label("qualify", "demo"), (1, 2));
     }
 }

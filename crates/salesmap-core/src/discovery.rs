@@ -38,6 +38,11 @@ pub struct DiscoverOptions {
     pub from: Option<Micros>,
     /// Keep only events strictly before this instant.
     pub until: Option<Micros>,
+    /// Keep only events whose activity code (in [`History::activities`]) is marked `true`; a
+    /// code beyond the end is dropped. `None` keeps every activity. The as-is map uses it to
+    /// leave out touches and the activities its slider hides, so the moves between the
+    /// activities that stay are counted as PM4Py counts them on the filtered log.
+    pub activities: Option<Vec<bool>>,
     /// Keep only the deals whose variant is one of the `k` most frequent (after the event
     /// filters above), then compute everything on those deals.
     pub top_variants: Option<usize>,
@@ -260,8 +265,10 @@ pub struct TimeToNext {
 
 /// Discovers the as-is process from `history`.
 pub fn discover(history: &History, options: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
-    let unfiltered =
-        options.lifecycle.is_empty() && options.from.is_none() && options.until.is_none();
+    let unfiltered = options.lifecycle.is_empty()
+        && options.from.is_none()
+        && options.until.is_none()
+        && options.activities.is_none();
     let runs = if unfiltered {
         history.deal_runs()
     } else {
@@ -313,7 +320,17 @@ fn kept_rows(history: &History, options: &DiscoverOptions) -> Result<Vec<u32>, D
         }
         Some((column, keep))
     };
-    let filtered = lifecycle.is_some() || options.from.is_some() || options.until.is_some();
+    let filtered = lifecycle.is_some()
+        || options.from.is_some()
+        || options.until.is_some()
+        || options.activities.is_some();
+    let wanted = |r: usize| {
+        options.activities.as_ref().is_none_or(|keep| {
+            keep.get(history.activity[r] as usize)
+                .copied()
+                .unwrap_or(false)
+        })
+    };
     let mut rows = history.deal_order();
     if filtered {
         let from = options.from.unwrap_or(Micros::MIN);
@@ -323,6 +340,7 @@ fn kept_rows(history: &History, options: &DiscoverOptions) -> Result<Vec<u32>, D
             let t = history.time[r];
             let in_range = t >= from && t < until;
             in_range
+                && wanted(r)
                 && lifecycle.as_ref().is_none_or(|(column, keep)| {
                     keep[column.codes.get(r).copied().unwrap_or(0) as usize]
                 })
@@ -1095,6 +1113,25 @@ mod tests {
                 variant x x1
                 variant y x1
                 duration n=2 min=0 max=0 mean=0 median=0
+                rework []"#]],
+        );
+    }
+
+    #[test]
+    fn activity_filter_counts_moves_between_the_activities_kept() {
+        // y is left out: x → y → z becomes x → z, measured from x to z.
+        check(
+            "a x 0; a y 10; a z 20; b y 5",
+            DiscoverOptions {
+                activities: Some(vec![true, false, true]),
+                ..Default::default()
+            },
+            expect![[r#"
+                cases=1 events=2 activities=2 [x:1 z:1]
+                start [x:1] end [z:1]
+                x>z n=1 mean=20 median=20 min=20 max=20 sum=20 sd=-
+                variant x,z x1
+                duration n=1 min=20 max=20 mean=20 median=20
                 rework []"#]],
         );
     }

@@ -57,6 +57,10 @@ pub struct StageForecast {
     pub open_amount: f64,
     /// Of the open deals, aged.
     pub aged: u64,
+    /// The live open deals' amounts weighted by the stage's probability (measured, else
+    /// designed); 0 when the stage has no probability. The stages' weighted amounts add up
+    /// to [`Forecast::weighted_pipeline`].
+    pub weighted_amount: f64,
 }
 
 /// The forecast over the map's non-outcome top-level stages that come before a win (stages
@@ -107,22 +111,8 @@ pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
     let pos = &journeys.main_path.position;
     let won_pos = journeys.main_path.won_position();
     let after_win = |s: StageIx| matches!((pos[s.index()], won_pos), (Some(p), Some(w)) if p > w);
-    let stages = map
-        .top_level()
-        .filter(|&s| map.outcome(s).is_none() && !map.marks_won(s) && !after_win(s))
-        .map(|s| StageForecast {
-            stage: map.stage(s).id.clone(),
-            closed: closed[s.index()],
-            won: won[s.index()],
-            measured: measured(s.index()),
-            designed: map.stage(s).probability,
-            open: open[s.index()],
-            open_amount: open_amount[s.index()],
-            aged: aged[s.index()],
-        })
-        .collect();
     let mut f = Forecast {
-        stages,
+        stages: Vec::new(),
         open_deals: open_deals.len() as u64,
         aged_deals: 0,
         aged_amount: 0.0,
@@ -134,6 +124,7 @@ pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
         unweighted_deals: 0,
         without_amount: 0,
     };
+    let mut weighted = vec![0.0f64; n];
     for (s, amount, is_aged) in open_deals {
         if is_aged {
             f.aged_deals += 1;
@@ -151,10 +142,26 @@ pub fn forecast(map: &Map, journeys: &Journeys, credit_aged: bool) -> Forecast {
             Some(p) => {
                 f.expected_wins += p;
                 f.weighted_pipeline += p * amount.unwrap_or(0.0);
+                weighted[s.index()] += p * amount.unwrap_or(0.0);
             }
             None => f.unweighted_deals += 1,
         }
     }
+    f.stages = map
+        .top_level()
+        .filter(|&s| map.outcome(s).is_none() && !map.marks_won(s) && !after_win(s))
+        .map(|s| StageForecast {
+            stage: map.stage(s).id.clone(),
+            closed: closed[s.index()],
+            won: won[s.index()],
+            measured: measured(s.index()),
+            designed: map.stage(s).probability,
+            open: open[s.index()],
+            open_amount: open_amount[s.index()],
+            aged: aged[s.index()],
+            weighted_amount: weighted[s.index()],
+        })
+        .collect();
     f
 }
 
@@ -204,5 +211,15 @@ mod tests {
         assert!((f.expected_wins - (1.0 / 3.0 + 0.5)).abs() < 1e-12);
         assert!((f.weighted_pipeline - (1000.0 / 3.0 + 250.0)).abs() < 1e-9);
         assert_eq!(f.open_pipeline, 1500.0);
+        // Per stage: the same weights, adding up to the weighted pipeline.
+        let weighted: Vec<(&str, f64)> = f
+            .stages
+            .iter()
+            .map(|s| (s.stage.as_str(), s.weighted_amount))
+            .collect();
+        assert_eq!(weighted[1], ("qualify", 1000.0 / 3.0));
+        assert_eq!(weighted[3], ("proposal", 250.0));
+        let sum: f64 = weighted.iter().map(|w| w.1).sum();
+        assert!((sum - f.weighted_pipeline).abs() < 1e-9);
     }
 }

@@ -10,13 +10,17 @@
 //! bypassed the next stage, or reached it only after the window), or this is the furthest
 //! main-path stage it reached and it ended lost, disqualified or churned (dropped), or it is
 //! still in play (open). So each deal that ended drops out at exactly one stage, its
-//! furthest, in both modes: the friction ranking and the findings read the same counts.
+//! furthest, in both modes: the friction ranking and the findings read the same counts. Deals
+//! that reach a `won` outcome ending the main path count as converted there: nothing is open
+//! in an outcome.
+//! [`now_by_stage`] counts the deals sitting in every stage now, off the main path too, by the
+//! same rule as the funnel's `open_now` and `stale`.
 
 use serde::Serialize;
 
 use crate::history::{MICROS_PER_DAY, Micros};
 use crate::journey::{Journey, Journeys, Status};
-use crate::map::{MainPath, Map, Outcome};
+use crate::map::{MainPath, Map, Outcome, StageIx};
 
 /// How stage entries count towards reaching a stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +109,67 @@ fn ended(map: &Map, j: &Journey) -> bool {
         .is_some_and(|o| o != Outcome::Won)
 }
 
+/// Where a deal that is still in play is now: its current stage, whether it is a customer
+/// (won, in a post-sale stage) rather than an open deal, and whether it has been there longer
+/// than the stage's target days. `None` for deals that ended (lost, disqualified, churned) or
+/// whose current stage is unknown. One rule for the funnel's `open_now`/`stale` and for
+/// [`now_by_stage`].
+fn now_in(map: &Map, j: &Journey, as_of: Micros) -> Option<(StageIx, bool, bool)> {
+    if ended(map, j) || !matches!(j.status, Status::Open | Status::Won) {
+        return None;
+    }
+    let cur = j.current()?;
+    let stage = cur.stage?;
+    let over = map
+        .stage(stage)
+        .target_days
+        .is_some_and(|t| (as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64);
+    Some((stage, j.status == Status::Won, over))
+}
+
+/// Deals in one stage now, whether or not the stage is on the main path.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageNow {
+    pub stage: String,
+    /// Open deals whose current stage this is.
+    pub open: u64,
+    /// Of those, deals in the stage for longer than its target days.
+    pub stale: u64,
+    /// Won deals (customers) whose current stage this is.
+    pub customers: u64,
+    /// Of those, customers in the stage for longer than its target days.
+    pub customers_over_target: u64,
+}
+
+/// Open deals and customers now in each top-level stage that is not an outcome, in map order:
+/// the funnel's `open_now`, `stale`, `customers_now` and `customers_over_target` for every
+/// stage, on the main path or off it (a nurture stage holds open deals too).
+pub fn now_by_stage(map: &Map, journeys: &Journeys) -> Vec<StageNow> {
+    let n = map.stages.len();
+    let mut counts = vec![[0u64; 4]; n];
+    for j in &journeys.deals {
+        if let Some((stage, customer, over)) = now_in(map, j, journeys.as_of) {
+            let c = &mut counts[stage.index()];
+            let k = if customer { 2 } else { 0 };
+            c[k] += 1;
+            c[k + 1] += over as u64;
+        }
+    }
+    map.top_level()
+        .filter(|&s| map.outcome(s).is_none())
+        .map(|s| {
+            let [open, stale, customers, customers_over_target] = counts[s.index()];
+            StageNow {
+                stage: map.stage(s).id.clone(),
+                open,
+                stale,
+                customers,
+                customers_over_target,
+            }
+        })
+        .collect()
+}
+
 /// The funnel of `journeys` along the map's main path.
 pub fn funnel(
     map: &Map,
@@ -131,6 +196,10 @@ pub fn funnel(
     let mut customers_now = vec![0u64; n];
     let mut customers_over = vec![0u64; n];
 
+    let terminal_won: Vec<bool> = path
+        .iter()
+        .map(|&s| map.outcome(s) == Some(Outcome::Won))
+        .collect();
     let mut r = Reach::new(n);
     // For implied mode: the earliest entry at or after each position.
     let mut later_first: Vec<Option<Micros>> = vec![None; n + 1];
@@ -189,7 +258,9 @@ pub fn funnel(
                 }
             };
             let in_window = |t: Micros| window.is_none_or(|w| t - entered_at <= w);
-            if next_at.is_some_and(in_window) {
+            // A `won` outcome that ends the main path is where deals arrive, not where they
+            // wait: nobody there is open.
+            if next_at.is_some_and(in_window) || terminal_won[i] {
                 converted[i] += 1;
             } else if furthest.is_some_and(|f| f > i) {
                 skipped[i] += 1;
@@ -199,15 +270,10 @@ pub fn funnel(
                 open[i] += 1;
             }
         }
-        if !ended
-            && matches!(j.status, Status::Open | Status::Won)
-            && let Some(cur) = j.current()
-            && let Some(p) = cur.stage.and_then(|s| pos[s.index()])
+        if let Some((stage, customer, over)) = now_in(map, j, journeys.as_of)
+            && let Some(p) = pos[stage.index()]
         {
-            let target = map.stage(path[p]).target_days;
-            let over = target
-                .is_some_and(|t| (journeys.as_of - cur.time) as f64 > t * MICROS_PER_DAY as f64);
-            let (now, late) = if j.status == Status::Won {
+            let (now, late) = if customer {
                 (&mut customers_now, &mut customers_over)
             } else {
                 (&mut open_now, &mut stale)

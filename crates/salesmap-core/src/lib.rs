@@ -6,6 +6,7 @@
 //! - [`as_is::as_is_map`]: a discovery as a map with measured figures, to draw it.
 //! - [`journey::Journeys`]: each deal's path through a map, the input of every map-based analysis,
 //!   with the map's [`map::MainPath`] worked out once.
+//! - [`crm_names::outcome_named`]: the outcome a CRM stage name or status value names.
 //! - [`absent::Absent`]: why a figure is not shown (what its data lacks).
 //! - [`aging::mark`]: open deals so old they are no longer live pipeline.
 //! - [`analysis::analyze`]: every measurement of a history against a map, in one result.
@@ -19,6 +20,8 @@
 //! - [`forecast::forecast`]: measured probability of winning per stage, weighted pipeline.
 //! - [`generate::generate`]: a deterministic synthetic history for a map, with planted effects.
 //! - [`attributes`]: deal attributes as categories, and values per deal for breakdowns.
+//! - [`starter::starter`]: the outline of a map read from a history alone (stages in the order
+//!   deals took them, outcomes recognised, measured times).
 //! - [`spread`]: the distributions behind the figures (stage-time spreads, cycle lengths).
 //! - [`trend::by_close_month`]: win rate, won value and velocity of the deals closed each month.
 //! - [`stats::Summary`]: exact count, mean, median, percentiles and n−1 deviation.
@@ -38,6 +41,7 @@ pub mod as_is;
 pub mod attributes;
 pub mod calendar;
 pub mod conformance;
+pub mod crm_names;
 pub mod discovery;
 pub mod display;
 pub mod fastslow;
@@ -54,6 +58,7 @@ pub mod plan;
 #[cfg(test)]
 mod properties;
 pub mod spread;
+pub mod starter;
 pub mod stats;
 pub mod text;
 pub mod timing;

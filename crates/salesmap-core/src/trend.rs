@@ -1,5 +1,6 @@
 //! Win rate, won value and sales velocity over time: the deals closed in each calendar month
-//! (UTC), for the report's trend charts.
+//! (UTC), for the report's trend charts; and one span of days against the one before it
+//! ([`quarter_against_previous`]: this quarter so far against the same days of the last one).
 //!
 //! A deal closes when it is first won (its won milestone or `won` outcome) or, never won, when
 //! it enters its `lost` or `disqualified` outcome. Each month's figures use the same
@@ -99,6 +100,84 @@ pub fn by_close_month(map: &Map, journeys: &Journeys) -> Vec<MonthFigures> {
     out
 }
 
+/// What happened in a span of days `[from, to)`: deals that started, deals won and lost (by
+/// the day they closed), the win rate of those closes, and the median cycle of those wins.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpanFigures {
+    /// The quarter the span lies in: `2027-Q2`.
+    pub label: String,
+    pub from: Day,
+    /// The day after the span.
+    pub to: Day,
+    /// Deals whose clock started in the span.
+    pub started: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub disqualified: u64,
+    /// `won / (won + lost)` of the span's closes.
+    pub win_rate: Option<f64>,
+    pub won_value: f64,
+    pub median_cycle_days: Option<f64>,
+}
+
+/// The figures of the deals in `journeys` for the days `[from, to)`.
+pub fn span_figures(
+    map: &Map,
+    journeys: &Journeys,
+    label: &str,
+    from: Day,
+    to: Day,
+) -> SpanFigures {
+    let (start, end) = (start_of(from), start_of(to));
+    let within = |t: Micros| t >= start && t < end;
+    let closed = Journeys {
+        deals: journeys
+            .deals
+            .iter()
+            .filter(|j| closed_at(j).is_some_and(within))
+            .cloned()
+            .collect(),
+        main_path: journeys.main_path.clone(),
+        activity_stage: Vec::new(),
+        unknown_stages: Default::default(),
+        bad_amounts: Vec::new(),
+        ..*journeys
+    };
+    let win = win_rate(&closed);
+    let cyc = cycle(map, &closed);
+    SpanFigures {
+        label: label.to_string(),
+        from,
+        to,
+        started: journeys
+            .deals
+            .iter()
+            .filter(|j| clock_start(map, j).is_some_and(within))
+            .count() as u64,
+        won: win.won,
+        lost: win.lost,
+        disqualified: win.disqualified,
+        win_rate: win.by_count,
+        won_value: win.won_value,
+        median_cycle_days: cyc.days.map(|d| d.median),
+    }
+}
+
+/// This quarter so far (its first day to the analysis instant's day, included) against the
+/// same number of days from the start of the quarter before: like against like, whatever day
+/// of the quarter the report is made on.
+pub fn quarter_against_previous(map: &Map, journeys: &Journeys) -> (SpanFigures, SpanFigures) {
+    let today = day_of(journeys.as_of);
+    let this = Period::Quarter.start(today);
+    let days = today + 1 - this;
+    let last = Period::Quarter.start(this - 1);
+    let last_to = (last + days).min(this);
+    (
+        span_figures(map, journeys, &Period::Quarter.label(this), this, today + 1),
+        span_figures(map, journeys, &Period::Quarter.label(last), last, last_to),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +218,32 @@ mod tests {
                 "1970-02 won=0 lost=1 rate=Some(0.0) value=0 cycle=None open=1 velocity=None",
                 "1970-03 won=0 lost=0 rate=None value=0 cycle=None open=1 velocity=None",
             ]
+        );
+    }
+
+    #[test]
+    fn this_quarter_so_far_against_the_same_days_of_the_last() {
+        let map = test_map();
+        // Day 0 is Jan 1: b wins on day 95 (Apr 6), in Q2; a wins on day 5 (Q1, within the
+        // first 20 days); c is lost on day 40 (Q1, but after its first 20 days).
+        let h = history(
+            "a lead 0 amount=100; a won 5; b lead 91 amount=300; b won 95; c lead 2; c lost 40",
+        );
+        let j = Journeys::build(&map, &h, day(109.0));
+        let (this, last) = quarter_against_previous(&map, &j);
+        let show = |s: &SpanFigures| {
+            format!(
+                "{} {}..{} started={} won={} lost={} rate={:?} value={}",
+                s.label, s.from, s.to, s.started, s.won, s.lost, s.win_rate, s.won_value
+            )
+        };
+        assert_eq!(
+            show(&this),
+            "1970-Q2 90..110 started=1 won=1 lost=0 rate=Some(1.0) value=300"
+        );
+        assert_eq!(
+            show(&last),
+            "1970-Q1 0..20 started=2 won=1 lost=0 rate=Some(1.0) value=100"
         );
     }
 

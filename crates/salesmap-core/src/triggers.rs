@@ -3,8 +3,9 @@
 //!
 //! For a main-path stage, the deals that entered it and have been *decided* (they advanced
 //! to a later main-path stage or were won, or they ended lost, disqualified or churned) form
-//! the base; deals still open there are left out, since their answer is not in yet. A
-//! feature's lift is its advance rate over the base rate. A touch counts for a stage when it
+//! the base; deals still open there are left out, since their answer is not in yet, unless
+//! they are aged ([`crate::aging`]): a deal open far longer than won deals take has stalled
+//! and counts as not advanced. A feature's lift is its advance rate over the base rate. A touch counts for a stage when it
 //! happened during the deal's first stay there. Every lift carries its `n`, and features
 //! seen on fewer than [`MIN_SUPPORT`] deals are ranked after the others.
 //!
@@ -118,7 +119,9 @@ pub fn triggers(
                 || j.entries[k + 1..]
                     .iter()
                     .any(|e| e.stage.and_then(|s| pos[s.index()]).is_some_and(|q| q > p));
-            if !went_on && !ended {
+            // An aged open deal's answer is in: it stalled (an export without lost events
+            // would otherwise make every stage "100 % advance").
+            if !went_on && !ended && !j.aged {
                 continue;
             }
             decided[p] += 1;

@@ -15,7 +15,7 @@ use salesmap_core::history::{Column, EventKind, History, Interner};
 use salesmap_core::map::Map;
 
 use crate::dictionary::{Dictionary, Recent};
-use crate::mapping::ColumnMapping;
+use crate::mapping::{ColumnMapping, MappingUse, TouchNames};
 use crate::options::{Attributes, Duplicates, ImportOptions};
 use crate::problem::{ImportError, Problem, ProblemKind};
 use crate::stage_names;
@@ -61,6 +61,9 @@ pub(crate) struct Collector {
     pub(crate) zone: Option<TimeZone>,
     pub(crate) date_format: Option<DateFormat>,
     pub(crate) columns: ColumnMapping,
+    /// Which mapping options the files used, checked when the import finishes.
+    pub(crate) mapping_use: MappingUse,
+    touches: TouchNames,
     /// Block size and threads for reading plain long CSVs in parallel (`sources::long_csv::blocks`);
     /// `None` reads row by row.
     pub(crate) blocks: Option<(usize, usize)>,
@@ -113,6 +116,8 @@ impl Collector {
                 .clone()
                 .or_else(|| options.columns.date_format.clone()),
             columns: options.columns.clone(),
+            mapping_use: MappingUse::default(),
+            touches: TouchNames::new(&options.columns.touches),
             file_bytes: None,
             blocks: match std::thread::available_parallelism().map_or(1, |n| n.get()) {
                 1 => None,
@@ -361,9 +366,11 @@ impl Collector {
 
     /// Builds the history.
     pub(crate) fn finish(mut self) -> Result<Imported, ImportError> {
+        self.mapping_use.check(&self.columns)?;
         let n = self.len();
         let mut keep = vec![true; n];
         let filtered_lifecycle = self.filter_lifecycle(&mut keep);
+        let notes = self.apply_touches(&keep);
 
         // Final activity names: stage entries mapped onto the map, touches as written.
         let mut names = Dictionary::default();
@@ -490,7 +497,7 @@ impl Collector {
                 stage_counts[code as usize] = name_counts[name];
             }
         }
-        let summary = self.summarize(
+        let mut summary = self.summarize(
             &history,
             &stage_counts,
             unknown_stages,
@@ -498,6 +505,7 @@ impl Collector {
             filtered_lifecycle,
             deals_without_events,
         );
+        summary.notes = notes;
         if self.strict && !self.problems.is_empty() {
             let count = self.problems.len();
             let first = self.problems.swap_remove(0);
@@ -511,6 +519,34 @@ impl Collector {
             problems: self.problems,
             summary,
         })
+    }
+
+    /// Makes every stage entry whose activity the mapping names as a touch a touch, whatever
+    /// the file said; returns a note for each touch name that matched no activity.
+    fn apply_touches(&mut self, keep: &[bool]) -> Vec<String> {
+        if self.touches.is_empty() {
+            return Vec::new();
+        }
+        let matched_by: Vec<Option<usize>> = (0..self.activities.len() as u32)
+            .map(|a| self.touches.find(self.activities.name(a)))
+            .collect();
+        let mut used = vec![false; self.touches.len()];
+        for (row, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            if let Some(p) = matched_by[self.activity[row] as usize] {
+                used[p] = true;
+                self.kind[row] = EventKind::Touch;
+            }
+        }
+        used.iter()
+            .enumerate()
+            .filter(|(_, used)| !**used)
+            .map(|(p, _)| {
+                format!(
+                    "the touch name `{}` matches no activity in the files, so nothing was read as a touch by it",
+                    self.touches.pattern(p)
+                )
+            })
+            .collect()
     }
 
     fn filter_lifecycle(&self, keep: &mut [bool]) -> usize {
@@ -788,6 +824,7 @@ impl Collector {
             duplicates_kept,
             filtered_lifecycle,
             deals_without_events,
+            notes: Vec::new(),
         }
     }
 }

@@ -101,6 +101,9 @@ fn read_table(
     let format = detect(&table, &collector.columns, source, name)?;
     // The normalized CSV is a faithful dump of a history: it keeps every event, like XES.
     collector.begin_file(name, format.name(), format == Format::Normalized);
+    collector
+        .mapping_use
+        .file(name, format.name(), |option| format.refuses(option));
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     match format {
         Format::Normalized | Format::Long => {
@@ -114,6 +117,9 @@ fn read_table(
         Format::PipedriveDeals => pipedrive::read_deals(&mut table, collector, &mut times)?,
         Format::PipedriveFlow => pipedrive::read_flow(&mut table, collector, &mut times)?,
         Format::Snapshot => snapshot::read(&mut table, collector, &mut times)?,
+    }
+    if let Some(note) = times.zone_note() {
+        collector.note(note);
     }
     let empty_rows = table.empty_rows();
     if empty_rows > 0 {
@@ -142,7 +148,8 @@ fn detect(
             .any(|h| h.to_lowercase().starts_with(prefix))
     };
     let normalized = table.folded.len() >= 3 && table.folded[..3] == ["deal", "stage", "timestamp"];
-    let sf_field = has("opportunityid") && (has("field") || has("fieldevent")) && has("newvalue");
+    let field_changes = (has("field") || has("fieldevent")) && has("newvalue");
+    let sf_field = has("opportunityid") && field_changes;
     let sf_history = has("opportunityid") && has("stagename");
     let hubspot = raw_starts("date entered ")
         || raw_starts("hs_v2_date_entered_")
@@ -160,7 +167,7 @@ fn detect(
     let found = match source {
         Source::Csv if normalized => Some(Format::Normalized),
         Source::Csv => Some(Format::Long),
-        Source::Salesforce if sf_field => Some(Format::SalesforceFieldHistory),
+        Source::Salesforce if field_changes => Some(Format::SalesforceFieldHistory),
         Source::Salesforce => Some(Format::SalesforceHistory),
         Source::HubSpot => Some(Format::HubSpot),
         Source::Pipedrive if pd_flow => Some(Format::PipedriveFlow),
@@ -186,7 +193,9 @@ fn detect(
                 Some(Format::PipedriveDeals)
             } else if long {
                 Some(Format::Long)
-            } else if snapshot {
+            } else if snapshot
+                || (!mapping.milestones.is_empty() && snapshot::has_deal_column(table, mapping))
+            {
                 Some(Format::Snapshot)
             } else {
                 None

@@ -26,13 +26,19 @@ pub enum ProblemKind {
     Duplicate,
     /// A stage name the map does not know; events were kept under the source's name.
     UnknownStage,
+    /// The column mapping contradicts the export's own data (a close date mapped to `Won` on
+    /// a deal whose status says Lost); the row was read by the export's data.
+    Contradiction,
     /// More problems of one kind than are listed one by one.
     More,
 }
 
 impl ProblemKind {
     pub fn is_warning(self) -> bool {
-        matches!(self, ProblemKind::Duplicate | ProblemKind::UnknownStage)
+        matches!(
+            self,
+            ProblemKind::Duplicate | ProblemKind::UnknownStage | ProblemKind::Contradiction
+        )
     }
 }
 

@@ -68,6 +68,68 @@ pub struct Summary {
     /// Deals named in the files whose rows all had problems or no date, so they have no
     /// event and are not in the history.
     pub deals_without_events: usize,
+    /// Remarks on the whole import (a touch name that matched nothing, for instance).
+    pub notes: Vec<String>,
+}
+
+impl Summary {
+    /// Every remark on what the import left out, kept apart or assumed, in the words `import`
+    /// prints: each file's notes (after the file's name), then the remarks on the whole
+    /// import (duplicates, the lifecycle filter, deals left without events, touch names that
+    /// matched nothing). The commands that read an export print these, so no row is dropped
+    /// without a word.
+    pub fn remarks(&self) -> Vec<String> {
+        let mut remarks: Vec<String> = self
+            .files
+            .iter()
+            .flat_map(|file| file.notes.iter().map(|n| format!("{}: {n}", file.file)))
+            .collect();
+        remarks.extend(self.import_remarks());
+        remarks
+    }
+
+    fn import_remarks(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.duplicates_dropped > 0 {
+            let mut line = format!(
+                "duplicates: {} repeated event{} kept once",
+                self.duplicates_dropped,
+                plural(self.duplicates_dropped)
+            );
+            if self.duplicates_across_files > 0 {
+                line.push_str(&format!(
+                    " ({} found in more than one file)",
+                    self.duplicates_across_files
+                ));
+            }
+            lines.push(line);
+        }
+        if self.duplicates_kept > 0 {
+            lines.push(format!(
+                "duplicates: {} repeated event{} kept, as in the event log (--duplicates once drops them)",
+                self.duplicates_kept,
+                plural(self.duplicates_kept)
+            ));
+        }
+        if self.filtered_lifecycle > 0 {
+            lines.push(format!(
+                "lifecycle filter: {} event{} left out",
+                self.filtered_lifecycle,
+                plural(self.filtered_lifecycle)
+            ));
+        }
+        if self.deals_without_events > 0 {
+            let one = self.deals_without_events == 1;
+            lines.push(format!(
+                "{} deal{} no event left (rows with problems or without dates) and {} not in the history",
+                self.deals_without_events,
+                if one { " has" } else { "s have" },
+                if one { "is" } else { "are" }
+            ));
+        }
+        lines.extend(self.notes.iter().cloned());
+        lines
+    }
 }
 
 impl fmt::Display for Summary {
@@ -150,54 +212,8 @@ impl fmt::Display for Summary {
                 }
             }
         }
-        if self.duplicates_dropped > 0 {
-            write!(
-                f,
-                "duplicates: {} repeated event{} kept once",
-                self.duplicates_dropped,
-                plural(self.duplicates_dropped)
-            )?;
-            if self.duplicates_across_files > 0 {
-                write!(
-                    f,
-                    " ({} found in more than one file)",
-                    self.duplicates_across_files
-                )?;
-            }
-            writeln!(f)?;
-        }
-        if self.duplicates_kept > 0 {
-            writeln!(
-                f,
-                "duplicates: {} repeated event{} kept, as in the event log (--duplicates once drops them)",
-                self.duplicates_kept,
-                plural(self.duplicates_kept)
-            )?;
-        }
-        if self.filtered_lifecycle > 0 {
-            writeln!(
-                f,
-                "lifecycle filter: {} event{} left out",
-                self.filtered_lifecycle,
-                plural(self.filtered_lifecycle)
-            )?;
-        }
-        if self.deals_without_events > 0 {
-            writeln!(
-                f,
-                "{} deal{} no event left (rows with problems or without dates) and {} not in the history",
-                self.deals_without_events,
-                if self.deals_without_events == 1 {
-                    " has"
-                } else {
-                    "s have"
-                },
-                if self.deals_without_events == 1 {
-                    "is"
-                } else {
-                    "are"
-                }
-            )?;
+        for line in self.import_remarks() {
+            writeln!(f, "{line}")?;
         }
         Ok(())
     }

@@ -92,6 +92,8 @@ pub(crate) struct TimeParser {
     /// Values read day first while the order was unknown: (slot, month-first reading).
     pending: Vec<(usize, i64)>,
     first_pending: Option<(String, u64, String)>,
+    /// Values read without an offset, so placed in `zone` (or UTC).
+    zoneless: u64,
 }
 
 impl TimeParser {
@@ -109,6 +111,7 @@ impl TimeParser {
             settled_by: None,
             pending: Vec::new(),
             first_pending: None,
+            zoneless: 0,
         }
     }
 
@@ -125,7 +128,10 @@ impl TimeParser {
         let text = text.trim_ascii();
         if let Some(pattern) = &self.pattern {
             match self.parse_pattern(pattern, text) {
-                Ok(micros) => return Ok(micros),
+                Ok((micros, zoneless)) => {
+                    self.zoneless += u64::from(zoneless);
+                    return Ok(micros);
+                }
                 Err(reason) => {
                     return match scan(text) {
                         Ok(Reading::DayMonth { .. }) | Err(_) => Err(reason),
@@ -143,20 +149,24 @@ impl TimeParser {
     /// reading depends on the file (a day/month order not settled yet, a `--date-format`
     /// pattern), which [`TimeParser::parse`] must read in file order. Otherwise the same
     /// result as [`TimeParser::parse`], and nothing changes in the parser.
-    pub(crate) fn parse_alone(&self, text: &[u8]) -> Option<Result<i64, String>> {
+    /// The flag says whether the value had no offset (see [`TimeParser::add_zoneless`]).
+    pub(crate) fn parse_alone(&self, text: &[u8]) -> Option<Result<(i64, bool), String>> {
         if self.pattern.is_some() {
             return None;
         }
         let text = text.trim_ascii();
         match scan(text) {
-            Ok(Reading::Instant(micros)) => Some(Ok(micros)),
+            Ok(Reading::Instant(micros)) => Some(Ok((micros, false))),
             Ok(Reading::Civil {
                 year,
                 month,
                 day,
                 micros_of_day,
                 offset,
-            }) => Some(self.civil(year, month, day, micros_of_day, offset, text)),
+            }) => Some(
+                self.civil(year, month, day, micros_of_day, offset, text)
+                    .map(|micros| (micros, offset.is_none())),
+            ),
             Ok(Reading::DayMonth { .. }) => None,
             Err(why) => Some(Err(format!(
                 "cannot read `{}` as a timestamp: {why}",
@@ -166,6 +176,23 @@ impl TimeParser {
     }
 
     fn resolve(
+        &mut self,
+        reading: Reading,
+        column: &str,
+        line: u64,
+        slot: usize,
+        text: &[u8],
+    ) -> Result<i64, String> {
+        let zoneless = match reading {
+            Reading::Instant(_) => false,
+            Reading::Civil { offset, .. } | Reading::DayMonth { offset, .. } => offset.is_none(),
+        };
+        let micros = self.resolve_reading(reading, column, line, slot, text)?;
+        self.zoneless += u64::from(zoneless);
+        Ok(micros)
+    }
+
+    fn resolve_reading(
         &mut self,
         reading: Reading,
         column: &str,
@@ -285,7 +312,8 @@ impl TimeParser {
         }
     }
 
-    fn parse_pattern(&self, pattern: &str, text: &[u8]) -> Result<i64, String> {
+    /// The instant, and whether the value had no offset.
+    fn parse_pattern(&self, pattern: &str, text: &[u8]) -> Result<(i64, bool), String> {
         let fail = |e: jiff::Error| {
             format!(
                 "`{}` does not match --date-format `{pattern}`: {e}",
@@ -302,7 +330,34 @@ impl TimeParser {
                 None => TimeZone::UTC.to_timestamp(civil).map_err(fail)?,
             }
         };
-        Ok(instant.as_microsecond())
+        Ok((instant.as_microsecond(), tm.offset().is_none()))
+    }
+
+    /// Counts values read without an offset elsewhere (by the parallel reader, through
+    /// [`TimeParser::parse_alone`]).
+    pub(crate) fn add_zoneless(&mut self, count: u64) {
+        self.zoneless += count;
+    }
+
+    /// The remark for the summary when values without an offset were placed in a zone: which
+    /// zone was assumed, for how many values, and how to say otherwise.
+    pub(crate) fn zone_note(&self) -> Option<String> {
+        if self.zoneless == 0 {
+            return None;
+        }
+        let count = self.zoneless;
+        let values = if count == 1 {
+            "1 date or time without a UTC offset was".to_string()
+        } else {
+            format!("{count} dates and times without a UTC offset were")
+        };
+        Some(match self.zone.as_ref().and_then(|z| z.iana_name()) {
+            Some(name) if name != "UTC" => format!("{values} read in {name} time, the zone given"),
+            _ if self.zone.is_some() => format!("{values} read as UTC, the zone given"),
+            _ => format!(
+                "{values} read as UTC; if the export was written in another zone, give it with --timezone (or `timezone` in the mapping file)"
+            ),
+        })
     }
 
     /// Ends the file: returns the (slot, timestamp) corrections to apply when the file turned

@@ -4,14 +4,16 @@
 //! [`load`] is the entry point: it reads the text ([`syntax`]), lowers it to the core
 //! [`Map`] ([`lower`]), runs the lint rules ([`lints`]) and returns a [`Checked`] holding the map
 //! (when there are no errors) and every [`Diagnostic`] found, sorted by position. Loading never
-//! fails and never panics, whatever the input. [`templates`] holds the bundled maps and
-//! [`format`] rewrites a map into canonical layout without losing comments.
+//! fails and never panics, whatever the input. [`templates`] holds the bundled maps,
+//! [`format`] rewrites a map into canonical layout without losing comments, and [`starter`]
+//! writes a map outlined from a history.
 
 pub mod diagnostic;
 pub mod format;
 pub mod lints;
 pub mod lower;
 pub mod rule;
+pub mod starter;
 pub mod structure;
 pub mod syntax;
 pub mod templates;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use salesmap_core::map::{
     Answer, Goal, Kpi, Map, Metric, Outcome, Phase, Stage, StageIx, StageKind, Transition,
-    TransitionKind, Trigger, TriggerEvent,
+    TransitionKind, Trigger, TriggerEvent, fold_name,
 };
 use salesmap_core::text::Text;
 
@@ -283,6 +283,8 @@ pub fn lower(file: &MapFile, source: &str, diags: &mut Vec<Diagnostic>) -> Optio
         }
     }
 
+    check_names(file, &decl_of, &index, diags);
+
     let start = match &section.start {
         Some(s) => resolve("start", s, diags).unwrap_or(StageIx(0)),
         None => StageIx(0),
@@ -389,6 +391,52 @@ pub fn lower(file: &MapFile, source: &str, diags: &mut Vec<Diagnostic>) -> Optio
         transitions,
     };
     Some(Lowered { map, decl_of })
+}
+
+/// Every name an import maps onto a stage (its id, its name in each language, its aliases)
+/// must belong to one stage only; each name a second stage claims is reported where it is.
+fn check_names(file: &MapFile, decl_of: &[usize], index: &LineIndex, diags: &mut Vec<Diagnostic>) {
+    // Folded name → (stage index, what it is there, where).
+    let mut seen: HashMap<String, (usize, &'static str, usize)> = HashMap::new();
+    for (ix, &d) in decl_of.iter().enumerate() {
+        let decl = &file.stages[d];
+        let mut names: Vec<(&str, &'static str, Span)> = Vec::new();
+        if let Some(id) = &decl.id {
+            names.push((&id.value, "id", id.span.clone()));
+        }
+        if let Some(name) = &decl.name {
+            names.extend(name.value.all().map(|n| (n, "name", name.span.clone())));
+        }
+        names.extend(
+            decl.aliases
+                .iter()
+                .map(|a| (a.value.as_str(), "alias", a.span.clone())),
+        );
+        for (name, what, span) in names {
+            let key = fold_name(name);
+            if key.is_empty() {
+                continue;
+            }
+            match seen.get(&key) {
+                Some(&(first, first_what, at)) if first != ix => {
+                    let first_id = file.stages[decl_of[first]]
+                        .id
+                        .as_ref()
+                        .map_or("", |i| i.value.as_str());
+                    diags.push(structure::duplicate_alias(
+                        span,
+                        name,
+                        what,
+                        (first_what, first_id, index.position(at).line),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (ix, what, span.start));
+                }
+            }
+        }
+    }
 }
 
 fn phase(id: &str, en: &str, ko: &str) -> Phase {

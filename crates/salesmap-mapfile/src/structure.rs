@@ -1,6 +1,6 @@
 //! The shape rules (`SM0xx`): problems that make a file not a map at all. Syntax errors,
 //! unknown fields, wrong types, duplicate ids, references to stages that do not exist, missing
-//! required fields, invalid values and bad `[lints]` settings. These are always errors; the
+//! required fields, invalid values, bad `[lints]` settings and a name given to two stages. These are always errors; the
 //! constructors here are called by [`crate::syntax`] and [`crate::lower`].
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -94,7 +94,18 @@ pub const LINT_CONFIG: Rule = Rule {
     configurable: false,
 };
 
-pub const RULES: [&Rule; 8] = [
+pub const DUPLICATE_ALIAS: Rule = Rule {
+    code: "SM009",
+    name: "duplicate-alias",
+    severity: Severity::Error,
+    summary: "One name given to two stages: an alias that is also another stage's alias, id or name.",
+    what: "Reports an `aliases` entry, or a stage's `id` or `name` in any language, that another stage already carries (ignoring case and extra spaces), pointing at the later one.",
+    why: "Imports map the CRM's stage names onto stages through ids, names and aliases. A name two stages claim would be mapped onto whichever comes first in the file, silently, and every deal in that CRM stage would be counted in the wrong place.",
+    example: "```toml\n[[stage]]\nid = \"sales-interaction\"\naliases = [\"Appointment Scheduled\"]\n\n[[stage]]\nid = \"discovery\"\naliases = [\"Appointment Scheduled\"]\n```\n\nKeep the alias on the one stage it stands for.",
+    configurable: false,
+};
+
+pub const RULES: [&Rule; 9] = [
     &SYNTAX_ERROR,
     &UNKNOWN_FIELD,
     &WRONG_TYPE,
@@ -103,6 +114,7 @@ pub const RULES: [&Rule; 8] = [
     &MISSING_FIELD,
     &INVALID_VALUE,
     &LINT_CONFIG,
+    &DUPLICATE_ALIAS,
 ];
 
 pub fn syntax_error(span: Span, message: &str) -> Diagnostic {
@@ -142,6 +154,26 @@ pub fn duplicate_id(span: Span, id: &str, first_line: usize) -> Diagnostic {
             format!("first used on line {first_line}"),
         )
         .with_help("give each stage its own id")
+}
+
+/// `name` (the `what` of this stage: `alias`, `id` or `name`) is already the `first_what` of
+/// stage `first_id`, on `first_line`.
+pub fn duplicate_alias(
+    span: Span,
+    name: &str,
+    what: &str,
+    first: (&str, &str, usize),
+) -> Diagnostic {
+    let (first_what, first_id, first_line) = first;
+    DUPLICATE_ALIAS
+        .diag(
+            span,
+            format!("`{name}` names two stages: this {what}, and the {first_what} of `{first_id}`"),
+            format!("already the {first_what} of `{first_id}` (line {first_line})"),
+        )
+        .with_help(
+            "a CRM stage name must name one stage: keep it on the stage it stands for and remove it here",
+        )
 }
 
 pub fn unknown_stage<'a>(

@@ -67,6 +67,124 @@ mod tests {
         }
     }
 
+    /// The default pipelines of the CRMs salesmap imports, in their order: each stage's name
+    /// must land on the template's main path no earlier than the one before (or on an
+    /// outcome), so a deal that follows its CRM's pipeline never "moves backward".
+    const PIPELINES: [(&str, &[&str]); 4] = [
+        (
+            "HubSpot",
+            &[
+                "Appointment Scheduled",
+                "Qualified To Buy",
+                "Presentation Scheduled",
+                "Decision Maker Bought-In",
+                "Contract Sent",
+                "Closed Won",
+            ],
+        ),
+        (
+            "Salesforce",
+            &[
+                "Prospecting",
+                "Qualification",
+                "Needs Analysis",
+                "Value Proposition",
+                "Id. Decision Makers",
+                "Perception Analysis",
+                "Proposal/Price Quote",
+                "Negotiation/Review",
+                "Closed Won",
+            ],
+        ),
+        (
+            "Pipedrive",
+            &[
+                "Lead In",
+                "Qualified",
+                "Contact Made",
+                "Needs Defined",
+                "Demo Scheduled",
+                "Proposal Made",
+                "Negotiations Started",
+                "Won",
+            ],
+        ),
+        (
+            "HubSpot (Korean)",
+            &["미팅 예약", "제안서 발송", "계약 완료"],
+        ),
+    ];
+
+    #[test]
+    fn crm_default_pipelines_map_in_order() {
+        let mut out = String::new();
+        for lang in ["en", "ko"] {
+            let map = crate::load(b2b(lang), lang).map.unwrap();
+            let main = map.main_path();
+            for (crm, stages) in PIPELINES {
+                // The English template carries the English CRM names only.
+                if lang == "en" && crm.ends_with("(Korean)") {
+                    continue;
+                }
+                let ids: Vec<String> = stages
+                    .iter()
+                    .map(|name| match map.resolve_name(name) {
+                        Some(ix) => map.stage(ix).id.clone(),
+                        None => format!("({name}: not mapped)"),
+                    })
+                    .collect();
+                let positions: Vec<Option<usize>> = stages
+                    .iter()
+                    .map(|n| {
+                        map.resolve_name(n)
+                            .and_then(|ix| main.iter().position(|&m| m == ix))
+                    })
+                    .collect();
+                let in_order = positions.iter().all(Option::is_some)
+                    && positions.windows(2).all(|w| w[0] <= w[1]);
+                out.push_str(&format!(
+                    "{lang} {crm}: {} {}\n",
+                    ids.join(" → "),
+                    if in_order {
+                        "(in order)"
+                    } else {
+                        "(OUT OF ORDER)"
+                    }
+                ));
+            }
+            let lost = ["Closed Lost", "Lost"]
+                .map(|n| map.resolve_name(n).map(|ix| map.stage(ix).id.clone()));
+            out.push_str(&format!("{lang} lost: {lost:?}\n"));
+        }
+        expect_test::expect![[r#"
+            en HubSpot: sales-interaction → sql → demo → verbal-agreement → verbal-agreement → contract-signed (in order)
+            en Salesforce: sales-interaction → sql → discovery → demo → demo → demo → proposal → verbal-agreement → contract-signed (in order)
+            en Pipedrive: mql → mql → sales-interaction → discovery → demo → proposal → verbal-agreement → contract-signed (in order)
+            en lost: [Some("lost"), Some("lost")]
+            ko HubSpot: sales-interaction → sql → demo → verbal-agreement → verbal-agreement → contract-signed (in order)
+            ko Salesforce: sales-interaction → sql → discovery → demo → demo → demo → proposal → verbal-agreement → contract-signed (in order)
+            ko Pipedrive: mql → mql → sales-interaction → discovery → demo → proposal → verbal-agreement → contract-signed (in order)
+            ko HubSpot (Korean): sales-interaction → proposal → contract-signed (in order)
+            ko lost: [Some("lost"), Some("lost")]
+        "#]].assert_eq(&out);
+    }
+
+    #[test]
+    fn the_hand_off_kpi_measures_marketing_to_sales() {
+        for lang in ["en", "ko"] {
+            let map = crate::load(b2b(lang), lang).map.unwrap();
+            let kpi = map
+                .kpis
+                .iter()
+                .find(|k| k.metric == salesmap_core::map::Metric::HandoffHours)
+                .expect("a hand-off KPI");
+            let id =
+                |ix: Option<salesmap_core::map::StageIx>| ix.map(|ix| map.stage(ix).id.clone());
+            assert_eq!(id(kpi.from).as_deref(), Some("mql"), "{lang}");
+            assert_eq!(id(kpi.to).as_deref(), Some("sales-interaction"), "{lang}");
+        }
+    }
+
     #[test]
     fn templates_share_ids_and_structure() {
         let en = crate::load(b2b("en"), "en").map.unwrap();

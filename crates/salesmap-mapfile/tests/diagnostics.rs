@@ -1,10 +1,12 @@
 //! What a user sees for every kind of shape problem (`SM0xx`): syntax errors, unknown fields,
-//! wrong types, duplicate ids, unknown stages, missing fields, invalid values and bad `[lints]`
-//! settings. Each test renders all diagnostics of the small map whose codes are `SM0xx`.
+//! wrong types, duplicate ids, unknown stages, missing fields, invalid values, bad `[lints]`
+//! settings and names given to two stages. Each test renders all diagnostics of the small map
+//! whose codes are `SM0xx`.
 //!
 //! Index: `syntax_*` (SM001), `unknown_field*` (SM002), `wrong_type` (SM003), `duplicate_id`
 //! (SM004), `unknown_stage` (SM005), `missing_*` (SM006), `invalid_*` (SM007), `lint_config*`
-//! (SM008), `lint_levels` (configurable severities), `all_problems_at_once`.
+//! (SM008), `duplicate_alias` (SM009), `lint_levels` (configurable severities),
+//! `all_problems_at_once`.
 
 use expect_test::{Expect, expect};
 use salesmap_mapfile::diagnostic::render_human;
@@ -183,6 +185,54 @@ fn duplicate_id() {
               |      ^^^^^^ first used on line 2
               |
               = help: give each stage its own id
+
+        "#]],
+    );
+}
+
+#[test]
+fn duplicate_alias() {
+    check(
+        r#"[[stage]]
+id = "sales-interaction"
+aliases = ["Appointment Scheduled", "Contact Made"]
+next = "discovery"
+
+[[stage]]
+id = "discovery"
+name = "Discovery"
+aliases = ["appointment  scheduled", "Sales-Interaction"]
+next = "won"
+
+[[stage]]
+id = "won"
+name = "discovery"
+outcome = "won"
+"#,
+        expect![[r#"
+            error[SM009]: `appointment  scheduled` names two stages: this alias, and the alias of `sales-interaction`
+             --> sales.map.toml:9:12
+              |
+            9 | aliases = ["appointment  scheduled", "Sales-Interaction"]
+              |            ^^^^^^^^^^^^^^^^^^^^^^^^ already the alias of `sales-interaction` (line 3)
+              |
+              = help: a CRM stage name must name one stage: keep it on the stage it stands for and remove it here
+
+            error[SM009]: `Sales-Interaction` names two stages: this alias, and the id of `sales-interaction`
+             --> sales.map.toml:9:38
+              |
+            9 | aliases = ["appointment  scheduled", "Sales-Interaction"]
+              |                                      ^^^^^^^^^^^^^^^^^^^ already the id of `sales-interaction` (line 2)
+              |
+              = help: a CRM stage name must name one stage: keep it on the stage it stands for and remove it here
+
+            error[SM009]: `discovery` names two stages: this name, and the id of `discovery`
+              --> sales.map.toml:14:8
+               |
+            14 | name = "discovery"
+               |        ^^^^^^^^^^^ already the id of `discovery` (line 7)
+               |
+               = help: a CRM stage name must name one stage: keep it on the stage it stands for and remove it here
 
         "#]],
     );

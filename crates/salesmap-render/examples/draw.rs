@@ -2,7 +2,7 @@
 //! `cargo run -p salesmap-render --example draw -- <en|ko|path> <out-dir> [phase|owner|none]
 //! [figures]`; `figures` overlays made-up measured figures to show where they go.
 
-use salesmap_core::overlay::{Overlay, StageFigures, TransitionFigures};
+use salesmap_core::overlay::{Measured, Overlay, StageFigures, TransitionFigures};
 use salesmap_render::{Format, Lanes, RenderOptions, render};
 
 fn main() {
@@ -24,25 +24,30 @@ fn main() {
         ..RenderOptions::default()
     };
     let mut overlay = Overlay {
-        caption: "sample figures, not measured".into(),
+        measured: Measured {
+            source: "sample figures, not measured".into(),
+            deals: 400,
+            ..Measured::default()
+        },
         ..Overlay::default()
     };
     for (k, t) in map.transitions.iter().enumerate() {
         let share = 0.9 - (k % 7) as f64 * 0.1;
-        let label = format!("{:.0}% (n={})", share * 100.0, 100 + k);
         let figures = TransitionFigures {
-            count: 100 + k as u64,
+            count: (share * 100.0) as u64,
+            reached_from: 100 + k as u64,
             share: Some(share),
-            label,
         };
         overlay.transitions.insert((t.from, t.to), figures);
     }
     for ix in map.top_level() {
-        let label = format!("n={} · median 6.5 d", 400 + ix.0);
         let figures = StageFigures {
             reached: Some(400),
             median_days: Some(6.5),
-            label,
+            target_days: map.stage(ix).target_days,
+            open: 12,
+            stale: 3,
+            ..StageFigures::default()
         };
         overlay.stages.insert(ix, figures);
     }

@@ -3,7 +3,11 @@
 //! Labels are measured with the real advance widths of NanumSquare (Regular and Bold, SIL Open
 //! Font License 1.1, shipped unmodified in `fonts/`), the same faces the PNG is rendered with, so
 //! a Korean syllable is measured as the full-width glyph it is and a Latin letter as the narrow
-//! one it is. Characters the face lacks are measured by their East Asian width as a fallback.
+//! one it is. An SVG is also opened where NanumSquare is not installed, and a viewer then draws
+//! it in a fallback face; so every character is measured at the widest a likely fallback draws
+//! it: Latin in DejaVu Sans (about a fifth wider than NanumSquare, and as wide as any common
+//! sans-serif; its advance widths are in [`DEJAVU_REGULAR`] and [`DEJAVU_BOLD`]), Hangul and
+//! other wide characters at a full em. Text then fits its box in any of them, and stays centred.
 //! [`wrap`] breaks a label into lines that fit a width: at spaces first, and inside a word only
 //! when the word alone is too long (Hangul may break between any two syllables).
 
@@ -53,13 +57,68 @@ impl Advances {
         Advances { ascii, face }
     }
 
-    fn em(&self, c: char) -> f32 {
+    /// The advance of `c` in NanumSquare.
+    fn nanum_em(&self, c: char) -> f32 {
         if (c as u32) < 128 {
             return self.ascii[c as usize];
         }
         advance_of(&self.face, c).unwrap_or_else(|| fallback_em(c))
     }
+
+    /// The advance of `c` at the widest a likely face draws it (see the module docs).
+    fn em(&self, c: char, weight: Weight) -> f32 {
+        let nanum = self.nanum_em(c);
+        let widest = match dejavu_em(c, weight) {
+            Some(d) => d,
+            None if is_wide(c) => 1.0,
+            None => 0.95,
+        };
+        nanum.max(widest)
+    }
 }
+
+/// The advance of `c` in DejaVu Sans, for Latin (U+0020–U+007E, U+00A0–U+00FF).
+fn dejavu_em(c: char, weight: Weight) -> Option<f32> {
+    let table = match weight {
+        Weight::Regular => &DEJAVU_REGULAR,
+        Weight::Bold => &DEJAVU_BOLD,
+    };
+    let at = match c as u32 {
+        32..=126 => c as usize - 32,
+        160..=255 => c as usize - 160 + 95,
+        _ => return None,
+    };
+    Some(table[at] as f32 / 1000.0)
+}
+
+/// DejaVu Sans Book and Bold advance widths in thousandths of an em (the faces' metrics,
+/// read with skrifa from Debian's `fonts-dejavu-core`), for U+0020–U+007E then U+00A0–U+00FF.
+pub const DEJAVU_REGULAR: [u16; 191] = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+    318, 401, 636, 636, 636, 636, 337, 500, 500, 1000, 471, 612, 838, 361, 1000, 500, 500, 838,
+    401, 401, 500, 636, 636, 318, 500, 401, 471, 612, 969, 969, 969, 531, 684, 684, 684, 684, 684,
+    684, 974, 698, 632, 632, 632, 632, 295, 295, 295, 295, 775, 748, 787, 787, 787, 787, 787, 838,
+    787, 732, 732, 732, 732, 611, 605, 630, 613, 613, 613, 613, 613, 613, 982, 550, 615, 615, 615,
+    615, 278, 278, 278, 278, 612, 634, 612, 612, 612, 612, 612, 838, 612, 634, 634, 634, 634, 592,
+    635, 592,
+];
+pub const DEJAVU_BOLD: [u16; 191] = [
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696,
+    696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683,
+    683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771,
+    724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665,
+    343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
+    348, 456, 696, 696, 636, 696, 365, 500, 500, 1000, 564, 646, 838, 415, 1000, 500, 500, 838,
+    438, 438, 500, 736, 636, 380, 500, 438, 564, 646, 1035, 1035, 1035, 580, 774, 774, 774, 774,
+    774, 774, 1085, 734, 683, 683, 683, 683, 372, 372, 372, 372, 838, 837, 850, 850, 850, 850, 850,
+    838, 850, 812, 812, 812, 812, 724, 738, 719, 675, 675, 675, 675, 675, 675, 1048, 593, 678, 678,
+    678, 678, 343, 343, 343, 343, 687, 712, 687, 687, 687, 687, 687, 838, 687, 712, 712, 712, 712,
+    652, 716, 652,
+];
 
 fn advance_of(face: &FontRef<'static>, c: char) -> Option<f32> {
     let gid = face.charmap().map(c)?;
@@ -93,7 +152,7 @@ fn advances(weight: Weight) -> &'static Advances {
 /// Width of `text` in pixels at font size `size`.
 pub fn text_width(text: &str, size: f32, weight: Weight) -> f32 {
     let table = advances(weight);
-    text.chars().map(|c| table.em(c)).sum::<f32>() * size
+    text.chars().map(|c| table.em(c, weight)).sum::<f32>() * size
 }
 
 /// Breaks `text` into lines no wider than `max_width`, at spaces where possible. Never drops a

@@ -19,10 +19,11 @@
 
 use std::collections::VecDeque;
 
-use salesmap_core::map::{Map, Outcome, StageIx, TransitionKind};
+use salesmap_core::as_is::ProcessMap;
+use salesmap_core::map::{Map, Outcome, StageIx};
 use salesmap_core::overlay::Overlay;
 
-use crate::diagram::{Diagram, Node, NodeKind};
+use crate::diagram::{Diagram, EdgeKind, Node, NodeKind, Source, Tone};
 use crate::font::{ASCENT_EM, DESCENT_EM, Weight, text_width, wrap};
 use crate::options::{Lanes, RenderOptions};
 use crate::route::{CLEARANCE, Port, Request, Side, route_all};
@@ -43,7 +44,16 @@ pub enum TextRole {
     Decision,
     Detail,
     SubStage,
+    /// A measured figure.
     Figure,
+    /// Context beside a figure (a target that is met).
+    FigureMuted,
+    /// A figure to act on (over target, stale deals).
+    FigureAlert,
+    /// A decision's question, inside its diamond.
+    Question,
+    /// The answer an edge stands for (`yes`, `no`).
+    Answer,
     EdgeLabel,
     LegendTitle,
     LegendText,
@@ -74,16 +84,17 @@ impl TextRun {
     }
 }
 
-/// A stage box.
+/// A stage box (or a decision diamond, or an as-is map's start or end, in its bounding box).
 #[derive(Clone, Debug)]
 pub struct NodeBox {
     /// Index into [`Diagram::nodes`].
     pub node: usize,
-    pub stage: StageIx,
+    pub stage: Option<StageIx>,
     pub kind: NodeKind,
     pub rect: Rect,
     pub phase: Option<usize>,
-    pub decision: bool,
+    /// The median stay is over the stage's target.
+    pub alert: bool,
     pub texts: Vec<TextRun>,
     /// Sub-stage chips drawn inside the box, with their nesting level.
     pub chips: Vec<(Rect, u32)>,
@@ -102,6 +113,8 @@ pub enum EdgeStyle {
     Exit(Outcome),
     /// A move back to an earlier row (nurture, recycle, rework).
     Loop,
+    /// A move deals make that the map does not have.
+    NotInMap,
 }
 
 /// An edge label: its box (painted with a backing) and its lines.
@@ -122,6 +135,10 @@ pub struct EdgePath {
     /// Orthogonal polyline from the source box's border to the target box's border.
     pub points: Vec<Point>,
     pub label: Option<Label>,
+    /// Volume against the busiest drawn edge (0..=1), when measured.
+    pub weight: Option<f32>,
+    /// Median time against the slowest drawn edge (0..=1), in the performance view.
+    pub heat: Option<f32>,
 }
 
 /// A phase band or an owner swimlane.
@@ -145,6 +162,10 @@ pub enum Swatch {
     Edge(EdgeStyleSample),
     Phase(usize),
     Figure,
+    OverTarget,
+    Terminal,
+    Width,
+    Heat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +173,7 @@ pub enum EdgeStyleSample {
     Main,
     Branch,
     Loop,
+    NotInMap,
 }
 
 #[derive(Clone, Debug)]
@@ -183,20 +205,42 @@ pub struct Layout {
 const MARGIN: f32 = 24.0;
 const COL_GAP: f32 = 64.0;
 const ROW_GAP: f32 = 56.0;
+/// Between a deciding stage and its diamond.
+const DIAMOND_GAP: f32 = 22.0;
 const PAD_X: f32 = 12.0;
 const PAD_Y: f32 = 9.0;
 const STEP_MIN_W: f32 = 150.0;
 const STEP_MAX_W: f32 = 232.0;
+/// An as-is map's boxes: narrower, so a row of side roads fits a screen.
+const AS_IS_MIN_W: f32 = 110.0;
+const AS_IS_MAX_W: f32 = 184.0;
+/// An as-is map's gaps: its labels are short counts and times.
+const AS_IS_COL_GAP: f32 = 40.0;
+const AS_IS_ROW_GAP: f32 = 26.0;
+const AS_IS_PAD_Y: f32 = 5.0;
+/// An as-is map's smallest text.
+const AS_IS_TEXT: f32 = 12.0;
 const OUTCOME_MIN_W: f32 = 104.0;
 const OUTCOME_MAX_W: f32 = 180.0;
 const PHASE_HEADER_W: f32 = 124.0;
 const OWNER_HEADER_H: f32 = 36.0;
 const LABEL_MAX_W: f32 = 170.0;
+/// Swimlanes: narrower boxes and labels, so six owners' lanes fit a slide.
+const OWNER_STEP_MAX_W: f32 = 196.0;
+const OWNER_LABEL_MAX_W: f32 = 128.0;
 const LINE: f32 = 1.3;
 
 /// Lays out `map` as drawn with `options`.
 pub fn layout_map(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> Layout {
     layout(&Diagram::build(map, options, overlay), options.legend)
+}
+
+/// Lays out an as-is process map; `source` names the history in the title.
+pub fn layout_process_map(pm: &ProcessMap, source: &str, options: &RenderOptions) -> Layout {
+    layout(
+        &Diagram::of_process_map(pm, source, options),
+        options.legend,
+    )
 }
 
 /// One line of a box before placement.
@@ -245,20 +289,41 @@ fn wrapped(text: &str, max: f32, size: f32, weight: Weight, role: TextRole) -> V
         .collect()
 }
 
+/// The smallest text size anywhere on a drawing: legible at 11 px on a 1920 × 1080 screen.
+pub const MIN_TEXT: f32 = 11.0;
+
 fn measure_node(node: &Node, diagram: &Diagram) -> Content {
+    match node.kind {
+        NodeKind::Decision => {
+            let widest = if diagram.lanes == Lanes::Owner {
+                OWNER_STEP_MAX_W
+            } else {
+                STEP_MAX_W
+            };
+            return measure_diamond(node, widest);
+        }
+        NodeKind::Start | NodeKind::End => return measure_terminal(node),
+        _ => {}
+    }
     let words = diagram.wording;
     let outcome = matches!(node.kind, NodeKind::Outcome(_));
+    let as_is = matches!(diagram.source, Source::AsIs(_));
     let (min_w, max_w) = if outcome {
         (OUTCOME_MIN_W, OUTCOME_MAX_W)
+    } else if as_is {
+        (AS_IS_MIN_W, AS_IS_MAX_W)
+    } else if diagram.lanes == Lanes::Owner {
+        (STEP_MIN_W, OWNER_STEP_MAX_W)
     } else {
         (STEP_MIN_W, STEP_MAX_W)
     };
     let text_max = max_w - 2.0 * PAD_X;
+    let title_size = if as_is { 13.0 } else { 14.0 };
     let mut head = Vec::new();
     if node.start {
         head.push(LineSpec::new(
             words.start().to_string(),
-            10.5,
+            MIN_TEXT,
             Weight::Bold,
             TextRole::Badge,
         ));
@@ -266,7 +331,7 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     if node.kind == NodeKind::WonMilestone {
         head.push(LineSpec::new(
             words.won_milestone().to_string(),
-            10.5,
+            MIN_TEXT,
             Weight::Bold,
             TextRole::MilestoneBadge,
         ));
@@ -279,35 +344,30 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     head.extend(wrapped(
         &node.title,
         text_max,
-        14.0,
+        title_size,
         Weight::Bold,
         title_role,
     ));
-    if diagram.lanes != Lanes::Owner && !node.owners.is_empty() {
+    // In owner swimlanes the lane names the first owner; co-owners are still named on the box.
+    let owners_shown = match diagram.lanes {
+        Lanes::Owner => node.owners.len() > 1 && !outcome,
+        _ => !node.owners.is_empty(),
+    };
+    if owners_shown {
         let owners = node.owners.join(" · ");
         head.extend(wrapped(
             &owners,
             text_max,
-            11.0,
+            MIN_TEXT,
             Weight::Regular,
             TextRole::Owners,
-        ));
-    }
-    if let Some(decision) = &node.decision {
-        let line = format!("◆ {decision}");
-        head.extend(wrapped(
-            &line,
-            text_max,
-            11.0,
-            Weight::Regular,
-            TextRole::Decision,
         ));
     }
     if let Some(detail) = &node.detail {
         head.extend(wrapped(
             detail,
             text_max,
-            11.0,
+            MIN_TEXT,
             Weight::Regular,
             TextRole::Detail,
         ));
@@ -316,7 +376,13 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     for sub in &node.sub_stages {
         let indent = CHIP_INDENT * (sub.level - 1) as f32;
         let max = text_max - 2.0 * CHIP_PAD_X - indent;
-        let lines = wrapped(&sub.title, max, 11.0, Weight::Regular, TextRole::SubStage);
+        let lines = wrapped(
+            &sub.title,
+            max,
+            MIN_TEXT,
+            Weight::Regular,
+            TextRole::SubStage,
+        );
         chips.push((lines, sub.level));
     }
     let mut tail = Vec::new();
@@ -325,23 +391,26 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
         tail.extend(wrapped(
             &line,
             text_max,
-            11.0,
+            MIN_TEXT,
             Weight::Regular,
             TextRole::Detail,
         ));
     }
-    if let Some(figure) = &node.figure {
+    // An as-is map is read on a screen, scaled to fit: its figures a point larger.
+    let figure_size = if as_is { AS_IS_TEXT } else { MIN_TEXT };
+    for figure in &node.figures {
         tail.extend(wrapped(
-            figure,
+            &figure.text,
             text_max,
-            11.0,
+            figure_size,
             Weight::Bold,
-            TextRole::Figure,
+            figure_role(figure.tone),
         ));
     }
 
     let mut width: f32 = 0.0;
-    let mut height = 2.0 * PAD_Y;
+    let pad_y = if as_is { AS_IS_PAD_Y } else { PAD_Y };
+    let mut height = 2.0 * pad_y;
     for line in head.iter().chain(&tail) {
         width = width.max(line.width);
         height += line.height();
@@ -365,6 +434,78 @@ fn measure_node(node: &Node, diagram: &Diagram) -> Content {
     }
 }
 
+pub(crate) fn figure_role(tone: Tone) -> TextRole {
+    match tone {
+        Tone::Figure => TextRole::Figure,
+        Tone::Muted => TextRole::FigureMuted,
+        Tone::Alert => TextRole::FigureAlert,
+    }
+}
+
+/// A decision diamond: its question wrapped so that the text block fits inside the rhombus
+/// (a `w × h` block fits a `W × H` rhombus when `w / W + h / H ≤ 1`), at the width that gives
+/// the lowest diamond.
+fn measure_diamond(node: &Node, widest: f32) -> Content {
+    let size = MIN_TEXT;
+    if node.title.trim().is_empty() {
+        return Content {
+            head: Vec::new(),
+            chips: Vec::new(),
+            tail: Vec::new(),
+            width: 56.0,
+            height: 36.0,
+        };
+    }
+    let mut best: Option<(f32, f32, Vec<LineSpec>)> = None;
+    for wrap_at in [96.0, 112.0, 128.0, 144.0, 160.0] {
+        let lines = wrapped(&node.title, wrap_at, size, Weight::Bold, TextRole::Question);
+        let w = lines.iter().map(|l| l.width).fold(0.0f32, f32::max) + 4.0;
+        let h: f32 = lines.iter().map(LineSpec::height).sum::<f32>() + 2.0;
+        // No wider than a stage box, so the spine stays straight.
+        let width = widest.min((2.0 * w).max(w + 60.0));
+        if w >= width - 1.0 {
+            continue;
+        }
+        let height = (h / (1.0 - w / width)).ceil() + 2.0;
+        if best.as_ref().is_none_or(|b| height < b.1) {
+            best = Some((width, height, lines));
+        }
+    }
+    let (width, height, head) = best.unwrap_or_else(|| {
+        // A single word longer than any wrap: give it a wide, flat diamond.
+        let lines = wrapped(
+            &node.title,
+            widest / 2.0,
+            size,
+            Weight::Bold,
+            TextRole::Question,
+        );
+        let w = lines.iter().map(|l| l.width).fold(0.0f32, f32::max) + 4.0;
+        let h: f32 = lines.iter().map(LineSpec::height).sum::<f32>() + 2.0;
+        (2.0 * w, 2.0 * h, lines)
+    });
+    Content {
+        head,
+        chips: Vec::new(),
+        tail: Vec::new(),
+        width: width.ceil(),
+        height,
+    }
+}
+
+/// An as-is map's start or end: a pill with its word.
+fn measure_terminal(node: &Node) -> Content {
+    let line = LineSpec::new(node.title.clone(), 12.0, Weight::Bold, TextRole::Badge);
+    let width = (line.width + 28.0).ceil();
+    Content {
+        head: vec![line],
+        chips: Vec::new(),
+        tail: Vec::new(),
+        width,
+        height: 30.0,
+    }
+}
+
 fn chip_height(lines: &[LineSpec]) -> f32 {
     lines.iter().map(LineSpec::height).sum::<f32>() + 2.0 * CHIP_PAD_Y
 }
@@ -373,7 +514,20 @@ fn chip_height(lines: &[LineSpec]) -> f32 {
 fn place_content(content: &Content, rect: Rect) -> (Vec<TextRun>, Vec<(Rect, u32)>) {
     let mut texts = Vec::new();
     let mut chips = Vec::new();
-    let mut y = rect.y + PAD_Y;
+    // The lines and chips, centred as one block (a diamond's or a pill's text in its middle).
+    let mut inner: f32 = content
+        .head
+        .iter()
+        .chain(&content.tail)
+        .map(LineSpec::height)
+        .sum();
+    for (lines, _) in &content.chips {
+        inner += chip_height(lines) + CHIP_GAP;
+    }
+    if !content.chips.is_empty() {
+        inner += CHIP_GAP;
+    }
+    let mut y = rect.y + ((rect.h - inner) / 2.0).max(0.0);
     let put = |line: &LineSpec, cx: f32, y: &mut f32, texts: &mut Vec<TextRun>| {
         // Centre the ink (ascent + descent) in the line's box.
         let ink = (ASCENT_EM + DESCENT_EM) * line.size;
@@ -424,12 +578,36 @@ enum Side3 {
     Right,
 }
 
+/// How an owner-swimlane drawing is arranged; [`layout`] tries each and keeps the one with the
+/// fewest crossings, then the smallest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Arrangement {
+    /// A hand-off to another owner's lane stays in the row it came from (the arrow runs
+    /// sideways), when that lane has nothing there yet.
+    share_rows: bool,
+    /// … even out of a decision diamond (whose other answers also leave by its sides).
+    share_after_decisions: bool,
+    /// Outcomes get a lane of their own at the right, instead of the lane of their source.
+    outcome_lane: bool,
+}
+
+const PLAIN: Arrangement = Arrangement {
+    share_rows: false,
+    share_after_decisions: false,
+    outcome_lane: false,
+};
+
 /// Row of every node (see the module docs, step 1).
-fn assign_rows(diagram: &Diagram) -> Vec<usize> {
+fn assign_rows(diagram: &Diagram, arrangement: Arrangement) -> Vec<usize> {
     let n = diagram.nodes.len();
     let mut out_adj = vec![Vec::new(); n];
     let mut in_adj = vec![Vec::new(); n];
-    for e in &diagram.edges {
+    // Moves not in the map are measured extras: the drawing's shape is the map's.
+    for e in diagram
+        .edges
+        .iter()
+        .filter(|e| e.kind != EdgeKind::NotInMap)
+    {
         if e.from != e.to {
             out_adj[e.from].push(e.to);
             in_adj[e.to].push(e.from);
@@ -437,8 +615,31 @@ fn assign_rows(diagram: &Diagram) -> Vec<usize> {
     }
     let mut on_spine = vec![false; n];
     let mut row: Vec<Option<usize>> = vec![None; n];
-    for (i, &v) in diagram.spine.iter().enumerate() {
-        row[v] = Some(i);
+    // In swimlanes, a hand-off may run sideways: the next stage takes the row it came from
+    // when its own lane is free there.
+    let share = arrangement.share_rows && diagram.lanes == Lanes::Owner;
+    let mut taken: Vec<(Option<&String>, usize)> = Vec::new();
+    let mut prev: Option<(Option<&String>, usize)> = None;
+    let mut after_decision = false;
+    for &v in &diagram.spine {
+        let lane = diagram.nodes[v].owners.first().or(prev.and_then(|p| p.0));
+        // Not beside a decision: its answers leave by its sides.
+        let r = match prev {
+            None => 0,
+            Some((prev_lane, r))
+                if share
+                    && (arrangement.share_after_decisions || !after_decision)
+                    && lane != prev_lane
+                    && !taken.contains(&(lane, r)) =>
+            {
+                r
+            }
+            Some((_, r)) => r + 1,
+        };
+        after_decision = diagram.nodes[v].kind == NodeKind::Decision;
+        taken.push((lane, r));
+        prev = Some((lane, r));
+        row[v] = Some(r);
         on_spine[v] = true;
     }
     let sink = |v: usize| out_adj[v].is_empty();
@@ -481,15 +682,64 @@ fn assign_rows(diagram: &Diagram) -> Vec<usize> {
             break;
         }
     }
-    row.into_iter().map(|r| r.unwrap_or(0)).collect()
+    let mut row: Vec<usize> = row.into_iter().map(|r| r.unwrap_or(0)).collect();
+    // With phase bands, a stage off the spine sits in a row of its own phase's band (the
+    // nearest), so the band it is drawn in is the phase the map gives it, as in DOT and
+    // Mermaid.
+    if diagram.lanes == Lanes::Phase {
+        for v in 0..n {
+            let Some(p) = diagram.nodes[v].phase else {
+                continue;
+            };
+            if on_spine[v] {
+                continue;
+            }
+            let band: Vec<usize> = diagram
+                .spine
+                .iter()
+                .filter(|&&u| diagram.nodes[u].phase == Some(p))
+                .map(|&u| row[u])
+                .collect();
+            if band.is_empty() || band.contains(&row[v]) {
+                continue;
+            }
+            let here = row[v];
+            row[v] = *band
+                .iter()
+                .min_by_key(|&&r| (r.abs_diff(here), r))
+                .expect("the band has rows");
+        }
+    }
+    row
 }
 
 /// Which side of the spine each node goes: left when it leads back into the spine (a loop),
-/// right otherwise.
-fn assign_sides(diagram: &Diagram) -> Vec<Side3> {
+/// right otherwise; on an as-is map, right and left in turn.
+fn assign_sides(diagram: &Diagram, rows: &[usize]) -> Vec<Side3> {
     let n = diagram.nodes.len();
+    if matches!(diagram.source, Source::AsIs(_)) {
+        // An as-is map has no designed loops: its side roads go right and left in turn, the
+        // most frequent (listed first) nearest the spine on the right, so the drawing stays
+        // about as wide as it is tall.
+        let mut next_right = vec![true; rows.iter().max().map_or(0, |r| r + 1)];
+        return (0..n)
+            .map(|v| {
+                if diagram.spine.contains(&v) {
+                    return Side3::Spine;
+                }
+                let right = &mut next_right[rows[v]];
+                let side = if *right { Side3::Right } else { Side3::Left };
+                *right = !*right;
+                side
+            })
+            .collect();
+    }
     let mut in_adj = vec![Vec::new(); n];
-    for e in &diagram.edges {
+    for e in diagram
+        .edges
+        .iter()
+        .filter(|e| e.kind != EdgeKind::NotInMap)
+    {
         in_adj[e.to].push(e.from);
     }
     // Nodes that reach the spine: walk edges backwards from the spine.
@@ -507,7 +757,9 @@ fn assign_sides(diagram: &Diagram) -> Vec<Side3> {
         .map(|v| {
             if diagram.spine.contains(&v) {
                 Side3::Spine
-            } else if reaches[v] && !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_)) {
+            } else if reaches[v]
+                && !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_) | NodeKind::End)
+            {
                 Side3::Left
             } else {
                 Side3::Right
@@ -517,7 +769,11 @@ fn assign_sides(diagram: &Diagram) -> Vec<Side3> {
 }
 
 /// Lane of every node and the lanes' names. One unnamed lane unless lanes are owners.
-fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) {
+fn assign_lanes(
+    diagram: &Diagram,
+    rows: &[usize],
+    arrangement: Arrangement,
+) -> (Vec<usize>, Vec<String>) {
     let n = diagram.nodes.len();
     if diagram.lanes != Lanes::Owner {
         return (vec![0; n], vec![String::new()]);
@@ -543,6 +799,15 @@ fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) 
                 .and_then(|o| names.iter().position(|x| x == o))
         })
         .collect();
+    // Outcomes in a lane of their own, at the right.
+    let is_outcome = |v: usize| matches!(diagram.nodes[v].kind, NodeKind::Outcome(_));
+    if arrangement.outcome_lane && (0..n).any(is_outcome) {
+        names.push(diagram.wording.outcomes().to_string());
+        let last = names.len() - 1;
+        for v in (0..n).filter(|&v| is_outcome(v)) {
+            lane[v] = Some(last);
+        }
+    }
     // Ownerless stages and outcomes join the lane of the source they sit beside.
     let mut unassigned = None;
     for _ in 0..n {
@@ -554,7 +819,12 @@ fn assign_lanes(diagram: &Diagram, rows: &[usize]) -> (Vec<usize>, Vec<String>) 
             let source = diagram
                 .edges
                 .iter()
-                .filter(|e| e.to == v && e.from != v && lane[e.from].is_some())
+                .filter(|e| {
+                    e.to == v
+                        && e.from != v
+                        && lane[e.from].is_some()
+                        && e.kind != EdgeKind::NotInMap
+                })
                 .max_by_key(|e| (rows[e.from] <= rows[v], rows[e.from]))
                 .map(|e| e.from);
             if let Some(s) = source {
@@ -637,7 +907,7 @@ fn edge_sides(
     from: (usize, usize),
     to: (usize, usize),
     spine: (bool, bool),
-    kind: TransitionKind,
+    kind: EdgeKind,
     column_clear: bool,
 ) -> (Side, Side) {
     let ((ra, ca), (rb, cb)) = (from, to);
@@ -650,7 +920,8 @@ fn edge_sides(
             } else {
                 (Side::Right, Side::Right)
             }
-        } else if kind == TransitionKind::Next && from_spine && to_spine {
+        } else if matches!(kind, EdgeKind::Next | EdgeKind::IntoDecision) && from_spine && to_spine
+        {
             (Side::Bottom, Side::Top)
         } else {
             let source = if from_spine {
@@ -687,10 +958,71 @@ fn edge_sides(
 
 /// Lays out a diagram.
 pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
+    // Owner swimlanes can be arranged several ways; the one with the fewest crossings wins,
+    // then the smallest. Large maps take the first, to keep layout time linear in the tries.
+    if diagram.lanes != Lanes::Owner || diagram.nodes.len() > 80 {
+        return layout_arranged(diagram, with_legend, PLAIN);
+    }
+    let mut best: Option<(usize, f32, Layout)> = None;
+    for (share_rows, share_after_decisions) in [(true, true), (true, false), (false, false)] {
+        for outcome_lane in [true, false] {
+            let arrangement = Arrangement {
+                share_rows,
+                share_after_decisions,
+                outcome_lane,
+            };
+            let l = layout_arranged(diagram, with_legend, arrangement);
+            let key = (l.crossings(), l.width * l.height);
+            if best
+                .as_ref()
+                .is_none_or(|b| key.0 < b.0 || (key.0 == b.0 && key.1 < b.1 - 0.5))
+            {
+                best = Some((key.0, key.1, l));
+            }
+        }
+    }
+    best.expect("at least one arrangement").2
+}
+
+impl Layout {
+    /// Places where two different edges cross (segments meeting at a point inside both).
+    pub fn crossings(&self) -> usize {
+        let segments: Vec<(usize, [f32; 4])> = self
+            .edges
+            .iter()
+            .flat_map(|e| {
+                e.points
+                    .windows(2)
+                    .map(move |s| (e.edge, [s[0].x, s[0].y, s[1].x, s[1].y]))
+            })
+            .collect();
+        let mut count = 0;
+        for (i, (ea, a)) in segments.iter().enumerate() {
+            for (eb, b) in &segments[i + 1..] {
+                if ea == eb {
+                    continue;
+                }
+                let (a_vertical, b_vertical) =
+                    ((a[0] - a[2]).abs() < 0.01, (b[0] - b[2]).abs() < 0.01);
+                if a_vertical == b_vertical {
+                    continue;
+                }
+                let (v, h) = if a_vertical { (a, b) } else { (b, a) };
+                let strictly = |x: f32, p: f32, q: f32| x > p.min(q) + 0.01 && x < p.max(q) - 0.01;
+                if strictly(v[0], h[0], h[2]) && strictly(h[1], v[1], v[3]) {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+}
+
+fn layout_arranged(diagram: &Diagram, with_legend: bool, arrangement: Arrangement) -> Layout {
     let n = diagram.nodes.len();
-    let rows = assign_rows(diagram);
-    let sides = assign_sides(diagram);
-    let (lanes, lane_names) = assign_lanes(diagram, &rows);
+    let rows = assign_rows(diagram, arrangement);
+    let sides = assign_sides(diagram, &rows);
+    let (lanes, lane_names) = assign_lanes(diagram, &rows, arrangement);
     let (columns, column_lane) = assign_columns(diagram, &rows, &sides, &lanes, lane_names.len());
     let row_count = rows.iter().max().map_or(0, |r| r + 1);
     let col_count = column_lane.len();
@@ -722,7 +1054,12 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     }
     let mut widths: Vec<f32> = contents.iter().map(|c| c.width).collect();
     for v in 0..n {
-        if !matches!(diagram.nodes[v].kind, NodeKind::Outcome(_)) {
+        // Working stages share their column's width, so the spine reads as one straight line;
+        // outcomes, diamonds and an as-is map's start and end keep their own.
+        if matches!(
+            diagram.nodes[v].kind,
+            NodeKind::Step | NodeKind::WonMilestone
+        ) {
             widths[v] = col_w[columns[v]];
         }
     }
@@ -731,27 +1068,42 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     }
 
     // Edge labels, measured up front: the column gaps must hold the widest one.
+    let as_is = matches!(diagram.source, Source::AsIs(_));
+    let label_max_w = if diagram.lanes == Lanes::Owner {
+        OWNER_LABEL_MAX_W
+    } else {
+        LABEL_MAX_W
+    };
     let labels: Vec<Vec<LineSpec>> = diagram
         .edges
         .iter()
         .map(|e| {
             let mut lines = Vec::new();
+            if let Some(answer) = &e.answer {
+                lines.extend(wrapped(
+                    answer,
+                    label_max_w,
+                    MIN_TEXT,
+                    Weight::Bold,
+                    TextRole::Answer,
+                ));
+            }
             if let Some(label) = &e.label {
                 lines.extend(wrapped(
                     label,
-                    LABEL_MAX_W,
-                    11.0,
+                    label_max_w,
+                    MIN_TEXT,
                     Weight::Regular,
                     TextRole::EdgeLabel,
                 ));
             }
-            if let Some(figure) = &e.figure {
+            for figure in &e.figures {
                 lines.extend(wrapped(
-                    figure,
-                    LABEL_MAX_W,
-                    11.0,
+                    &figure.text,
+                    label_max_w,
+                    if as_is { AS_IS_TEXT } else { MIN_TEXT },
                     Weight::Bold,
-                    TextRole::Figure,
+                    figure_role(figure.tone),
                 ));
             }
             lines
@@ -759,10 +1111,18 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
         .collect();
     // A labelled edge between columns widens the gap next to its source, towards its target,
     // so the label has a horizontal run to sit on.
-    let mut gaps = vec![COL_GAP; col_count.saturating_sub(1)];
+    let (col_gap, row_gap) = if as_is {
+        (AS_IS_COL_GAP, AS_IS_ROW_GAP)
+    } else {
+        (COL_GAP, ROW_GAP)
+    };
+    let mut gaps = vec![col_gap; col_count.saturating_sub(1)];
     for (e, lines) in diagram.edges.iter().zip(&labels) {
         let (a, b) = (columns[e.from], columns[e.to]);
-        if a == b || lines.is_empty() {
+        // Across swimlanes a label finds room on the edge's run down the (mostly empty)
+        // lanes; widening the gaps would widen every lane.
+        let across_lanes = column_lane[a] != column_lane[b];
+        if a == b || lines.is_empty() || across_lanes {
             continue;
         }
         let gap = if b > a { a } else { a - 1 };
@@ -850,11 +1210,21 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     }
     let content_right = x + right_channel;
     let top = title_bottom + if owner_lanes { OWNER_HEADER_H } else { 0.0 } + 28.0;
+    // A decision diamond sits close under its stage: the short move into it has no label.
+    let gap_before: Vec<f32> = (0..row_count)
+        .map(|r| {
+            let diamond_row = diagram
+                .spine
+                .iter()
+                .any(|&v| rows[v] == r && diagram.nodes[v].kind == NodeKind::Decision);
+            if diamond_row { DIAMOND_GAP } else { row_gap }
+        })
+        .collect();
     let mut row_y = Vec::with_capacity(row_count);
     let mut y = top;
     for (r, &h) in row_h.iter().enumerate() {
         if r > 0 {
-            y += ROW_GAP;
+            y += gap_before[r];
         }
         row_y.push(y);
         y += h;
@@ -879,7 +1249,7 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
                 kind: node.kind,
                 rect,
                 phase: node.phase,
-                decision: node.decision.is_some(),
+                alert: node.alert,
                 texts,
                 chips,
                 row: r,
@@ -920,12 +1290,12 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             let y0 = if r == 0 {
                 top - 22.0
             } else {
-                row_y[r] - ROW_GAP / 2.0
+                row_y[r] - gap_before[r] / 2.0
             };
             let y1 = if end + 1 == row_count {
                 row_y[end] + row_h[end] + 22.0
             } else {
-                row_y[end] + row_h[end] + ROW_GAP / 2.0
+                row_y[end] + row_h[end] + gap_before[end + 1] / 2.0
             };
             let rect = Rect {
                 x: MARGIN,
@@ -1122,7 +1492,8 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by_key(|&e| {
         let edge = &diagram.edges[e];
-        let main = edge.kind == TransitionKind::Next && rows[edge.to] > rows[edge.from];
+        let main = matches!(edge.kind, EdgeKind::Next | EdgeKind::IntoDecision)
+            && rows[edge.to] > rows[edge.from];
         (!main, e)
     });
     let width = content_right + MARGIN;
@@ -1160,18 +1531,26 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     // Labels, in edge order, each where it hits no box and no earlier label.
     let mut taken: Vec<Rect> = obstacles.clone();
     let mut edges = Vec::with_capacity(m);
+    // An as-is map loops back where it goes up a row; a designed map where the map says so.
+    let loop_backs = if as_is {
+        vec![false; m]
+    } else {
+        diagram.loop_backs()
+    };
     for (e, edge) in diagram.edges.iter().enumerate() {
         let style = match diagram.nodes[edge.to].kind {
-            _ if rows[edge.to] < rows[edge.from]
+            _ if edge.kind == EdgeKind::NotInMap => EdgeStyle::NotInMap,
+            _ if loop_backs[e]
+                || rows[edge.to] < rows[edge.from]
                 || (rows[edge.to] == rows[edge.from] && edge.from == edge.to) =>
             {
                 EdgeStyle::Loop
             }
-            _ if sides[edge.to] == Side3::Left && sides[edge.from] != Side3::Left => {
+            _ if !as_is && sides[edge.to] == Side3::Left && sides[edge.from] != Side3::Left => {
                 EdgeStyle::Loop
             }
             NodeKind::Outcome(o) => EdgeStyle::Exit(o),
-            _ if edge.kind == TransitionKind::Next => EdgeStyle::Main,
+            _ if matches!(edge.kind, EdgeKind::Next | EdgeKind::IntoDecision) => EdgeStyle::Main,
             _ => EdgeStyle::Branch,
         };
         let label = (!labels[e].is_empty()).then(|| {
@@ -1186,11 +1565,19 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
             style,
             points: routed[e].clone(),
             label,
+            weight: edge.weight,
+            heat: edge.heat,
         });
     }
 
-    // The title block may be wider than a small map.
+    // The title block may be wider than a small map, and a crowded label may sit past the
+    // last column.
     let title_right = title.iter().map(|t| t.x + t.width).fold(0.0f32, f32::max);
+    let labels_right = edges
+        .iter()
+        .filter_map(|e: &EdgePath| e.label.as_ref().map(|l| l.rect.right()))
+        .fold(0.0f32, f32::max);
+    let width = width.max(labels_right + MARGIN);
     let mut layout = Layout {
         width: width.max(title_right + MARGIN),
         height,
@@ -1202,13 +1589,75 @@ pub fn layout(diagram: &Diagram, with_legend: bool) -> Layout {
     };
     nodes.sort_by_key(|b| b.node);
     layout.nodes = nodes;
-    if with_legend {
-        let legend = build_legend(diagram, &layout, content_right + 8.0, title_bottom);
+    if with_legend && (as_is || owner_lanes) {
+        // An as-is map's legend (and a swimlane drawing's) runs in three columns at the top
+        // right, beside the title, so the drawing keeps to a screen.
+        let probe = build_legend(diagram, &layout, 0.0, 0.0, 3);
+        let x = (layout.width - MARGIN - probe.rect.w).max(title_right + 24.0);
+        let legend = build_legend(diagram, &layout, x, MARGIN, 3);
+        // Below the legend: the lane headers (swimlanes) or the first row.
+        let first = if owner_lanes {
+            title_bottom
+        } else {
+            top - 28.0
+        };
+        let below = legend.rect.bottom() + 12.0 - first;
+        if below > 0.0 {
+            layout.shift_content(below);
+        }
         layout.width = layout.width.max(legend.rect.right() + MARGIN);
-        layout.height = layout.height.max(legend.rect.bottom() + MARGIN);
+        layout.legend = Some(legend);
+    } else if with_legend {
+        // A designed map's legend runs across the top, under the title, in as many columns as
+        // the drawing is wide: a tall map stays as narrow as its flow, for a page or a phone.
+        let mut columns = 6;
+        let legend = loop {
+            let probe = build_legend(diagram, &layout, MARGIN, title_bottom, columns);
+            if columns == 1 || probe.rect.right() <= layout.width - MARGIN {
+                break probe;
+            }
+            columns -= 1;
+        };
+        layout.shift_content(legend.rect.h + 12.0);
+        layout.width = layout.width.max(legend.rect.right() + MARGIN);
         layout.legend = Some(legend);
     }
     layout
+}
+
+impl Layout {
+    /// Moves everything below the title down by `dy`.
+    fn shift_content(&mut self, dy: f32) {
+        let down = |r: &mut Rect| r.y += dy;
+        for lane in &mut self.lanes {
+            down(&mut lane.rect);
+            down(&mut lane.header);
+            for t in &mut lane.texts {
+                t.baseline += dy;
+            }
+        }
+        for b in &mut self.nodes {
+            down(&mut b.rect);
+            for t in &mut b.texts {
+                t.baseline += dy;
+            }
+            for (chip, _) in &mut b.chips {
+                down(chip);
+            }
+        }
+        for e in &mut self.edges {
+            for p in &mut e.points {
+                p.y += dy;
+            }
+            if let Some(label) = &mut e.label {
+                down(&mut label.rect);
+                for t in &mut label.texts {
+                    t.baseline += dy;
+                }
+            }
+        }
+        self.height += dy;
+    }
 }
 
 impl Point {
@@ -1259,61 +1708,29 @@ fn place_label(
                 x: a.x + (b.x - a.x) * t,
                 y: a.y + (b.y - a.y) * t,
             };
-            let candidates = if horizontal {
-                [
-                    Rect {
-                        x: p.x - w / 2.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w / 2.0,
-                        y: p.y + 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x + 4.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 4.0,
-                        y: p.y - h - 3.0,
-                        w,
-                        h,
-                    },
+            let at = |x: f32, y: f32| Rect { x, y, w, h };
+            let mut candidates = if horizontal {
+                vec![
+                    at(p.x - w / 2.0, p.y - h - 3.0),
+                    at(p.x - w / 2.0, p.y + 3.0),
+                    at(p.x + 4.0, p.y - h - 3.0),
+                    at(p.x - w - 4.0, p.y - h - 3.0),
                 ]
             } else {
-                [
-                    Rect {
-                        x: p.x + 5.0,
-                        y: p.y - h / 2.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 5.0,
-                        y: p.y - h / 2.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x + 5.0,
-                        y: p.y + 4.0,
-                        w,
-                        h,
-                    },
-                    Rect {
-                        x: p.x - w - 5.0,
-                        y: p.y + 4.0,
-                        w,
-                        h,
-                    },
+                vec![
+                    at(p.x + 5.0, p.y - h / 2.0),
+                    at(p.x - w - 5.0, p.y - h / 2.0),
+                    at(p.x + 5.0, p.y + 4.0),
+                    at(p.x - w - 5.0, p.y + 4.0),
                 ]
             };
+            if !horizontal {
+                // A short run between two boxes: beside the boxes, a little further out.
+                for shift in [40.0, 80.0, 120.0] {
+                    candidates.push(at(p.x + 5.0 + shift, p.y - h / 2.0));
+                    candidates.push(at(p.x - w - 5.0 - shift, p.y - h / 2.0));
+                }
+            }
             for (k, rect) in candidates.into_iter().enumerate() {
                 if rect.x < 0.0 || rect.y < 0.0 || rect.right() > canvas_width {
                     continue;
@@ -1332,7 +1749,11 @@ fn place_label(
                 let score = along * 0.05
                     + crossings as f32 * 40.0
                     + if own_hit { 200.0 } else { 0.0 }
-                    + k as f32 * 2.0
+                    + if k < 4 {
+                        k as f32 * 2.0
+                    } else {
+                        10.0 + (k - 4) as f32 * 6.0
+                    }
                     + s as f32;
                 if best.is_none_or(|(b, _)| score < b) {
                     best = Some((score, rect));
@@ -1341,7 +1762,47 @@ fn place_label(
         }
         travelled += length;
     }
-    // With no free place (a very crowded drawing), fall back to beside the first segment.
+    // With no free place beside the route (a crowded drawing), the nearest free place around
+    // it, on the canvas or past its right edge (the canvas then grows); the first segment only
+    // when even that fails.
+    if best.is_none() {
+        let near = |p: Point| {
+            let mut found: Option<(f32, Rect)> = None;
+            for dy in (-12..=12).map(|k| k as f32 * 16.0) {
+                for dx in (-12..=12).map(|k| k as f32 * 16.0) {
+                    let rect = Rect {
+                        x: p.x + dx - w / 2.0,
+                        y: p.y + dy - h / 2.0,
+                        w,
+                        h,
+                    };
+                    if rect.x < 0.0 || rect.y < 0.0 {
+                        continue;
+                    }
+                    if taken.iter().any(|t| t.overlaps(&rect.grown(2.0))) {
+                        continue;
+                    }
+                    let off_canvas = if rect.right() > canvas_width {
+                        400.0
+                    } else {
+                        0.0
+                    };
+                    let score = dx.abs() + dy.abs() + off_canvas;
+                    if found.is_none_or(|(b, _)| score < b) {
+                        found = Some((score, rect));
+                    }
+                }
+            }
+            found
+        };
+        for &p in route {
+            if let Some((score, rect)) = near(p)
+                && best.is_none_or(|(b, _)| score < b)
+            {
+                best = Some((score, rect));
+            }
+        }
+    }
     let rect = best.map(|(_, r)| r).unwrap_or_else(|| {
         let a = route.first().copied().unwrap_or(Point { x: 0.0, y: 0.0 });
         Rect {
@@ -1383,12 +1844,13 @@ fn polyline_hits(points: &[Point], rect: &Rect) -> bool {
     })
 }
 
-fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
+fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32, columns: usize) -> Legend {
     let words = diagram.wording;
+    let as_is = matches!(diagram.source, Source::AsIs(_));
     let mut items: Vec<(Swatch, String)> = Vec::new();
     let has = |k: NodeKind| layout.nodes.iter().any(|b| b.kind == k);
     items.push((Swatch::Stage, words.legend_stage().to_string()));
-    if layout.nodes.iter().any(|b| b.decision) {
+    if has(NodeKind::Decision) {
         items.push((Swatch::Decision, words.legend_decision().to_string()));
     }
     if has(NodeKind::WonMilestone) {
@@ -1399,6 +1861,12 @@ fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
             items.push((Swatch::Outcome(o), words.outcome(o).to_string()));
         }
     }
+    if has(NodeKind::Start) || has(NodeKind::End) {
+        items.push((Swatch::Terminal, words.legend_terminal().to_string()));
+    }
+    if layout.nodes.iter().any(|b| b.alert) {
+        items.push((Swatch::OverTarget, words.legend_over_target().to_string()));
+    }
     let style_used = |f: &dyn Fn(EdgeStyle) -> bool| layout.edges.iter().any(|e| f(e.style));
     if style_used(&|s| s == EdgeStyle::Main) {
         items.push((
@@ -1407,16 +1875,37 @@ fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
         ));
     }
     if style_used(&|s| matches!(s, EdgeStyle::Branch | EdgeStyle::Exit(_))) {
-        items.push((
-            Swatch::Edge(EdgeStyleSample::Branch),
-            words.legend_branch().to_string(),
-        ));
+        let word = if as_is {
+            words.legend_other_moves()
+        } else {
+            words.legend_branch()
+        };
+        items.push((Swatch::Edge(EdgeStyleSample::Branch), word.to_string()));
     }
     if style_used(&|s| s == EdgeStyle::Loop) {
+        let word = if as_is {
+            words.legend_rework()
+        } else {
+            words.legend_loop()
+        };
+        items.push((Swatch::Edge(EdgeStyleSample::Loop), word.to_string()));
+    }
+    if style_used(&|s| s == EdgeStyle::NotInMap) {
         items.push((
-            Swatch::Edge(EdgeStyleSample::Loop),
-            words.legend_loop().to_string(),
+            Swatch::Edge(EdgeStyleSample::NotInMap),
+            words.legend_not_in_map().to_string(),
         ));
+    }
+    if layout.edges.iter().any(|e| e.weight.is_some()) {
+        let word = if as_is {
+            words.legend_width_moves()
+        } else {
+            words.legend_width()
+        };
+        items.push((Swatch::Width, word.to_string()));
+    }
+    if layout.edges.iter().any(|e| e.heat.is_some()) {
+        items.push((Swatch::Heat, words.legend_slow().to_string()));
     }
     if diagram.has_figures {
         items.push((Swatch::Figure, words.legend_figures().to_string()));
@@ -1428,9 +1917,23 @@ fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
             }
         }
     }
-    let title_width = text_width(words.legend(), 13.0, Weight::Bold);
+    legend_in_columns(words.legend(), items, x, y, columns)
+}
+
+/// Lays legend entries out in `columns` columns (filled top to bottom, then left to right)
+/// under the legend's title, from the top-left corner `(x, y)`.
+fn legend_in_columns(
+    heading: &str,
+    items: Vec<(Swatch, String)>,
+    x: f32,
+    y: f32,
+    columns: usize,
+) -> Legend {
+    const SIZE: f32 = 12.0;
+    const ROW: f32 = 22.0;
+    let title_width = text_width(heading, 13.0, Weight::Bold);
     let title = TextRun {
-        text: words.legend().to_string(),
+        text: heading.to_string(),
         x: x + 12.0,
         baseline: y + 12.0 + ASCENT_EM * 13.0,
         size: 13.0,
@@ -1438,38 +1941,46 @@ fn build_legend(diagram: &Diagram, layout: &Layout, x: f32, y: f32) -> Legend {
         width: title_width,
         role: TextRole::LegendTitle,
     };
+    let per_column = items.len().div_ceil(columns.max(1)).max(1);
     let mut entries = Vec::new();
-    let mut row_y = y + 36.0;
-    let mut widest = title_width;
-    for (swatch, text) in items {
-        let width = text_width(&text, 11.5, Weight::Regular);
-        widest = widest.max(40.0 + width);
-        entries.push(LegendEntry {
-            swatch,
-            swatch_rect: Rect {
-                x: x + 12.0,
-                y: row_y + 2.0,
-                w: 30.0,
-                h: 16.0,
-            },
-            text: TextRun {
-                text,
-                x: x + 52.0,
-                baseline: row_y + 10.0 + 0.3 * 11.5,
-                size: 11.5,
-                weight: Weight::Regular,
-                width,
-                role: TextRole::LegendText,
-            },
-        });
-        row_y += 22.0;
+    let mut column_x = x + 12.0;
+    let mut right = x + 12.0 + title_width;
+    for column in items.chunks(per_column) {
+        let widest = column
+            .iter()
+            .map(|(_, t)| text_width(t, SIZE, Weight::Regular))
+            .fold(0.0f32, f32::max);
+        for (k, (swatch, text)) in column.iter().enumerate() {
+            let row_y = y + 36.0 + k as f32 * ROW;
+            let width = text_width(text, SIZE, Weight::Regular);
+            entries.push(LegendEntry {
+                swatch: *swatch,
+                swatch_rect: Rect {
+                    x: column_x,
+                    y: row_y + 2.0,
+                    w: 30.0,
+                    h: 16.0,
+                },
+                text: TextRun {
+                    text: text.clone(),
+                    x: column_x + 40.0,
+                    baseline: row_y + 10.0 + 0.3 * SIZE,
+                    size: SIZE,
+                    weight: Weight::Regular,
+                    width,
+                    role: TextRole::LegendText,
+                },
+            });
+        }
+        right = right.max(column_x + 40.0 + widest);
+        column_x += 40.0 + widest + 24.0;
     }
     Legend {
         rect: Rect {
             x,
             y,
-            w: widest + 24.0 + 12.0,
-            h: row_y - y + 10.0,
+            w: right - x + 12.0,
+            h: 36.0 + per_column as f32 * ROW + 10.0,
         },
         title,
         entries,

@@ -1,5 +1,5 @@
 //! [`RenderOptions`]: what to draw and how, for every writer: the grouping into [`Lanes`], how
-//! deep sub-stages nest, detail, language, legend and PNG scale.
+//! deep sub-stages nest, detail, language, legend, PNG scale and, for as-is maps, the [`View`].
 
 /// How stages are grouped on the drawing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,27 @@ impl Lanes {
     }
 }
 
+/// What an as-is process map's edges show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// How often each move was made; line width by volume.
+    Frequency,
+    /// How long each move took (median and mean); colour by the median, width by volume.
+    Performance,
+}
+
+impl View {
+    pub const NAMES: [&'static str; 2] = ["frequency", "performance"];
+
+    pub fn from_name(name: &str) -> Option<View> {
+        match name {
+            "frequency" => Some(View::Frequency),
+            "performance" => Some(View::Performance),
+            _ => None,
+        }
+    }
+}
+
 /// What to draw and how.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RenderOptions {
@@ -39,6 +60,8 @@ pub struct RenderOptions {
     pub legend: bool,
     /// PNG pixels per SVG unit (2 gives a sharp print).
     pub scale: f32,
+    /// What an as-is process map's edges show; designed maps ignore it.
+    pub view: View,
 }
 
 impl Default for RenderOptions {
@@ -50,6 +73,7 @@ impl Default for RenderOptions {
             lang: None,
             legend: true,
             scale: 2.0,
+            view: View::Frequency,
         }
     }
 }

@@ -2,102 +2,154 @@
 //!
 //! No scripts, no external references, every user string escaped. The document has a
 //! `viewBox` and a size in points-equivalent pixels, so it scales cleanly to any print size.
-//! Coordinates are written with at most one decimal, so output is byte-stable.
+//! Coordinates and sizes are written with at most one decimal, so output is byte-stable and
+//! never reads `13.000000000000002`. Each box is one `<g class="node">` (its shape and its
+//! text) and each edge label one `<g class="label">`, so a reader (or a test in a browser) can
+//! tell which text belongs to which shape. Colours come from [`crate::palette`].
 
 use std::fmt::Write;
 
-use salesmap_core::map::{Map, Outcome};
+use salesmap_core::map::Map;
 use salesmap_core::overlay::Overlay;
 pub(crate) use salesmap_core::text::escape_markup as escape;
 
 use crate::diagram::NodeKind;
 use crate::font::{SVG_FONT_STACK, Weight};
 use crate::layout::{
-    EdgeStyle, EdgeStyleSample, Layout, Point, Rect, Swatch, TextRole, TextRun, layout_map,
+    EdgeStyle, EdgeStyleSample, Layout, NodeBox, Point, Rect, Swatch, TextRole, TextRun, layout_map,
 };
 use crate::options::RenderOptions;
+use crate::palette::{self, INK, MUTED};
 
 /// Renders `map` as an SVG document.
 pub fn render_svg(map: &Map, options: &RenderOptions, overlay: Option<&Overlay>) -> String {
     write_svg(&layout_map(map, options, overlay))
 }
 
-/// Phase colours: (stroke / accent, band tint).
-const PHASE_COLORS: [(&str, &str); 8] = [
-    ("#1e88e5", "#eef5fd"),
-    ("#00897b", "#ebf6f5"),
-    ("#8e24aa", "#f6edf8"),
-    ("#f4a100", "#fdf6e7"),
-    ("#3949ab", "#eef0f9"),
-    ("#d81b60", "#fcedf3"),
-    ("#43a047", "#eef7ef"),
-    ("#6d4c41", "#f4efed"),
-];
-const NO_PHASE: (&str, &str) = ("#78909c", "#f4f6f7");
-const LANE_TINTS: [&str; 2] = ["#f3f6fa", "#fbfcfd"];
-
-fn phase_color(phase: Option<usize>) -> (&'static str, &'static str) {
-    match phase {
-        Some(p) if p != usize::MAX => PHASE_COLORS[p % PHASE_COLORS.len()],
-        _ => NO_PHASE,
-    }
-}
-
-/// Outcome colours: (stroke, fill, text).
-fn outcome_color(outcome: Outcome) -> (&'static str, &'static str, &'static str) {
-    match outcome {
-        Outcome::Won => ("#2e7d32", "#e6f4e7", "#1b5e20"),
-        Outcome::Lost => ("#c62828", "#fdecec", "#b71c1c"),
-        Outcome::Disqualified => ("#616161", "#f1f1f1", "#424242"),
-        Outcome::Churned => ("#e65100", "#fff1e3", "#bf360c"),
-    }
-}
-
-const INK: &str = "#263238";
-const MAIN_EDGE: &str = "#37474f";
-const BRANCH_EDGE: &str = "#607d8b";
-const LOOP_EDGE: &str = "#7e57c2";
-const FIGURE: &str = "#1565c0";
-const MILESTONE: &str = "#2e7d32";
-const DECISION: &str = "#b26a00";
-
-/// Arrowhead markers: (id, colour), one per edge colour.
-const ARROWS: [(&str, &str); 7] = [
-    ("main", MAIN_EDGE),
-    ("branch", BRANCH_EDGE),
-    ("loop", LOOP_EDGE),
-    ("won", "#2e7d32"),
-    ("lost", "#c62828"),
-    ("disqualified", "#616161"),
-    ("churned", "#e65100"),
-];
-
-fn arrow_id(style: EdgeStyle) -> &'static str {
-    match style {
-        EdgeStyle::Main => "main",
-        EdgeStyle::Branch => "branch",
-        EdgeStyle::Loop => "loop",
-        EdgeStyle::Exit(o) => o.name(),
-    }
-}
-
 fn edge_color(style: EdgeStyle) -> &'static str {
     match style {
-        EdgeStyle::Main => MAIN_EDGE,
-        EdgeStyle::Branch => BRANCH_EDGE,
-        EdgeStyle::Exit(o) => outcome_color(o).0,
-        EdgeStyle::Loop => LOOP_EDGE,
+        EdgeStyle::Main => palette::MAIN_EDGE,
+        EdgeStyle::Branch => palette::BRANCH_EDGE,
+        EdgeStyle::Exit(o) => palette::outcome(o).stroke,
+        EdgeStyle::Loop => palette::LOOP_EDGE,
+        EdgeStyle::NotInMap => palette::NOT_IN_MAP,
+    }
+}
+
+fn edge_base_width(style: EdgeStyle) -> f32 {
+    match style {
+        EdgeStyle::Main => 2.2,
+        _ => 1.6,
+    }
+}
+
+fn edge_dash(style: EdgeStyle) -> Option<&'static str> {
+    match style {
+        EdgeStyle::Loop => Some("6 4"),
+        EdgeStyle::NotInMap => Some("2 4"),
+        _ => None,
     }
 }
 
 /// A number with at most one decimal, without a trailing `.0`.
-fn num(v: f32) -> String {
+pub(crate) fn num(v: f32) -> String {
     let r = (v * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{}", r as i64)
     } else {
         format!("{r:.1}")
     }
+}
+
+/// An arrowhead marker: its colour and size.
+#[derive(Clone, PartialEq)]
+struct Arrow {
+    color: String,
+    size: f32,
+}
+
+impl Arrow {
+    fn id(&self) -> String {
+        format!(
+            "arrow-{}-{}",
+            self.color.trim_start_matches('#'),
+            num(self.size).replace('.', "_")
+        )
+    }
+}
+
+/// The arrowhead of an edge of `width`: a little larger than the line, in half-pixel steps.
+fn arrow_size(width: f32) -> f32 {
+    ((7.0 + 1.4 * (width - 1.6).max(0.0)) * 2.0).round() / 2.0
+}
+
+struct EdgePaint {
+    color: String,
+    width: f32,
+    dash: Option<&'static str>,
+    arrow: Arrow,
+}
+
+fn edge_paint(style: EdgeStyle, weight: Option<f32>, heat: Option<f32>) -> EdgePaint {
+    let color = match heat {
+        Some(h) => palette::heat(h),
+        None => edge_color(style).to_string(),
+    };
+    let width = palette::edge_width(edge_base_width(style), weight);
+    EdgePaint {
+        arrow: Arrow {
+            color: color.clone(),
+            size: arrow_size(width),
+        },
+        color,
+        width,
+        dash: edge_dash(style),
+    }
+}
+
+/// Where a port on a diamond's bounding box meets the diamond's outline, moving inward.
+fn diamond_outline(r: Rect, p: Point) -> Point {
+    let (hw, hh) = (r.w / 2.0, r.h / 2.0);
+    if (p.x - r.x).abs() < 0.01 || (p.x - r.right()).abs() < 0.01 {
+        let reach = hw * (1.0 - ((p.y - r.cy()).abs() / hh).min(1.0));
+        let x = if p.x < r.cx() {
+            r.cx() - reach
+        } else {
+            r.cx() + reach
+        };
+        Point { x, y: p.y }
+    } else {
+        let reach = hh * (1.0 - ((p.x - r.cx()).abs() / hw).min(1.0));
+        let y = if p.y < r.cy() {
+            r.cy() - reach
+        } else {
+            r.cy() + reach
+        };
+        Point { x: p.x, y }
+    }
+}
+
+/// The points an edge is painted through: its route, run on to a diamond's outline where it
+/// leaves or enters one.
+fn painted_points(layout: &Layout, from: usize, to: usize, points: &[Point]) -> Vec<Point> {
+    let mut out = points.to_vec();
+    let diamond = |v: usize| {
+        let b = &layout.nodes[v];
+        (b.kind == NodeKind::Decision).then_some(b.rect)
+    };
+    if let (Some(r), Some(&first)) = (diamond(from), points.first()) {
+        let o = diamond_outline(r, first);
+        if !o.close_to(first) {
+            out.insert(0, o);
+        }
+    }
+    if let (Some(r), Some(&last)) = (diamond(to), points.last()) {
+        let o = diamond_outline(r, last);
+        if !o.close_to(last) {
+            out.push(o);
+        }
+    }
+    out
 }
 
 /// Writes the layout as SVG.
@@ -116,26 +168,50 @@ pub fn write_svg(layout: &Layout) -> String {
         .map(|t| t.text.clone())
         .unwrap_or_default();
     let _ = writeln!(s, "<title>{}</title>", escape(&title));
-    // One arrowhead per edge colour: `context-stroke` is not understood by every viewer.
+
+    // One arrowhead per colour and size an edge (or a legend sample) uses: `context-stroke`
+    // is not understood by every viewer.
+    let mut arrows: Vec<Arrow> = Vec::new();
+    let mut paints = Vec::new();
+    for e in &layout.edges {
+        let paint = edge_paint(e.style, e.weight, e.heat);
+        if !arrows.contains(&paint.arrow) {
+            arrows.push(paint.arrow.clone());
+        }
+        paints.push(paint);
+    }
+    if let Some(legend) = &layout.legend {
+        for entry in &legend.entries {
+            if let Some(paint) = swatch_paint(entry.swatch)
+                && !arrows.contains(&paint.arrow)
+            {
+                arrows.push(paint.arrow);
+            }
+        }
+    }
     s.push_str("<defs>\n");
-    for (id, color) in ARROWS {
+    for a in &arrows {
         let _ = writeln!(
             s,
-            r#"<marker id="arrow-{id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{color}"/></marker>"#
+            r#"<marker id="{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{}" markerHeight="{}" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{}"/></marker>"#,
+            a.id(),
+            num(a.size),
+            num(a.size),
+            a.color
         );
     }
     s.push_str("</defs>\n");
     let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
 
     for lane in &layout.lanes {
+        let colours = palette::phase(Some(lane.tint));
         let fill = if lane.is_phase {
-            phase_color(Some(lane.tint)).1
+            colours.tint
         } else {
-            LANE_TINTS[lane.tint % 2]
+            palette::LANE_TINTS[lane.tint % 2]
         };
-        rect(&mut s, lane.rect, 0.0, fill, "#d5dde5", 1.0, None);
+        rect(&mut s, lane.rect, 0.0, fill, palette::LANE_LINE, 1.0, None);
         if lane.is_phase {
-            let accent = phase_color(Some(lane.tint)).0;
             rect(
                 &mut s,
                 Rect {
@@ -143,20 +219,24 @@ pub fn write_svg(layout: &Layout) -> String {
                     ..lane.header
                 },
                 0.0,
-                accent,
+                colours.accent,
                 "none",
                 0.0,
                 None,
             );
         } else {
-            rect(&mut s, lane.header, 0.0, "#e3e9ef", "#d5dde5", 1.0, None);
+            rect(
+                &mut s,
+                lane.header,
+                0.0,
+                palette::LANE_HEADER,
+                palette::LANE_LINE,
+                1.0,
+                None,
+            );
         }
         for t in &lane.texts {
-            let color = if lane.is_phase {
-                phase_color(Some(lane.tint)).0
-            } else {
-                INK
-            };
+            let color = if lane.is_phase { colours.text } else { INK };
             text(&mut s, t, color, false);
         }
     }
@@ -165,21 +245,16 @@ pub fn write_svg(layout: &Layout) -> String {
         let color = if t.role == TextRole::MapTitle {
             INK
         } else {
-            "#546e7a"
+            MUTED
         };
         text(&mut s, t, color, false);
     }
 
     // Edges under boxes, so arrowheads meet the outline cleanly.
-    for e in &layout.edges {
-        let color = edge_color(e.style);
-        let (width, dash) = match e.style {
-            EdgeStyle::Main => (2.2, None),
-            EdgeStyle::Loop => (1.6, Some("6 4")),
-            _ => (1.6, None),
-        };
+    for (e, paint) in layout.edges.iter().zip(&paints) {
+        let points = painted_points(layout, e.from, e.to, &e.points);
         let _ = write!(s, r#"<path d=""#);
-        for (i, p) in e.points.iter().enumerate() {
+        for (i, p) in points.iter().enumerate() {
             let _ = write!(
                 s,
                 "{}{},{}",
@@ -190,64 +265,36 @@ pub fn write_svg(layout: &Layout) -> String {
         }
         let _ = write!(
             s,
-            r#"" fill="none" stroke="{color}" stroke-width="{}" stroke-linejoin="round""#,
-            num(width)
+            r#"" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round""#,
+            paint.color,
+            num(paint.width)
         );
-        if let Some(d) = dash {
+        if let Some(d) = paint.dash {
             let _ = write!(s, r#" stroke-dasharray="{d}""#);
         }
-        let _ = writeln!(s, r#" marker-end="url(#arrow-{})"/>"#, arrow_id(e.style));
+        let _ = writeln!(s, r#" marker-end="url(#{})"/>"#, paint.arrow.id());
     }
 
     for b in &layout.nodes {
-        let r = b.rect;
-        match b.kind {
-            NodeKind::Outcome(o) => {
-                let (stroke, fill, _) = outcome_color(o);
-                rect(&mut s, r, r.h.min(28.0) / 2.0, fill, stroke, 2.0, None);
-            }
-            NodeKind::WonMilestone => {
-                rect(&mut s, r, 8.0, "#ffffff", MILESTONE, 2.6, None);
-                accent_bar(&mut s, r, phase_color(b.phase).0);
-            }
-            NodeKind::Step => {
-                let stroke = if b.decision { DECISION } else { "#90a4ae" };
-                rect(&mut s, r, 8.0, "#ffffff", stroke, 1.3, None);
-                accent_bar(&mut s, r, phase_color(b.phase).0);
-            }
-        }
-        for (chip, level) in &b.chips {
-            let fill = if *level == 1 { "#f5f7f9" } else { "#fafbfc" };
-            rect(&mut s, *chip, 5.0, fill, "#cfd8dc", 1.0, None);
-        }
-        for t in &b.texts {
-            let color = match t.role {
-                TextRole::OutcomeName => match b.kind {
-                    NodeKind::Outcome(o) => outcome_color(o).2,
-                    _ => INK,
-                },
-                TextRole::Badge | TextRole::Owners | TextRole::Detail => "#607d8b",
-                TextRole::MilestoneBadge => MILESTONE,
-                TextRole::Decision => DECISION,
-                TextRole::Figure => FIGURE,
-                TextRole::SubStage => "#37474f",
-                _ => INK,
-            };
-            text(&mut s, t, color, true);
-        }
+        node(&mut s, b);
     }
 
     for e in &layout.edges {
         if let Some(label) = &e.label {
+            s.push_str("<g class=\"label\">\n");
             rect(&mut s, label.rect, 3.0, "#ffffff", "none", 0.0, Some(0.92));
             for t in &label.texts {
-                let color = if t.role == TextRole::Figure {
-                    FIGURE
-                } else {
-                    edge_color(e.style)
+                let color = match t.role {
+                    TextRole::Figure => palette::FIGURE,
+                    TextRole::FigureMuted => MUTED,
+                    TextRole::FigureAlert => palette::ALERT,
+                    // Heat tints lines only; words on a label stay readable.
+                    _ if e.heat.is_some() => INK,
+                    _ => edge_color(e.style),
                 };
                 text(&mut s, t, color, true);
             }
+            s.push_str("</g>\n");
         }
     }
 
@@ -261,6 +308,88 @@ pub fn write_svg(layout: &Layout) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// One box: its shape, sub-stage chips and text, as one group.
+fn node(s: &mut String, b: &NodeBox) {
+    let r = b.rect;
+    let _ = writeln!(s, r#"<g class="node">"#);
+    match b.kind {
+        NodeKind::Outcome(o) => {
+            let c = palette::outcome(o);
+            rect(s, r, r.h.min(28.0) / 2.0, c.fill, c.stroke, 2.0, None);
+        }
+        NodeKind::WonMilestone => {
+            let stroke = if b.alert {
+                palette::ALERT
+            } else {
+                palette::MILESTONE
+            };
+            rect(s, r, 8.0, "#ffffff", stroke, 2.6, None);
+            accent_bar(s, r, palette::phase(b.phase).accent);
+        }
+        NodeKind::Step => {
+            let (stroke, width) = if b.alert {
+                (palette::ALERT, 2.2)
+            } else {
+                (palette::STAGE_STROKE, 1.3)
+            };
+            rect(s, r, 8.0, "#ffffff", stroke, width, None);
+            accent_bar(s, r, palette::phase(b.phase).accent);
+        }
+        NodeKind::Decision => {
+            let _ = writeln!(
+                s,
+                r#"<path d="M{},{} L{},{} L{},{} L{},{} Z" fill="{}" stroke="{}" stroke-width="1.6" stroke-linejoin="round"/>"#,
+                num(r.cx()),
+                num(r.y),
+                num(r.right()),
+                num(r.cy()),
+                num(r.cx()),
+                num(r.bottom()),
+                num(r.x),
+                num(r.cy()),
+                palette::DECISION_FILL,
+                palette::DECISION
+            );
+        }
+        NodeKind::Start | NodeKind::End => {
+            rect(
+                s,
+                r,
+                r.h / 2.0,
+                palette::TERMINAL_FILL,
+                palette::TERMINAL,
+                1.6,
+                None,
+            );
+        }
+    }
+    for (chip, level) in &b.chips {
+        let fill = if *level == 1 {
+            palette::CHIP_FILL
+        } else {
+            "#fafbfc"
+        };
+        rect(s, *chip, 5.0, fill, palette::CHIP_STROKE, 1.0, None);
+    }
+    for t in &b.texts {
+        let color = match t.role {
+            TextRole::OutcomeName => match b.kind {
+                NodeKind::Outcome(o) => palette::outcome(o).text,
+                _ => INK,
+            },
+            TextRole::Badge if matches!(b.kind, NodeKind::Start | NodeKind::End) => INK,
+            TextRole::Badge | TextRole::Owners | TextRole::Detail | TextRole::FigureMuted => MUTED,
+            TextRole::MilestoneBadge => palette::MILESTONE,
+            TextRole::Figure => palette::FIGURE,
+            TextRole::FigureAlert => palette::ALERT,
+            TextRole::SubStage => palette::CHIP_TEXT,
+            _ => INK,
+        };
+        text(s, t, color, true);
+    }
+    s.push_str("</g>\n");
 }
 
 /// The phase colour as a tab along the top edge of a stage box.
@@ -329,29 +458,35 @@ fn text(s: &mut String, t: &TextRun, color: &str, centred: bool) {
     );
 }
 
-fn line(
-    s: &mut String,
-    a: Point,
-    b: Point,
-    color: &str,
-    width: f32,
-    dash: Option<&str>,
-    arrow: &str,
-) {
+fn line(s: &mut String, a: Point, b: Point, paint: &EdgePaint) {
     let _ = write!(
         s,
-        r#"<path d="M{},{} L{},{}" stroke="{color}" stroke-width="{}" fill="none""#,
+        r#"<path d="M{},{} L{},{}" stroke="{}" stroke-width="{}" fill="none""#,
         num(a.x),
         num(a.y),
         num(b.x),
         num(b.y),
-        num(width)
+        paint.color,
+        num(paint.width)
     );
-    if let Some(d) = dash {
+    if let Some(d) = paint.dash {
         let _ = write!(s, r#" stroke-dasharray="{d}""#);
     }
-    let _ = write!(s, r#" marker-end="url(#arrow-{arrow})""#);
+    let _ = write!(s, r#" marker-end="url(#{})""#, paint.arrow.id());
     s.push_str("/>\n");
+}
+
+/// How a legend's edge sample is painted, for the samples that are lines.
+fn swatch_paint(kind: Swatch) -> Option<EdgePaint> {
+    Some(match kind {
+        Swatch::Edge(EdgeStyleSample::Main) => edge_paint(EdgeStyle::Main, None, None),
+        Swatch::Edge(EdgeStyleSample::Branch) => edge_paint(EdgeStyle::Branch, None, None),
+        Swatch::Edge(EdgeStyleSample::Loop) => edge_paint(EdgeStyle::Loop, None, None),
+        Swatch::Edge(EdgeStyleSample::NotInMap) => edge_paint(EdgeStyle::NotInMap, None, None),
+        Swatch::Width => edge_paint(EdgeStyle::Branch, Some(1.0), None),
+        Swatch::Heat => edge_paint(EdgeStyle::Branch, None, Some(1.0)),
+        _ => return None,
+    })
 }
 
 fn swatch(s: &mut String, kind: Swatch, r: Rect) {
@@ -360,41 +495,65 @@ fn swatch(s: &mut String, kind: Swatch, r: Rect) {
         x: r.right(),
         y: r.cy(),
     };
+    if let Some(paint) = swatch_paint(kind) {
+        line(s, mid, end, &paint);
+        return;
+    }
     match kind {
         Swatch::Stage => {
-            rect(s, r, 4.0, "#ffffff", "#90a4ae", 1.3, None);
-            accent_bar_small(s, r, phase_color(Some(0)).0);
+            rect(s, r, 4.0, "#ffffff", palette::STAGE_STROKE, 1.3, None);
+            accent_bar_small(s, r, palette::phase(Some(0)).accent);
         }
-        Swatch::Decision => rect(s, r, 4.0, "#ffffff", DECISION, 1.3, None),
-        Swatch::WonMilestone => rect(s, r, 4.0, "#ffffff", MILESTONE, 2.6, None),
+        Swatch::OverTarget => rect(s, r, 4.0, "#ffffff", palette::ALERT, 2.2, None),
+        Swatch::Decision => {
+            let _ = writeln!(
+                s,
+                r#"<path d="M{},{} L{},{} L{},{} L{},{} Z" fill="{}" stroke="{}" stroke-width="1.3"/>"#,
+                num(r.cx()),
+                num(r.y - 2.0),
+                num(r.right()),
+                num(r.cy()),
+                num(r.cx()),
+                num(r.bottom() + 2.0),
+                num(r.x),
+                num(r.cy()),
+                palette::DECISION_FILL,
+                palette::DECISION
+            );
+        }
+        Swatch::WonMilestone => rect(s, r, 4.0, "#ffffff", palette::MILESTONE, 2.6, None),
         Swatch::Outcome(o) => {
-            let (stroke, fill, _) = outcome_color(o);
-            rect(s, r, r.h / 2.0, fill, stroke, 2.0, None);
+            let c = palette::outcome(o);
+            rect(s, r, r.h / 2.0, c.fill, c.stroke, 2.0, None);
         }
-        Swatch::Edge(EdgeStyleSample::Main) => line(s, mid, end, MAIN_EDGE, 2.2, None, "main"),
-        Swatch::Edge(EdgeStyleSample::Branch) => {
-            line(s, mid, end, BRANCH_EDGE, 1.6, None, "branch")
-        }
-        Swatch::Edge(EdgeStyleSample::Loop) => {
-            line(s, mid, end, LOOP_EDGE, 1.6, Some("6 4"), "loop")
-        }
+        Swatch::Terminal => rect(
+            s,
+            r,
+            r.h / 2.0,
+            palette::TERMINAL_FILL,
+            palette::TERMINAL,
+            1.6,
+            None,
+        ),
         Swatch::Phase(p) => rect(
             s,
             r,
             3.0,
-            phase_color(Some(p)).1,
-            phase_color(Some(p)).0,
+            palette::phase(Some(p)).tint,
+            palette::phase(Some(p)).accent,
             1.5,
             None,
         ),
         Swatch::Figure => {
             let _ = writeln!(
                 s,
-                r#"<text x="{}" y="{}" font-size="11" font-weight="700" text-anchor="middle" fill="{FIGURE}">42%</text>"#,
+                r#"<text x="{}" y="{}" font-size="12" font-weight="700" text-anchor="middle" fill="{}">n=42</text>"#,
                 num(r.cx()),
-                num(r.cy() + 4.0)
+                num(r.cy() + 4.0),
+                palette::FIGURE
             );
         }
+        Swatch::Edge(_) | Swatch::Width | Swatch::Heat => {}
     }
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Each chart is a function from plain figures (already localized labels) to a [`Chart`]: a
 //! standalone SVG document with a fixed pixel size, which the page inlines and `--assets`
-//! writes out (and rasterizes). plotters supplies the coordinate systems, axes, grid lines and
+//! writes out (and rasterizes). A chart file stands alone: it carries its title, its legend
+//! (what each colour and mark means), its axes' units and, on monthly points, the number of
+//! deals each point rests on; every number in it is rounded (no `13.000000000000002`). plotters supplies the coordinate systems, axes, grid lines and
 //! the escaping of every text; a few things are drawn from its primitives instead of its
 //! ready-made elements: box plots (plotters' `Boxplot` puts whiskers at the 1.5-IQR fences,
 //! which can fall below zero days and beyond the data; ours are the p10 and p90 the tables
@@ -66,27 +68,146 @@ fn fail(e: impl std::fmt::Display) -> String {
     format!("the chart could not be drawn: {e}")
 }
 
-/// Runs `draw` on a fresh white canvas and wraps the SVG it leaves.
+/// What a legend entry shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mark {
+    /// A filled box.
+    Box(RGBColor),
+    /// A line.
+    Line(RGBColor),
+    /// A dashed line.
+    Dashed(RGBColor),
+}
+
+/// What a chart says about itself besides its data: the legend and the axes' titles with
+/// their units (empty where an axis needs none).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Axes {
+    pub legend: Vec<(Mark, String)>,
+    pub x: String,
+    pub y: String,
+}
+
+/// Height of the band above the plot holding the title and the legend.
+const HEADER: u32 = 52;
+
+/// Runs `draw` on a fresh white canvas under a band with the chart's title and legend, and
+/// wraps the SVG it leaves. `draw` gets the whole canvas (for text placed at absolute
+/// positions) and the plot's part of it.
 fn canvas(
     name: &'static str,
     title: &str,
-    height: u32,
-    draw: impl FnOnce(&Area) -> Result<(), String>,
+    legend: &[(Mark, String)],
+    plot_height: u32,
+    draw: impl FnOnce(&Area, &Area) -> Result<(), String>,
 ) -> Result<Chart, String> {
+    let height = plot_height + HEADER;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(fail)?;
-        draw(&root)?;
+        root.draw(&Text::new(
+            title.to_string(),
+            (12, 8),
+            anchored(font(14.0), HPos::Left, VPos::Top).color(&INK),
+        ))
+        .map_err(fail)?;
+        let mut x = 12;
+        for (mark, label) in legend {
+            let y = 38;
+            match *mark {
+                Mark::Box(c) => root
+                    .draw(&Rectangle::new([(x, y - 6), (x + 12, y + 6)], c.filled()))
+                    .map_err(fail)?,
+                Mark::Line(c) => root
+                    .draw(&PathElement::new(
+                        vec![(x, y), (x + 16, y)],
+                        c.stroke_width(2),
+                    ))
+                    .map_err(fail)?,
+                Mark::Dashed(c) => {
+                    for k in 0..3 {
+                        root.draw(&PathElement::new(
+                            vec![(x + 6 * k, y), (x + 6 * k + 4, y)],
+                            c.stroke_width(2),
+                        ))
+                        .map_err(fail)?;
+                    }
+                }
+            }
+            root.draw(&Text::new(
+                label.clone(),
+                (x + 22, y),
+                anchored(muted(12.0), HPos::Left, VPos::Center),
+            ))
+            .map_err(fail)?;
+            // Labels are measured roughly (the reader's font decides), with room to spare.
+            x += 22 + (label.chars().map(char_width).sum::<f64>() * 12.0) as i32 + 22;
+        }
+        let plot = root.margin(HEADER, 0, 0, 0);
+        draw(&root, &plot)?;
         root.present().map_err(fail)?;
     }
     Ok(Chart {
         name,
         title: title.to_string(),
-        svg,
+        svg: round_numbers(&svg),
         width: WIDTH,
         height,
     })
+}
+
+/// The width of a character in em, about: full for Hangul, 0.6 for Latin.
+fn char_width(c: char) -> f64 {
+    if salesmap_render::font::is_wide(c) {
+        1.0
+    } else {
+        0.6
+    }
+}
+
+/// Writes every decimal number in an SVG with at most one decimal: plotters writes sizes as
+/// computed (`13.000000000000002`).
+pub fn round_numbers(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let bytes = svg.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let starts_number = c.is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'#'));
+        if !starts_number {
+            out.push(c as char);
+            if c >= 0x80 {
+                // Copy the rest of a multibyte character as it is.
+                let len = svg[i..].chars().next().map_or(1, char::len_utf8);
+                out.pop();
+                out.push_str(&svg[i..i + len]);
+                i += len;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b'.') {
+            j += 1;
+        }
+        let token = &svg[i..j];
+        match (token.split_once('.'), token.parse::<f64>()) {
+            (Some((_, decimals)), Ok(v)) if decimals.len() > 1 && !token.ends_with('.') => {
+                let r = (v * 10.0).round() / 10.0;
+                if r.fract() == 0.0 {
+                    out.push_str(&format!("{}", r as i64));
+                } else {
+                    out.push_str(&format!("{r:.1}"));
+                }
+            }
+            _ => out.push_str(token),
+        }
+        i = j;
+    }
+    out
 }
 
 /// A light vertical grid line with its label under the plot, at value `x`.
@@ -131,20 +252,20 @@ pub struct FunnelBar {
 }
 
 /// Horizontal stacked bars: deals that moved on, dropped out and are still open, per stage.
-pub fn funnel(title: &str, bars: &[FunnelBar]) -> Result<Chart, String> {
+pub fn funnel(title: &str, bars: &[FunnelBar], axes: &Axes) -> Result<Chart, String> {
     let n = bars.len().max(1);
     let row = 30u32;
-    let height = 24 + row * n as u32 + 36;
+    let height = 24 + row * n as u32 + 52;
     let max = bars.iter().map(|b| b.reached).max().unwrap_or(0).max(1) as f64;
-    canvas("funnel", title, height, |root| {
-        let mut chart = ChartBuilder::on(root)
+    canvas("funnel", title, &axes.legend, height, |root, plot| {
+        let mut chart = ChartBuilder::on(plot)
             .margin_top(12)
             .margin_right(16)
             .margin_bottom(8)
             .margin_left(8)
             .y_label_area_size(200)
-            .x_label_area_size(28)
-            .build_cartesian_2d(0f64..max * 1.2, 0f64..n as f64)
+            .x_label_area_size(44)
+            .build_cartesian_2d(0f64..max * 1.35, 0f64..n as f64)
             .map_err(fail)?;
         chart
             .configure_mesh()
@@ -157,6 +278,8 @@ pub fn funnel(title: &str, bars: &[FunnelBar]) -> Result<Chart, String> {
             .axis_style(GRID)
             .light_line_style(WHITE)
             .bold_line_style(GRID)
+            .x_desc(axes.x.as_str())
+            .axis_desc_style(muted(12.0))
             .draw()
             .map_err(fail)?;
         for (i, b) in bars.iter().enumerate() {
@@ -213,7 +336,7 @@ pub struct BoxRow {
 
 /// Horizontal box plots on a log scale of days: p10–p90 whiskers, p25–p75 box, median line,
 /// and a red tick at the stage's target days.
-pub fn stage_boxes(title: &str, rows: &[BoxRow], days_label: &str) -> Result<Chart, String> {
+pub fn stage_boxes(title: &str, rows: &[BoxRow], axes: &Axes) -> Result<Chart, String> {
     let n = rows.len().max(1);
     let row = 34u32;
     let height = 20 + row * n as u32 + 48;
@@ -231,8 +354,8 @@ pub fn stage_boxes(title: &str, rows: &[BoxRow], days_label: &str) -> Result<Cha
     } else {
         ((lo * 0.7).max(0.05), (hi * 1.4).max(lo * 10.0))
     };
-    canvas("stage-times", title, height, |root| {
-        let mut chart = ChartBuilder::on(root)
+    canvas("stage-times", title, &axes.legend, height, |root, plot| {
+        let mut chart = ChartBuilder::on(plot)
             .margin_top(12)
             .margin_right(24)
             .margin_bottom(8)
@@ -263,7 +386,7 @@ pub fn stage_boxes(title: &str, rows: &[BoxRow], days_label: &str) -> Result<Cha
         }
         let axis_end = chart.plotting_area().map_coordinate(&(hi, 0.0));
         root.draw(&Text::new(
-            days_label.to_string(),
+            axes.x.clone(),
             (axis_end.0, axis_end.1 + 24),
             anchored(muted(12.0), HPos::Right, VPos::Top),
         ))
@@ -336,8 +459,7 @@ pub fn cycle_histogram(
     title: &str,
     days: &[f64],
     markers: &[Marker],
-    x_label: &str,
-    y_label: &str,
+    axes: &Axes,
 ) -> Result<Chart, String> {
     let max = days.iter().copied().fold(0.0, f64::max).max(1.0);
     let width = bin_width(max);
@@ -349,8 +471,8 @@ pub fn cycle_histogram(
     }
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.18;
     let x_max = bins as f64 * width;
-    canvas("cycle", title, 340, |root| {
-        let mut chart = ChartBuilder::on(root)
+    canvas("cycle", title, &axes.legend, 340, |root, plot| {
+        let mut chart = ChartBuilder::on(plot)
             .margin_top(16)
             .margin_right(24)
             .margin_bottom(8)
@@ -370,8 +492,8 @@ pub fn cycle_histogram(
             .axis_style(GRID)
             .light_line_style(WHITE)
             .bold_line_style(GRID)
-            .x_desc(x_label)
-            .y_desc(y_label)
+            .x_desc(axes.x.as_str())
+            .y_desc(axes.y.as_str())
             .axis_desc_style(muted(12.0))
             .draw()
             .map_err(fail)?;
@@ -445,6 +567,8 @@ fn bin_width(max: f64) -> f64 {
 pub struct MonthPoint {
     pub label: String,
     pub value: Option<f64>,
+    /// The deals the value rests on (closed in the month), written under the month.
+    pub n: u64,
 }
 
 /// A line over months (gaps where a month has no value), with an optional dashed target.
@@ -455,6 +579,7 @@ pub fn monthly_line(
     y_max: Option<f64>,
     target: Option<(f64, String)>,
     y_format: &dyn Fn(f64) -> String,
+    axes: &Axes,
 ) -> Result<Chart, String> {
     let m = points.len().max(1);
     let top_value = points
@@ -463,14 +588,14 @@ pub fn monthly_line(
         .chain(target.as_ref().map(|t| t.0))
         .fold(0.0, f64::max);
     let top = y_max.unwrap_or((top_value * 1.15).max(1e-9));
-    canvas(name, title, 300, |root| {
-        let mut chart = ChartBuilder::on(root)
+    canvas(name, title, &axes.legend, 320, |root, plot| {
+        let mut chart = ChartBuilder::on(plot)
             .margin_top(16)
             .margin_right(24)
             .margin_bottom(8)
             .margin_left(8)
-            .y_label_area_size(64)
-            .x_label_area_size(32)
+            .y_label_area_size(80)
+            .x_label_area_size(52)
             .build_cartesian_2d(0f64..m as f64, 0f64..top)
             .map_err(fail)?;
         chart
@@ -483,6 +608,8 @@ pub fn monthly_line(
             .axis_style(GRID)
             .light_line_style(WHITE)
             .bold_line_style(GRID)
+            .y_desc(axes.y.as_str())
+            .axis_desc_style(muted(12.0))
             .draw()
             .map_err(fail)?;
         let every = m.div_ceil(12);
@@ -493,6 +620,13 @@ pub fn monthly_line(
                     p.label.clone(),
                     (at.0, at.1 + 8),
                     anchored(muted(12.0), HPos::Center, VPos::Top),
+                ))
+                .map_err(fail)?;
+                // The deals the point rests on.
+                root.draw(&Text::new(
+                    format!("n={}", format_count(p.n as f64)),
+                    (at.0, at.1 + 26),
+                    anchored(muted(11.0), HPos::Center, VPos::Top),
                 ))
                 .map_err(fail)?;
             }
@@ -566,11 +700,22 @@ mod tests {
                 note: "10 · 60%".into(),
                 won: false,
             }],
+            &Axes::default(),
         )
         .unwrap();
         assert!(chart.svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!chart.svg.contains("<img"));
         // Three segments: moved on, dropped, open.
         assert_eq!(chart.svg.matches("<rect").count(), 1 + 3, "{}", chart.svg);
+    }
+
+    #[test]
+    fn numbers_are_written_with_one_decimal_at_most() {
+        assert_eq!(
+            round_numbers(
+                r##"<text font-size="13.000000000000002" fill="#2563a7">9.67741935483871 · 데모 1.5</text>"##
+            ),
+            r##"<text font-size="13" fill="#2563a7">9.7 · 데모 1.5</text>"##
+        );
     }
 }

@@ -1,5 +1,6 @@
-//! Writing HTML safely: [`escape`] for every piece of user or data text, and [`Table`], the
-//! one table shape the report uses (a header row, body rows, numeric columns aligned right).
+//! Writing HTML safely: [`escape`] for every piece of user or data text, [`Table`], the one
+//! table shape the report uses (a header row, body rows, numeric columns aligned right), and
+//! [`base64`] for pictures inlined in the page.
 //!
 //! Text reaches the page only through [`escape`] (or [`Table`], which escapes each cell), so a
 //! stage named `<img src=x onerror=alert(1)>` stays text. Markup the report writes itself
@@ -9,6 +10,28 @@ use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub use salesmap_core::text::escape_markup as escape;
+
+/// Standard base64 (RFC 4648, with padding), for pictures inlined as `data:` URLs.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 /// One table cell.
 #[derive(Clone, Debug)]
@@ -98,6 +121,20 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_as_rfc_4648_says() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -29,7 +29,7 @@ use salesmap_core::map::Map;
 
 pub use charts::Chart;
 pub use locale::Lang;
-pub use measure::{Measurements, PLAN_MIN_N, PlannedQuota, ReportOptions};
+pub use measure::{Images, Measurements, OWNER_ATTRIBUTE, PLAN_MIN_N, PlannedQuota, ReportOptions};
 pub use page::Report;
 
 /// Why a report could not be made.

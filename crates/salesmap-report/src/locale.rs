@@ -3,8 +3,8 @@
 //! ([`Lang`]'s formatting methods).
 //!
 //! Both languages group thousands with commas (`1,234.5`). English dates read `Jan 5, 2027`
-//! and months `Jan 2027`; Korean ones `2027년 1월 5일` and `2027년 1월`. Durations are `12 d`
-//! / `12일` and `5.8 h` / `5.8시간`. Short amounts use K/M/B in English and 만/억 in
+//! and months `Jan 2027` (`Jan '27` on an axis); Korean ones `2027년 1월 5일` and `2027년 1월`
+//! (`27년 1월`). Durations are `12 d` / `12일` and `5.8 h` / `5.8시간`, hours past 48 as days. Short amounts use K/M/B in English and 만/억 in
 //! Korean (`661만`). Every label lives in one [`Words`] value per language, so a heading cannot
 //! exist in one edition and be missing from the other: the compiler checks both are complete.
 
@@ -107,10 +107,14 @@ impl Lang {
         }
     }
 
+    /// Hours up to 48, days beyond (`5.8 h`, `2.1 d`): a two-day hand-off reads as days.
     pub fn hours(self, v: Option<f64>) -> String {
         let Some(v) = v.filter(|v| v.is_finite()) else {
             return DASH.to_string();
         };
+        if v > 48.0 {
+            return self.days(Some(v / 24.0));
+        }
         match self {
             Lang::En => format!("{} h", self.num(v, 1)),
             Lang::Ko => format!("{}시간", self.num(v, 1)),
@@ -169,13 +173,13 @@ impl Lang {
         }
     }
 
-    /// A month for a chart axis: `Jan '27` / `27.1월`.
+    /// A month for a chart axis or a table column: `Jan '27` / `27년 1월`.
     pub fn month_short(self, day: Day) -> String {
         let (y, m, _) = civil_from_days(day);
         let yy = y.rem_euclid(100);
         match self {
             Lang::En => format!("{} '{yy:02}", MONTHS[m as usize - 1]),
-            Lang::Ko => format!("{yy:02}.{m}월"),
+            Lang::Ko => format!("{yy:02}년 {m}월"),
         }
     }
 
@@ -206,7 +210,7 @@ impl Lang {
 }
 
 impl Lang {
-    /// A planning period label for a table column: `Jan '27`, `Q1 '27`, `27.1월`, `27년 1분기`.
+    /// A planning period label for a table column: `Jan '27`, `Q1 '27`, `27년 1월`, `27년 1분기`.
     pub fn period_short(self, label: &str) -> String {
         let parts: Vec<&str> = label.split('-').collect();
         if let [y, p] = parts.as_slice()
@@ -397,10 +401,56 @@ pub struct Words {
     pub no_plan: &'static str,
     pub plan_covered: &'static str,
     pub plan_by_period: &'static str,
+    // Summary, pipeline, owners, quarters, drawings.
+    pub summary_note: &'static str,
+    pub weighted_forecast: &'static str,
+    pub weighted_sub: &'static str,
+    pub this_quarter: &'static str,
+    pub pipeline_title: &'static str,
+    pub pipeline_note: &'static str,
+    pub open_amount: &'static str,
+    pub chance: &'static str,
+    pub weighted: &'static str,
+    pub total: &'static str,
+    pub measured_short: &'static str,
+    pub designed_short: &'static str,
+    pub by_owner: &'static str,
+    pub by_owner_note: &'static str,
+    pub no_owner: &'static str,
+    pub owner: &'static str,
+    pub won_col: &'static str,
+    pub lost_col: &'static str,
+    pub open_col: &'static str,
+    pub won_value_col: &'static str,
+    pub quarter_title: &'static str,
+    pub quarter_note: &'static str,
+    pub started: &'static str,
+    pub change: &'static str,
+    pub designed_drawing: &'static str,
+    pub as_is_drawing: &'static str,
+    pub as_is_drawing_note: &'static str,
+    pub scroll_hint: &'static str,
+    pub map_continued: &'static str,
+    // Charts.
+    pub deals_axis: &'static str,
+    pub stage_days_axis: &'static str,
+    pub cycle_days_axis: &'static str,
+    pub stays_box: &'static str,
+    pub stays_whiskers: &'static str,
+    pub won_deals_bar: &'static str,
+    pub win_rate_line: &'static str,
+    pub win_rate_axis: &'static str,
+    pub velocity_line: &'static str,
+    pub velocity_axis: &'static str,
+    pub month_n_note: &'static str,
+    pub reached_note: &'static str,
     // Footer.
     pub definitions: &'static str,
     pub definition_lines: [&'static str; 6],
     pub generated: &'static str,
+    // What the import of the history said.
+    pub import_notes_title: &'static str,
+    pub import_notes_intro: &'static str,
 }
 
 pub static EN: Words = Words {
@@ -525,6 +575,47 @@ pub static EN: Words = Words {
     no_plan: "No plan could be made",
     plan_covered: "Deals already open are expected to cover the quota: no new entries are needed.",
     plan_by_period: "Entries needed per period",
+    summary_note: "The figures a manager reads first; the detail follows below.",
+    weighted_forecast: "Weighted forecast",
+    weighted_sub: "of {open} open pipeline, weighted by each stage's chance of winning",
+    this_quarter: "This quarter",
+    pipeline_title: "Pipeline, forecast and owners",
+    pipeline_note: "Open deals by the stage they are in now with their amounts, and the forecast: each amount weighted by the stage's chance of ending won (measured on closed deals, else the map's probability). Aged deals are apart.",
+    open_amount: "Open amount",
+    chance: "Chance of winning",
+    weighted: "Weighted",
+    total: "Total",
+    measured_short: "measured",
+    designed_short: "map",
+    by_owner: "By owner",
+    by_owner_note: "Each deal under the owner it has now (the history's owner), with its figures.",
+    no_owner: "The history names no owners, so there is no breakdown by owner.",
+    owner: "Owner",
+    won_col: "Won",
+    lost_col: "Lost",
+    open_col: "Open",
+    won_value_col: "Won value",
+    quarter_title: "This quarter against the last",
+    quarter_note: "This quarter so far against the same days of the last one, by the day deals started, were won or were lost.",
+    started: "Deals started",
+    change: "Change",
+    designed_drawing: "Designed: the map",
+    as_is_drawing: "As-is: what the history shows",
+    as_is_drawing_note: "Every stage deals entered, with the most frequent moves between them (the moves that connect every stage from start to end always shown); lines as wide as the moves are many.",
+    scroll_hint: "The map keeps its size on a small screen: scroll sideways to see all of it.",
+    map_continued: "The process map, continued",
+    deals_axis: "deals (count)",
+    stage_days_axis: "days in the stage (log scale)",
+    cycle_days_axis: "days from the deal's start to won",
+    stays_box: "middle half of stays (p25–p75)",
+    stays_whiskers: "p10–p90",
+    won_deals_bar: "won deals per bar",
+    win_rate_line: "win rate of the deals closed in the month",
+    win_rate_axis: "won / (won + lost), %",
+    velocity_line: "open deals × average won deal × win rate ÷ median cycle",
+    velocity_axis: "{unit} per day",
+    month_n_note: "n under each month: the deals closed that month; months with fewer than 5 closes are left blank.",
+    reached_note: "{n} reached · {pct} went on",
     definitions: "How to read this report",
     definition_lines: [
         "Conversion is cohort based: of the deals that reached a stage, the share that reached the next; it never exceeds 100%.",
@@ -535,6 +626,8 @@ pub static EN: Words = Words {
         "Every figure says the number of deals (n) it rests on.",
     ],
     generated: "Generated by salesmap from",
+    import_notes_title: "What the import left out or assumed",
+    import_notes_intro: "Reading the history said the following, as `salesmap import` says it. Rows it names are not in the figures of this report; check them before trusting a figure they touch.",
 };
 
 pub static KO: Words = Words {
@@ -659,6 +752,47 @@ pub static KO: Words = Words {
     no_plan: "계획을 세울 수 없습니다",
     plan_covered: "진행 중인 거래만으로 할당량을 채울 것으로 예상되어 새로 들어와야 할 거래가 없습니다.",
     plan_by_period: "기간별 필요 진입 건수",
+    summary_note: "먼저 볼 수치입니다. 자세한 내용은 아래에 이어집니다.",
+    weighted_forecast: "가중 예측",
+    weighted_sub: "진행 중 파이프라인 {open}을 단계별 수주 확률로 가중",
+    this_quarter: "이번 분기",
+    pipeline_title: "파이프라인, 예측, 담당자",
+    pipeline_note: "지금 있는 단계별 진행 중 거래와 금액, 그리고 예측: 각 금액에 단계의 수주 확률(종결된 거래로 측정, 없으면 맵의 확률)을 곱한 값입니다. 노후 거래는 따로 셉니다.",
+    open_amount: "진행 중 금액",
+    chance: "수주 확률",
+    weighted: "가중 금액",
+    total: "합계",
+    measured_short: "측정",
+    designed_short: "맵",
+    by_owner: "담당자별",
+    by_owner_note: "각 거래를 지금의 담당자(히스토리의 owner) 아래에 모은 수치입니다.",
+    no_owner: "히스토리에 담당자가 없어 담당자별 수치가 없습니다.",
+    owner: "담당자",
+    won_col: "수주",
+    lost_col: "실주",
+    open_col: "진행 중",
+    won_value_col: "수주 금액",
+    quarter_title: "이번 분기와 지난 분기",
+    quarter_note: "이번 분기의 지금까지를 지난 분기의 같은 날수와 비교합니다. 거래가 시작한 날, 수주한 날, 실주한 날 기준입니다.",
+    started: "시작한 거래",
+    change: "변화",
+    designed_drawing: "설계: 맵",
+    as_is_drawing: "실제: 히스토리가 보여 주는 흐름",
+    as_is_drawing_note: "거래가 들어간 모든 단계와 그 사이의 가장 잦은 이동(시작부터 끝까지 모든 단계를 잇는 이동은 항상 표시). 선 굵기는 이동 수에 비례합니다.",
+    scroll_hint: "작은 화면에서도 맵은 원래 크기로 보입니다. 옆으로 밀어 전체를 보세요.",
+    map_continued: "프로세스 맵 (계속)",
+    deals_axis: "거래 수",
+    stage_days_axis: "단계 체류 일수(로그 눈금)",
+    cycle_days_axis: "거래 시작부터 수주까지 일수",
+    stays_box: "체류의 가운데 절반(p25–p75)",
+    stays_whiskers: "p10–p90",
+    won_deals_bar: "막대별 수주 거래",
+    win_rate_line: "그 달에 종결된 거래의 승률",
+    win_rate_axis: "수주 / (수주 + 실주), %",
+    velocity_line: "진행 중 거래 × 평균 수주 금액 × 승률 ÷ 중앙 주기",
+    velocity_axis: "하루당 {unit}",
+    month_n_note: "각 달 아래의 n은 그 달에 종결된 거래 수입니다. 종결이 5건 미만인 달은 비워 둡니다.",
+    reached_note: "도달 {n} · 다음 단계 {pct}",
     definitions: "보고서 읽는 법",
     definition_lines: [
         "전환율은 코호트 기준입니다: 한 단계에 도달한 거래 중 다음 단계에 도달한 비율이며 100%를 넘지 않습니다.",
@@ -669,6 +803,8 @@ pub static KO: Words = Words {
         "모든 수치에는 그 수치가 근거한 거래 수(n)를 함께 적었습니다.",
     ],
     generated: "salesmap이 다음 파일로 만들었습니다:",
+    import_notes_title: "가져오기에서 빠졌거나 가정한 것",
+    import_notes_intro: "이력을 읽으며 나온 알림과 문제입니다(`salesmap import`가 출력하는 원문 그대로). 여기에 나온 행은 이 보고서의 수치에 들어 있지 않으니, 관련 수치를 믿기 전에 확인하세요.",
 };
 
 #[cfg(test)]
@@ -697,6 +833,8 @@ mod tests {
         assert_eq!(en.days(Some(9.13)), "9.1 d");
         assert_eq!(ko.days(Some(69.4)), "69일");
         assert_eq!(ko.hours(Some(5.84)), "5.8시간");
+        assert_eq!(Lang::En.hours(Some(49.3)), "2.1 d");
+        assert_eq!(ko.hours(Some(48.0)), "48.0시간");
         assert_eq!(en.money(6_614_100.0, Some("USD")), "6,614,100 USD");
         assert_eq!(ko.money(1_200_000.0, Some("KRW")), "1,200,000원");
         assert_eq!(en.money_short(6_614_100.0, Some("USD")), "6.6M USD");
@@ -715,14 +853,14 @@ mod tests {
         assert_eq!(Lang::En.month(d), "Jan 2027");
         assert_eq!(Lang::Ko.month(d), "2027년 1월");
         assert_eq!(Lang::En.month_short(d), "Jan '27");
-        assert_eq!(Lang::Ko.month_short(d), "27.1월");
+        assert_eq!(Lang::Ko.month_short(d), "27년 1월");
         assert_eq!(Lang::En.period("2027-03"), "Mar 2027");
         assert_eq!(Lang::Ko.period("2027-03"), "2027년 3월");
         assert_eq!(Lang::En.period("2027-Q2"), "Q2 2027");
         assert_eq!(Lang::Ko.period("2027-Q2"), "2027년 2분기");
         assert_eq!(Lang::En.period("2027-01-04"), "wk Jan 4, 2027");
         assert_eq!(Lang::En.period_short("2027-03"), "Mar '27");
-        assert_eq!(Lang::Ko.period_short("2027-03"), "27.3월");
+        assert_eq!(Lang::Ko.period_short("2027-03"), "27년 3월");
         assert_eq!(Lang::En.period_short("2027-Q2"), "Q2 '27");
         assert_eq!(Lang::Ko.period_short("2027-Q2"), "27년 2분기");
         assert_eq!(Lang::En.period_short("2027-01-04"), "Jan 4");

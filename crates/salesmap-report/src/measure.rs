@@ -1,9 +1,12 @@
 //! [`Measurements`]: everything the report shows, measured once from a history and a map under
-//! [`ReportOptions`]: the analysis, the stage-time spreads, the cycle lengths, the month-of-close
-//! trends and the reverse-funnel plan ([`PlannedQuota`]) or why none could be made.
+//! [`ReportOptions`]: the analysis (broken down by owner when the history names owners), the
+//! stage-time spreads, the cycle lengths, the month-of-close trends, this quarter against the
+//! last, the as-is process map, and the reverse-funnel plan ([`PlannedQuota`]) or why none
+//! could be made.
 
 use salesmap_core::aging::AgingOptions;
 use salesmap_core::analysis::{Analysis, AnalyzeError, AnalyzeOptions, analyze_journeys, journeys};
+use salesmap_core::as_is::{Follows, ProcessMap, ProcessMapOptions, process_map};
 use salesmap_core::calendar::{Day, Period, day_of};
 use salesmap_core::history::{History, Micros};
 use salesmap_core::journey::Journeys;
@@ -13,7 +16,7 @@ use salesmap_core::plan::{
     plan_window,
 };
 use salesmap_core::spread::{StageSpread, cycle_days, stage_spreads};
-use salesmap_core::trend::{MonthFigures, by_close_month};
+use salesmap_core::trend::{MonthFigures, SpanFigures, by_close_month, quarter_against_previous};
 
 use crate::locale::Lang;
 
@@ -44,7 +47,24 @@ pub struct ReportOptions {
     pub plan_period: Period,
     /// Which open deals are aged, and whether they still count.
     pub aging: AgingOptions,
+    /// What importing the history said (its notes and problems, one per entry, as `salesmap
+    /// import` prints them); the page shows them in a section of their own when there are any.
+    pub import_notes: Vec<String>,
+    /// How the charts and drawings are put in the page.
+    pub images: Images,
 }
+
+/// How the report carries its charts and drawings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Images {
+    /// Inline SVG: sharp at any size, printable across pages; for browsers.
+    Svg,
+    /// PNG pictures inlined as `data:` URLs, for mail programs that do not show inline SVG.
+    Png,
+}
+
+/// The attribute the report breaks the figures down by, when the history has it.
+pub const OWNER_ATTRIBUTE: &str = "owner";
 
 impl ReportOptions {
     pub fn new(lang: Lang, as_of: Micros, map_label: &str, history_label: &str) -> ReportOptions {
@@ -59,6 +79,8 @@ impl ReportOptions {
             plan_deadline: None,
             plan_period: Period::Month,
             aging: AgingOptions::default(),
+            import_notes: Vec::new(),
+            images: Images::Svg,
         }
     }
 }
@@ -79,6 +101,10 @@ pub struct Measurements {
     pub spreads: Vec<StageSpread>,
     pub cycle_days: Vec<f64>,
     pub months: Vec<MonthFigures>,
+    /// This quarter so far, and the same days of the last one.
+    pub quarters: (SpanFigures, SpanFigures),
+    /// The as-is process map of the history read through the map, with the default sliders.
+    pub as_is: Option<ProcessMap>,
     /// The plan, or why none could be made (shown in its section).
     pub plan: Result<PlannedQuota, String>,
 }
@@ -89,18 +115,26 @@ impl Measurements {
         history: &History,
         options: &ReportOptions,
     ) -> Result<Measurements, AnalyzeError> {
+        let has_owners = history.deal_attr(OWNER_ATTRIBUTE).is_some()
+            || history.event_attr(OWNER_ATTRIBUTE).is_some();
         let analyze_options = AnalyzeOptions {
             aging: options.aging,
+            by: has_owners.then(|| OWNER_ATTRIBUTE.to_string()),
             ..AnalyzeOptions::as_of(options.as_of)
         };
         // The journeys are built once: the analysis and the report's own figures read them.
         let (journeys, aging) = journeys(map, history, &analyze_options);
         let analysis = analyze_journeys(map, history, &journeys, aging, &analyze_options)?;
         let plan = plan_quota(map, &journeys, &analysis, options);
+        let follows = Follows::of_journeys(map, &journeys, options.lang.tag(), None);
+        let sliders = ProcessMapOptions::default();
+        let as_is = process_map(&follows, follows.activities.len(), sliders.paths);
         Ok(Measurements {
             spreads: stage_spreads(map, &journeys),
             cycle_days: cycle_days(map, &journeys),
             months: by_close_month(map, &journeys),
+            quarters: quarter_against_previous(map, &journeys),
+            as_is,
             analysis,
             plan,
         })

@@ -1,26 +1,33 @@
 //! The page: the measurements laid out as one HTML document, section by section, in the order a
-//! manager reads them: at a glance (tiles and what to fix first), the measured map, goal and
-//! KPIs, funnel, times, trends, as-is against designed, conformance, fast vs slow, triggers and
-//! friction, the plan, and how to read it all.
+//! manager reads them: a one-screen summary (tiles, this quarter against the last, what to fix
+//! first), the measured map, pipeline and forecast with the owners, goal and KPIs, funnel,
+//! times, trends, as-is beside designed (two drawings, then the tables), conformance, fast vs
+//! slow, triggers and friction, the plan, and how to read it all.
 //!
 //! Sections write into one `String`; every text passes through [`escape`] or a [`Table`] cell.
 //! Charts are drawn by [`crate::charts`] and inlined with their fixed size dropped so they
-//! scale to the column; a chart that cannot be drawn leaves a note in its place rather than
-//! failing the report. The page and its charts are the [`Report`].
+//! scale to the column (or, for mail, as PNG pictures); a chart that cannot be drawn leaves a
+//! note in its place rather than failing the report. For paper, the stylesheet's print rules
+//! put the map on pages of its own: the page holds the map once and shows it, on paper, as
+//! slices cut between its rows (`<use>` of the one drawing, so nothing is repeated). On a
+//! phone the map keeps its size and scrolls sideways. The page and its charts are the
+//! [`Report`].
 
 use std::fmt::Write as _;
 
-use salesmap_core::analysis::{days_label, overlay};
+use salesmap_core::analysis::overlay;
 use salesmap_core::findings::findings;
 use salesmap_core::history::MICROS_PER_DAY;
 use salesmap_core::map::{Map, Metric};
 use salesmap_core::plan::{Figure, Source, WindowSource};
-use salesmap_render::{RenderOptions, render_svg};
+use salesmap_core::trend::SpanFigures;
+use salesmap_render::layout::{Layout, layout_map};
+use salesmap_render::{Format, RenderOptions, render_process_map, write_svg};
 
-use crate::charts::{self, BoxRow, Chart, FunnelBar, Marker, MonthPoint};
-use crate::html::{Cell, Table, escape};
+use crate::charts::{self, Axes, BoxRow, Chart, FunnelBar, Mark, Marker, MonthPoint};
+use crate::html::{Cell, Table, base64, escape};
 use crate::locale::{Lang, Words};
-use crate::measure::{Measurements, ReportOptions};
+use crate::measure::{Images, Measurements, ReportOptions};
 use crate::sentences::Namer;
 
 /// The written report.
@@ -43,6 +50,9 @@ struct Page<'a> {
     w: &'static Words,
     names: Namer<'a>,
     unit: Option<String>,
+    /// What the header calls the history (its file name).
+    history_label: String,
+    images: Images,
     out: String,
     charts: Vec<Chart>,
 }
@@ -56,12 +66,16 @@ pub fn write(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
         w: lang.words(),
         names: Namer { map, lang },
         unit: map.goal.as_ref().and_then(|g| g.unit.clone()),
+        history_label: options.history_label.clone(),
+        images: options.images,
         out: String::with_capacity(256 * 1024),
         charts: Vec::new(),
     };
     p.head(options);
     p.glance();
+    p.import_notes(&options.import_notes);
     p.map_drawing();
+    p.pipeline();
     p.kpis();
     p.funnel();
     p.times();
@@ -79,10 +93,11 @@ pub fn write(map: &Map, m: &Measurements, options: &ReportOptions) -> Report {
 }
 
 /// The sections, with their anchors, in page order.
-fn sections(w: &Words) -> [(&'static str, &'static str); 11] {
+fn sections(w: &Words) -> [(&'static str, &'static str); 12] {
     [
         ("glance", w.glance),
         ("map", w.map_title),
+        ("pipeline", w.pipeline_title),
         ("kpis", w.kpis_title),
         ("funnel", w.funnel_title),
         ("times", w.times_title),
@@ -147,7 +162,8 @@ impl Page<'_> {
                     }
                     self.out.push_str("</div>");
                 }
-                self.out.push_str(&inline_svg(&c.svg, &c.title));
+                self.out
+                    .push_str(&self.picture(&c.svg, &c.title, c.width, c.height));
                 let _ = writeln!(
                     self.out,
                     "<figcaption>{}</figcaption></figure>",
@@ -156,6 +172,21 @@ impl Page<'_> {
                 self.charts.push(c);
             }
             Err(e) => self.p("empty", &e),
+        }
+    }
+
+    /// A drawing or chart as the page carries it: inline SVG, or for mail a PNG picture.
+    fn picture(&self, svg: &str, title: &str, width: u32, height: u32) -> String {
+        match self.images {
+            Images::Svg => inline_svg(svg, title),
+            Images::Png => match salesmap_render::rasterize(svg, 1.5) {
+                Ok(png) => format!(
+                    "<img class=\"chart\" src=\"data:image/png;base64,{}\" width=\"{width}\" height=\"{height}\" alt=\"{}\">",
+                    base64(&png),
+                    escape(title)
+                ),
+                Err(e) => format!("<p class=\"empty\">{}</p>", escape(&e.to_string())),
+            },
         }
     }
 
@@ -172,14 +203,26 @@ impl Page<'_> {
             escape(w.kicker),
             l.tag()
         );
+        let a = &self.m.analysis;
         let mut meta = vec![
             o.history_label.clone(),
-            format!("{} {}", l.int(self.m.analysis.deals), w.deals),
-            format!("{} {}", w.as_of, l.date(o.as_of.div_euclid(MICROS_PER_DAY))),
+            format!("{} {}", l.int(a.deals), w.deals),
         ];
         if l == Lang::Ko {
-            meta[1] = format!("거래 {}건", l.int(self.m.analysis.deals));
+            meta[1] = format!("거래 {}건", l.int(a.deals));
         }
+        if let (Some(first), Some(last)) = (a.first_event, a.last_event) {
+            meta.push(format!(
+                "{} – {}",
+                l.date(first.div_euclid(MICROS_PER_DAY)),
+                l.date(last.div_euclid(MICROS_PER_DAY))
+            ));
+        }
+        meta.push(format!(
+            "{} {}",
+            w.as_of,
+            l.date(o.as_of.div_euclid(MICROS_PER_DAY))
+        ));
         if let Some(v) = &map.version {
             meta.push(format!("{} {v}", w.map_version));
         }
@@ -196,6 +239,10 @@ impl Page<'_> {
         self.out.push_str("\">");
         for (id, title) in sections(w) {
             let _ = write!(self.out, "<a href=\"#{id}\">{}</a>", escape(title));
+            if id == "glance" && !o.import_notes.is_empty() {
+                let title = escape(w.import_notes_title);
+                let _ = write!(self.out, "<a href=\"#import-notes\">{title}</a>");
+            }
         }
         self.out.push_str("</nav>\n<main class=\"wrap\">\n");
     }
@@ -240,7 +287,7 @@ impl Page<'_> {
         let (w, l) = (self.w, self.lang);
         let a = &self.m.analysis;
         let unit = self.unit.clone();
-        self.h2("glance", w.glance, None);
+        self.h2("glance", w.glance, Some(w.summary_note));
         self.out.push_str("<div class=\"tiles\">");
         let won = l.money_short(a.win_rate.won_value, unit.as_deref());
         match &a.goal {
@@ -332,6 +379,39 @@ impl Page<'_> {
             Lang::Ko => format!("{}건 중 {}건", l.int(c.deals), l.int(c.fitting)),
         };
         self.tile(w.fit_map, &l.pct(c.fit_share), &sub, None);
+        let f = &a.forecast;
+        let sub = w
+            .weighted_sub
+            .replace("{open}", &l.money_short(f.open_pipeline, unit.as_deref()));
+        self.tile(
+            w.weighted_forecast,
+            &l.money_short(f.weighted_pipeline, unit.as_deref()),
+            &sub,
+            None,
+        );
+        let (this, last) = &self.m.quarters;
+        let sub = match l {
+            Lang::En => format!(
+                "won {}; {} in the same days of {} ({})",
+                quarter_span(l, this),
+                l.money_short(last.won_value, unit.as_deref()),
+                quarter_name(l, &last.label),
+                change(l, this.won_value, last.won_value)
+            ),
+            Lang::Ko => format!(
+                "{} 수주; {} 같은 기간 {} ({})",
+                quarter_span(l, this),
+                quarter_name(l, &last.label),
+                l.money_short(last.won_value, unit.as_deref()),
+                change(l, this.won_value, last.won_value)
+            ),
+        };
+        self.tile(
+            w.this_quarter,
+            &l.money_short(this.won_value, unit.as_deref()),
+            &sub,
+            None,
+        );
         self.out.push_str("</div>\n");
 
         let found = findings(a);
@@ -355,24 +435,13 @@ impl Page<'_> {
         let (w, l) = (self.w, self.lang);
         let a = &self.m.analysis;
         self.h2("map", w.map_title, Some(w.map_note));
-        let caption = match l {
-            Lang::En => format!("{} deals", l.int(a.deals)),
-            Lang::Ko => format!("거래 {}건", l.int(a.deals)),
-        };
-        let mut o = overlay(self.map, a, &caption);
-        for figures in o.stages.values_mut() {
-            let n = figures.reached.unwrap_or(0);
-            figures.label = match (figures.median_days, l) {
-                (Some(m), Lang::En) => format!("n={} · median {} d", l.int(n), days_label(m)),
-                (Some(m), Lang::Ko) => format!("n={} · 중앙값 {}일", l.int(n), days_label(m)),
-                (None, _) => format!("n={}", l.int(n)),
-            };
-        }
+        let o = overlay(self.map, a, &self.history_label);
         let options = RenderOptions {
             lang: Some(l.tag().to_string()),
             ..RenderOptions::default()
         };
-        let svg = render_svg(self.map, &options, Some(&o));
+        let layout = layout_map(self.map, &options, Some(&o));
+        let svg = write_svg(&layout);
         let title = self.map.name.get(l.tag(), &self.map.language).to_string();
         let (width, height) = svg_size(&svg);
         let chart = Chart {
@@ -382,10 +451,204 @@ impl Page<'_> {
             width,
             height,
         };
-        self.out.push_str("<figure class=\"drawing\">");
-        self.out.push_str(&inline_svg(&chart.svg, &title));
-        self.out.push_str("</figure>\n");
+        match self.images {
+            Images::Svg => {
+                // On screen the map once, at its own size on a phone (it scrolls sideways);
+                // on paper the same drawing in slices cut between its rows, one page each.
+                let drawing = with_id(&inline_svg(&chart.svg, &title), "map-drawing");
+                let _ = writeln!(
+                    self.out,
+                    "<figure class=\"drawing screen\"><div class=\"pan\" style=\"--natural:{width}px\">{drawing}</div><p class=\"hint\">{}</p></figure>",
+                    escape(w.scroll_hint)
+                );
+                self.out.push_str("<div class=\"map-pages\">");
+                for (k, (y0, y1)) in page_slices(&layout).into_iter().enumerate() {
+                    if k > 0 {
+                        let _ = write!(
+                            self.out,
+                            "<p class=\"continued\">{}</p>",
+                            escape(w.map_continued)
+                        );
+                    }
+                    let _ = write!(
+                        self.out,
+                        "<figure class=\"map-part\"><svg class=\"chart\" viewBox=\"0 {} {} {}\" role=\"img\" aria-label=\"{}\"><use href=\"#map-drawing\"/></svg></figure>",
+                        y0.floor(),
+                        layout.width.ceil(),
+                        (y1 - y0).ceil(),
+                        escape(&title)
+                    );
+                }
+                self.out.push_str("</div>\n");
+            }
+            Images::Png => {
+                let picture = self.picture(&chart.svg, &title, width, height);
+                let _ = writeln!(self.out, "<figure class=\"drawing\">{picture}</figure>");
+            }
+        }
         self.charts.push(chart);
+        self.end_section();
+    }
+
+    /// Open deals and the weighted forecast by stage, the figures by owner, and this quarter
+    /// against the last.
+    fn pipeline(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let a = &self.m.analysis;
+        let unit = self.unit.clone();
+        let money = |v: f64| l.money(v, unit.as_deref());
+        self.h2("pipeline", w.pipeline_title, Some(w.pipeline_note));
+        let f = &a.forecast;
+        let mut t = Table::new(&[
+            (w.stage, false),
+            (w.open_deals, true),
+            (w.open_amount, true),
+            (w.chance, true),
+            (w.weighted, true),
+        ])
+        .class("pipeline");
+        for s in f.stages.iter().filter(|s| s.open > 0) {
+            let chance = match (s.measured, s.designed) {
+                (Some(p), _) => format!("{} ({})", l.pct(Some(p)), w.measured_short),
+                (None, Some(p)) => format!("{} ({})", l.pct(Some(p)), w.designed_short),
+                (None, None) => crate::locale::DASH.to_string(),
+            };
+            let aged = if s.aged > 0 && !f.aged_credited {
+                format!(" · {} {}", l.int(s.aged), w.aged_deals)
+            } else {
+                String::new()
+            };
+            t.row(vec![
+                Cell::text(self.names.stage(&s.stage)),
+                Cell::num(format!("{}{aged}", l.int(s.open))),
+                Cell::num(money(s.open_amount)),
+                Cell::num(chance),
+                Cell::num(money(s.weighted_amount)),
+            ]);
+        }
+        t.row(vec![
+            Cell::Html(format!("<b>{}</b>", escape(w.total))),
+            Cell::num(l.int(f.open_deals)),
+            Cell::num(money(
+                f.open_pipeline + f.aged_amount * f64::from(!f.aged_credited),
+            )),
+            Cell::num(String::new()),
+            Cell::Html(format!(
+                "<strong class=\"n\">{}</strong>",
+                escape(&money(f.weighted_pipeline))
+            )),
+        ]);
+        t.write(&mut self.out);
+
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.by_owner));
+        match &a.breakdown {
+            Some(b) => {
+                self.p("note", w.by_owner_note);
+                let mut t = Table::new(&[
+                    (w.owner, false),
+                    (w.deals_col, true),
+                    (w.won_col, true),
+                    (w.lost_col, true),
+                    (w.open_col, true),
+                    (w.win_rate, true),
+                    (w.won_value_col, true),
+                    (w.median_cycle, true),
+                ])
+                .class("owners");
+                for g in &b.groups {
+                    t.row(vec![
+                        Cell::text(g.group.clone()),
+                        Cell::num(l.int(g.deals)),
+                        Cell::num(l.int(g.won)),
+                        Cell::num(l.int(g.lost)),
+                        Cell::num(l.int(g.open)),
+                        Cell::num(l.pct(g.win_rate)),
+                        Cell::num(money(g.won_value)),
+                        Cell::num(l.days(g.median_cycle_days)),
+                    ]);
+                }
+                t.write(&mut self.out);
+            }
+            None => self.p("empty", w.no_owner),
+        }
+
+        let _ = write!(self.out, "<h3>{}</h3>", escape(w.quarter_title));
+        self.p("note", w.quarter_note);
+        let (this, last) = &self.m.quarters;
+        let this_head = format!(
+            "{} ({})",
+            quarter_name(l, &this.label),
+            quarter_span(l, this)
+        );
+        let last_head = format!(
+            "{} ({})",
+            quarter_name(l, &last.label),
+            quarter_span(l, last)
+        );
+        let mut t = Table::new(&[
+            ("", false),
+            (&this_head, true),
+            (&last_head, true),
+            (w.change, true),
+        ])
+        .class("quarters");
+        let rows: [(&str, String, String, String); 6] = [
+            (
+                w.started,
+                l.int(this.started),
+                l.int(last.started),
+                change(l, this.started as f64, last.started as f64),
+            ),
+            (
+                w.won_col,
+                l.int(this.won),
+                l.int(last.won),
+                change(l, this.won as f64, last.won as f64),
+            ),
+            (
+                w.won_value_col,
+                money(this.won_value),
+                money(last.won_value),
+                change(l, this.won_value, last.won_value),
+            ),
+            (
+                w.lost_col,
+                l.int(this.lost + this.disqualified),
+                l.int(last.lost + last.disqualified),
+                change(
+                    l,
+                    (this.lost + this.disqualified) as f64,
+                    (last.lost + last.disqualified) as f64,
+                ),
+            ),
+            (
+                w.win_rate,
+                l.pct(this.win_rate),
+                l.pct(last.win_rate),
+                match (this.win_rate, last.win_rate) {
+                    (Some(a), Some(b)) => points(l, a - b),
+                    _ => crate::locale::DASH.to_string(),
+                },
+            ),
+            (
+                w.median_cycle,
+                l.days(this.median_cycle_days),
+                l.days(last.median_cycle_days),
+                match (this.median_cycle_days, last.median_cycle_days) {
+                    (Some(a), Some(b)) => change(l, a, b),
+                    _ => crate::locale::DASH.to_string(),
+                },
+            ),
+        ];
+        for (label, a, b, c) in rows {
+            t.row(vec![
+                Cell::text(label),
+                Cell::num(a),
+                Cell::num(b),
+                Cell::num(c),
+            ]);
+        }
+        t.write(&mut self.out);
         self.end_section();
     }
 
@@ -572,7 +835,10 @@ impl Page<'_> {
                 dropped: s.dropped,
                 open: s.open + s.skipped,
                 note: match s.conversion {
-                    Some(c) => format!("{} · {} →", l.int(s.reached), l.pct(Some(c))),
+                    Some(c) => w
+                        .reached_note
+                        .replace("{n}", &l.int(s.reached))
+                        .replace("{pct}", &l.pct(Some(c))),
                     None => l.int(s.reached),
                 },
                 won: won.as_deref() == Some(s.stage.as_str()),
@@ -582,15 +848,17 @@ impl Page<'_> {
             Lang::En => "Deals reaching each stage of the main path",
             Lang::Ko => "주 경로 단계별 도달 거래",
         };
-        self.chart(
-            charts::funnel(title, &bars),
-            &[
-                ("#2563a7", w.moved_on),
-                ("#16805a", w.won_marker),
-                ("#c84b31", w.dropped),
-                ("#c4c9d1", w.still_open),
+        let axes = Axes {
+            legend: vec![
+                (Mark::Box(charts::BLUE), w.moved_on.to_string()),
+                (Mark::Box(charts::GREEN), w.won_marker.to_string()),
+                (Mark::Box(charts::RED), w.dropped.to_string()),
+                (Mark::Box(charts::GREY), w.still_open.to_string()),
             ],
-        );
+            x: w.deals_axis.to_string(),
+            y: String::new(),
+        };
+        self.chart(charts::funnel(title, &bars, &axes), &[]);
         let mut t = Table::new(&[
             (w.stage, false),
             (w.reached, true),
@@ -646,7 +914,17 @@ impl Page<'_> {
                 Lang::En => "Days in each stage, completed stays",
                 Lang::Ko => "단계별 체류 일수(끝난 체류)",
             };
-            self.chart(charts::stage_boxes(title, &rows, w.days_axis), &[]);
+            let axes = Axes {
+                legend: vec![
+                    (Mark::Box(charts::LIGHT_BLUE), w.stays_box.to_string()),
+                    (Mark::Line(charts::BLUE), w.median.to_string()),
+                    (Mark::Line(charts::MUTED), w.stays_whiskers.to_string()),
+                    (Mark::Line(charts::RED), w.target.to_string()),
+                ],
+                x: w.stage_days_axis.to_string(),
+                y: String::new(),
+            };
+            self.chart(charts::stage_boxes(title, &rows, &axes), &[]);
         }
         let mut t = Table::new(&[
             (w.stage, false),
@@ -718,8 +996,15 @@ impl Page<'_> {
                         &title,
                         &self.m.cycle_days,
                         &markers,
-                        w.days_axis,
-                        w.won_deals_axis,
+                        &Axes {
+                            legend: vec![
+                                (Mark::Box(charts::BLUE), w.won_deals_bar.to_string()),
+                                (Mark::Line(charts::INK), format!("{} · p90", w.median)),
+                                (Mark::Line(charts::RED), w.target.to_string()),
+                            ],
+                            x: w.cycle_days_axis.to_string(),
+                            y: w.won_deals_axis.to_string(),
+                        },
                     ),
                     &[],
                 );
@@ -743,6 +1028,7 @@ impl Page<'_> {
             .map(|m| MonthPoint {
                 label: label(m.start),
                 value: m.win_rate.filter(|_| m.won + m.lost >= MIN_CLOSED),
+                n: m.won + m.lost,
             })
             .collect();
         let target = self
@@ -753,6 +1039,11 @@ impl Page<'_> {
             .find(|k| k.metric == Metric::WinRate)
             .map(|k| (k.target, format!("{} {}", w.target, l.pct(Some(k.target)))));
         let pct = move |v: f64| l.pct(Some(v));
+        let mut legend = vec![(Mark::Line(charts::BLUE), w.win_rate_line.to_string())];
+        if target.is_some() {
+            legend.push((Mark::Dashed(charts::RED), w.target.to_string()));
+        }
+        self.p("note", w.month_n_note);
         self.chart(
             charts::monthly_line(
                 "win-rate",
@@ -761,6 +1052,11 @@ impl Page<'_> {
                 Some(1.0),
                 target,
                 &pct,
+                &Axes {
+                    legend,
+                    x: String::new(),
+                    y: w.win_rate_axis.to_string(),
+                },
             ),
             &[],
         );
@@ -769,10 +1065,15 @@ impl Page<'_> {
             .map(|m| MonthPoint {
                 label: label(m.start),
                 value: m.velocity_per_day.filter(|_| m.won + m.lost >= MIN_CLOSED),
+                n: m.won + m.lost,
             })
             .collect();
         let unit = self.unit.clone();
-        let short = move |v: f64| l.money_short(v, unit.as_deref());
+        let axis = w
+            .velocity_axis
+            .replace("{unit}", unit.as_deref().unwrap_or(""))
+            .replace("  ", " ");
+        let short = move |v: f64| l.short(v);
         self.chart(
             charts::monthly_line(
                 "velocity",
@@ -781,6 +1082,11 @@ impl Page<'_> {
                 None,
                 None,
                 &short,
+                &Axes {
+                    legend: vec![(Mark::Line(charts::BLUE), w.velocity_line.to_string())],
+                    x: String::new(),
+                    y: axis.trim().to_string(),
+                },
             ),
             &[],
         );
@@ -791,6 +1097,7 @@ impl Page<'_> {
         let (w, l) = (self.w, self.lang);
         let asis = &self.m.analysis.conformance.as_is;
         self.h2("as-is", w.asis_title, Some(w.asis_note));
+        self.drawing_pair();
         self.out.push_str("<div class=\"columns\"><div>");
         let _ = write!(self.out, "<h3>{}</h3>", escape(w.designed));
         let mut t = Table::new(&[
@@ -864,6 +1171,46 @@ impl Page<'_> {
         }
         self.out.push_str("</div></div>");
         self.end_section();
+    }
+
+    /// The designed map and the as-is process map side by side, drawn alike (sub-stages
+    /// folded, so the two compare stage for stage).
+    fn drawing_pair(&mut self) {
+        let (w, l) = (self.w, self.lang);
+        let options = RenderOptions {
+            lang: Some(l.tag().to_string()),
+            depth: 0,
+            ..RenderOptions::default()
+        };
+        let designed = salesmap_render::render_svg(self.map, &options, None);
+        let as_is = self.m.as_is.as_ref().and_then(|pm| {
+            render_process_map(pm, &self.history_label, &options, Format::Svg)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        });
+        self.out.push_str("<div class=\"pair\">");
+        for (name, svg, caption, note) in [
+            ("designed", Some(designed), w.designed_drawing, None),
+            ("as-is", as_is, w.as_is_drawing, Some(w.as_is_drawing_note)),
+        ] {
+            let Some(svg) = svg else { continue };
+            let (width, height) = svg_size(&svg);
+            let picture = self.picture(&svg, caption, width, height);
+            let _ = write!(
+                self.out,
+                "<figure class=\"plot\"><div class=\"pan\" style=\"--natural:{width}px\">{picture}</div><figcaption><b>{}</b>{}</figcaption></figure>",
+                escape(caption),
+                note.map_or(String::new(), |n| format!(" · {}", escape(n)))
+            );
+            self.charts.push(Chart {
+                name,
+                title: caption.to_string(),
+                svg,
+                width,
+                height,
+            });
+        }
+        self.out.push_str("</div>\n");
     }
 
     /// A move's first-move share as the map's edges show it: `35% of 316`.
@@ -1299,6 +1646,27 @@ impl Page<'_> {
         self.end_section();
     }
 
+    /// What the import of the history left out or assumed, when it said anything: each note
+    /// and problem as the import printed it, escaped line by line.
+    fn import_notes(&mut self, notes: &[String]) {
+        if notes.is_empty() {
+            return;
+        }
+        let w = self.w;
+        self.h2(
+            "import-notes",
+            w.import_notes_title,
+            Some(w.import_notes_intro),
+        );
+        self.out.push_str("<ul class=\"import-notes\">");
+        for note in notes {
+            let lines: Vec<String> = note.lines().map(escape).collect();
+            let _ = write!(self.out, "<li>{}</li>", lines.join("<br>"));
+        }
+        self.out.push_str("</ul>");
+        self.end_section();
+    }
+
     fn foot(&mut self, o: &ReportOptions) {
         let w = self.w;
         self.out.push_str("</main>\n<footer class=\"wrap\">");
@@ -1313,6 +1681,107 @@ impl Page<'_> {
             escape(&o.map_label),
             escape(&o.history_label)
         );
+    }
+}
+
+/// Puts `id` on the drawing's content, so print slices can show it with `<use>`: the root
+/// element's children are wrapped in `<g id=…>`.
+fn with_id(svg: &str, id: &str) -> String {
+    let Some(open) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let Some(close) = svg.rfind("</svg>") else {
+        return svg.to_string();
+    };
+    format!(
+        "{}<g id=\"{id}\">{}</g>{}",
+        &svg[..=open],
+        &svg[open + 1..close],
+        &svg[close..]
+    )
+}
+
+/// Where the map is cut for paper: `(top, bottom)` slices in drawing units, as few as A4 pages
+/// hold at the drawing's width (the first page a little less, under the section's heading),
+/// of about equal height, cut only between rows, where no box and no label is.
+fn page_slices(layout: &Layout) -> Vec<(f32, f32)> {
+    // A4 with 12 mm margins holds 186 × 273 mm: 1.47 times as tall as wide.
+    const FIRST: f32 = 1.30;
+    const NEXT: f32 = 1.42;
+    let blocked: Vec<(f32, f32)> = layout
+        .nodes
+        .iter()
+        .map(|b| (b.rect.y - 4.0, b.rect.bottom() + 4.0))
+        .chain(layout.edges.iter().filter_map(|e| {
+            let r = e.label.as_ref()?.rect;
+            Some((r.y - 2.0, r.bottom() + 2.0))
+        }))
+        .chain(layout.legend.as_ref().map(|l| (0.0, l.rect.bottom() + 4.0)))
+        .collect();
+    let free = |y: f32| !blocked.iter().any(|&(a, b)| y > a && y < b);
+    let (first, next) = (layout.width * FIRST, layout.width * NEXT);
+    let pages = if layout.height <= first {
+        1
+    } else {
+        1 + ((layout.height - first) / next).ceil() as usize
+    };
+    let even = layout.height / pages as f32;
+    let mut slices = Vec::new();
+    let mut top = 0.0f32;
+    for page in 0..pages {
+        if page + 1 == pages {
+            slices.push((top, layout.height));
+            break;
+        }
+        let limit = top + if page == 0 { first } else { next };
+        // The free line nearest to an even share, never past what the page holds.
+        let target = (top + even).min(limit);
+        let mut cut = None;
+        for step in 0..((limit - top) / 2.0) as usize {
+            for y in [target - 2.0 * step as f32, target + 2.0 * step as f32] {
+                if y > top + 40.0 && y <= limit && free(y) {
+                    cut = Some(y);
+                    break;
+                }
+            }
+            if cut.is_some() {
+                break;
+            }
+        }
+        let cut = cut.unwrap_or(limit);
+        slices.push((top, cut));
+        top = cut;
+    }
+    slices
+}
+
+/// `Q2 2027` / `2027년 2분기`, from a quarter label (`2027-Q2`).
+fn quarter_name(l: Lang, label: &str) -> String {
+    l.period(label)
+}
+
+/// The days a span covers: `Apr 1 – Jun 30`.
+fn quarter_span(l: Lang, s: &SpanFigures) -> String {
+    format!("{} – {}", l.date(s.from), l.date(s.to - 1))
+}
+
+/// The change from `before` to `now` in percent (`+12%`), or `–` when there is no base.
+fn change(l: Lang, now: f64, before: f64) -> String {
+    if before.abs() < f64::EPSILON {
+        return crate::locale::DASH.to_string();
+    }
+    let c = (now - before) / before;
+    let sign = if c > 0.0 { "+" } else { "" };
+    format!("{sign}{}", l.pct(Some(c)))
+}
+
+/// A difference of two shares in percentage points: `+3 pp` / `+3%p`.
+fn points(l: Lang, d: f64) -> String {
+    let sign = if d > 0.0 { "+" } else { "" };
+    let n = l.num(d * 100.0, 0);
+    match l {
+        Lang::En => format!("{sign}{n} pp"),
+        Lang::Ko => format!("{sign}{n}%p"),
     }
 }
 

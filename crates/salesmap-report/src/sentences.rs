@@ -286,11 +286,13 @@ impl Namer<'_> {
         match f {
             Finding::Friction(f) => {
                 let stage = self.stage(&f.stage);
-                let reason = f.reasons.first();
+                // The most frequent reason given; `(none)` marks deals without one.
+                let reason = f.reasons.iter().find(|(r, _)| r != "(none)");
                 if ko {
-                    let why = reason.map_or(String::new(), |(r, n)| {
-                        format!(" 가장 흔한 사유는 \"{r}\"입니다(n={}).", l.int(*n))
-                    });
+                    let why = reason.map_or(
+                        " 실주 사유는 기록되어 있지 않습니다.".to_string(),
+                        |(r, n)| format!(" 가장 흔한 사유는 \"{r}\"입니다(n={}).", l.int(*n)),
+                    );
                     format!(
                         "거래가 가장 많이 빠지는 곳은 {stage} 단계입니다: 진입한 n={} 중 {}건({})이 실패 또는 부적격으로 끝났습니다.{why}",
                         l.int(f.entered),
@@ -298,9 +300,10 @@ impl Namer<'_> {
                         l.pct(f.drop_rate)
                     )
                 } else {
-                    let why = reason.map_or(String::new(), |(r, n)| {
-                        format!(", most often for \"{r}\" (n={})", l.int(*n))
-                    });
+                    let why = reason
+                        .map_or(" (no lost reason is recorded)".to_string(), |(r, n)| {
+                            format!(", most often for \"{r}\" (n={})", l.int(*n))
+                        });
                     format!(
                         "Deals drop out most at {stage}: {} of n={} that entered ({}) ended lost or disqualified{why}.",
                         l.int(f.dropped),
@@ -321,11 +324,16 @@ impl Namer<'_> {
                     })
                     .unwrap_or(usize::MAX);
                 let name = self.kpi(index, k);
-                let measured = self.metric_value(k.metric, k.measured, unit);
-                let target = self.metric_value(k.metric, Some(k.target), unit);
+                // The measure and its target in one unit (hours stay hours beside an hours
+                // target), with the decimals that keep them on their sides.
+                let measured = match k.measured {
+                    Some(v) => self.metric_against(k.metric, v, k.target, unit),
+                    None => self.metric_value(k.metric, None, unit),
+                };
+                let target = self.metric_against(k.metric, k.target, k.target, unit);
                 if ko {
                     format!(
-                        "KPI 미달: {name}{} {measured}로 목표 {target}에 못 미칩니다(n={}).",
+                        "KPI 미달: {name}{} {measured}, 목표 {target}에 못 미칩니다(n={}).",
                         subject(&name),
                         l.int(k.n)
                     )

@@ -6,9 +6,11 @@
 //! - `figures_agree_on_any_history`: a property test over generated histories (seed, size,
 //!   analysis instant), reading the page as a reader would (its tables, the drawing's text).
 //! - the checks, one function each: reached per stage (funnel table, map, analysis),
-//!   first-move shares (map edges, as-is table, analysis) and their sums, drop-outs (funnel,
-//!   friction, findings), the funnel's accounting, the win rate (tile, analysis), the plan's
-//!   whole cells (plan tables, plan).
+//!   first-move shares (map edges, as-is table, analysis) and their sums, the moves not in the
+//!   map drawn on it (as-is table, analysis), the deals open and stale in each stage now (map,
+//!   funnel table, analysis), the pipeline and weighted forecast per stage (table, tile,
+//!   forecast) and the owners (table, breakdown), drop-outs (funnel, friction, findings), the funnel's accounting,
+//!   the win rate (tile, analysis), the plan's whole cells (plan tables, plan).
 
 use proptest::prelude::*;
 use salesmap_core::analysis::overlay;
@@ -17,6 +19,7 @@ use salesmap_core::findings::{Finding, findings};
 use salesmap_core::generate::{GenerateOptions, generate};
 use salesmap_core::history::MICROS_PER_DAY;
 use salesmap_core::map::Map;
+use salesmap_render::wording::Wording;
 use salesmap_render::{RenderOptions, render_svg};
 use salesmap_report::{Lang, Measurements, ReportOptions, write_report};
 
@@ -141,6 +144,9 @@ fn case(seed: u64, deals: usize, days: u32, cut: f64) -> Case {
     Case { map, m, html, svg }
 }
 
+/// The drawing's English words.
+const EN: Wording = Wording::ENGLISH;
+
 fn name(map: &Map, id: &str) -> String {
     map.stage(map.find(id).unwrap())
         .name
@@ -161,8 +167,9 @@ fn reached_agrees(c: &Case) {
         let listed = a.reached.iter().find(|(id, _)| id == &s.stage).unwrap().1;
         assert_eq!(listed, s.reached, "{}", s.stage);
         let ix = c.map.find(&s.stage).unwrap();
-        assert_eq!(o.stages[&ix].reached, Some(s.reached), "{}", s.stage);
-        let label = &o.stages[&ix].label;
+        let f = &o.stages[&ix];
+        assert_eq!(f.reached, Some(s.reached), "{}", s.stage);
+        let label = EN.reached_and_median(s.reached, f.median_days);
         assert!(label.starts_with(&format!("n={}", s.reached)), "{label}");
         assert!(
             c.svg.contains(&format!(">{label}<")),
@@ -181,7 +188,8 @@ fn shares_agree_and_add_up(c: &Case) {
     let o = overlay(&c.map, a, "");
     let mut out_of: std::collections::BTreeMap<&str, f64> = Default::default();
     for (t, u) in c.map.transitions.iter().zip(&asis.designed) {
-        let label = &o.transitions[&(t.from, t.to)].label;
+        let f = &o.transitions[&(t.from, t.to)];
+        let label = &EN.share_of(f.share, f.reached_from);
         let cell = designed
             .row(&format!(
                 "{} → {}",
@@ -207,6 +215,117 @@ fn shares_agree_and_add_up(c: &Case) {
     }
     for (stage, sum) in out_of {
         assert!(sum <= 1.0 + 1e-9, "shares out of {stage} add up to {sum}");
+    }
+}
+
+/// Moves not in the map: every one drawn is in the as-is table with the same share, and the
+/// drawing shows its label; none below the threshold is drawn.
+fn off_map_moves_agree(c: &Case) {
+    let a = &c.m.analysis;
+    let o = overlay(&c.map, a, "");
+    let table = &tables(&c.html, "as-is")[1..];
+    for m in &o.off_map {
+        let (from, to) = (&c.map.stage(m.from).id, &c.map.stage(m.to).id);
+        let u = a
+            .conformance
+            .as_is
+            .not_in_map
+            .iter()
+            .find(|u| &u.from == from && &u.to == to)
+            .expect("a drawn move is measured");
+        assert_eq!(
+            (m.figures.count, m.figures.reached_from),
+            (u.first_exits, u.reached_from)
+        );
+        assert!(u.share.unwrap() >= salesmap_core::analysis::OFF_MAP_MIN_SHARE);
+        let label = EN.share_of(m.figures.share, m.figures.reached_from);
+        assert!(
+            c.svg.contains(&format!(">{label}<")),
+            "drawing lacks {label}"
+        );
+        if let Some(t) = table.first() {
+            let row = t.row(&format!("{} → {}", name(&c.map, from), name(&c.map, to)));
+            if let Some(row) = row {
+                assert_eq!(row[t.column("Went there first")], label);
+            }
+        }
+    }
+}
+
+/// Deals in each stage now: the drawing's open and stale counts are the funnel's on the main
+/// path, and the analysis's `now` everywhere.
+fn open_and_stale_agree(c: &Case) {
+    let a = &c.m.analysis;
+    let o = overlay(&c.map, a, "");
+    for s in &a.funnel_strict.stages {
+        let ix = c.map.find(&s.stage).unwrap();
+        let f = &o.stages[&ix];
+        assert_eq!(
+            (f.open, f.stale, f.customers, f.customers_over_target),
+            (
+                s.open_now,
+                s.stale,
+                s.customers_now,
+                s.customers_over_target
+            ),
+            "{}",
+            s.stage
+        );
+    }
+    for now in &a.now {
+        let f = &o.stages[&c.map.find(&now.stage).unwrap()];
+        assert_eq!((f.open, f.stale), (now.open, now.stale), "{}", now.stage);
+        if now.open > 0 {
+            let label = EN.open_now(now.open, now.stale);
+            assert!(
+                c.svg.contains(&format!(">{label}<")),
+                "drawing lacks {label}"
+            );
+        }
+    }
+    let total: u64 = a.now.iter().map(|n| n.open).sum();
+    assert_eq!(total, a.win_rate.open, "every open deal sits in one stage");
+}
+
+/// Pipeline and forecast: the table's open deals and weighted amounts per stage are the
+/// forecast's, its total and the summary tile are the weighted pipeline, and the owners'
+/// table is the analysis's breakdown.
+fn pipeline_agrees(c: &Case) {
+    let a = &c.m.analysis;
+    let f = &a.forecast;
+    let unit = c.map.goal.as_ref().and_then(|g| g.unit.clone());
+    let money = |v: f64| Lang::En.money(v, unit.as_deref());
+    let t = &tables(&c.html, "pipeline");
+    let stages = &t[0];
+    let (open, weighted) = (stages.column("Open deals"), stages.column("Weighted"));
+    for s in f.stages.iter().filter(|s| s.open > 0) {
+        let row = stages.row(&name(&c.map, &s.stage)).expect("a pipeline row");
+        let shown = row[open].split(' ').next().unwrap();
+        assert_eq!(int(shown), s.open, "{}", s.stage);
+        assert_eq!(row[weighted], money(s.weighted_amount), "{}", s.stage);
+    }
+    let total = stages.row("Total").expect("a total row");
+    assert_eq!(total[weighted], money(f.weighted_pipeline));
+    assert_eq!(int(&total[open]), f.open_deals);
+    let tile = c
+        .html
+        .split("<div class=\"tile\">")
+        .find(|t| t.contains(">Weighted forecast<"))
+        .expect("a forecast tile");
+    assert!(tile.contains(&format!(
+        ">{}<",
+        Lang::En.money_short(f.weighted_pipeline, unit.as_deref())
+    )));
+    if let Some(b) = &a.breakdown {
+        let owners = &t[1];
+        assert_eq!(owners.rows.len(), b.groups.len());
+        for g in &b.groups {
+            let row = owners.row(&g.group).expect("an owner row");
+            assert_eq!(int(&row[owners.column("Deals")]), g.deals, "{}", g.group);
+            assert_eq!(int(&row[owners.column("Won")]), g.won, "{}", g.group);
+        }
+        let all: u64 = b.groups.iter().map(|g| g.deals).sum();
+        assert_eq!(all, a.deals, "every deal has one owner row");
     }
 }
 
@@ -248,12 +367,16 @@ fn drop_outs_agree(c: &Case) {
     if let Some(Finding::Friction(f)) = findings(a).first() {
         assert_eq!(Some(f), a.friction.first());
     }
-    let friction = &tables(&c.html, "triggers")[1];
-    for fr in &a.friction {
-        let row = friction
-            .row(&name(&c.map, &fr.stage))
-            .expect("a friction row");
-        assert_eq!(int(&row[friction.column("Dropped")]), fr.dropped);
+    // The triggers section's second table is the friction ranking, when anyone dropped out.
+    let section = tables(&c.html, "triggers");
+    assert_eq!(section.len(), if a.friction.is_empty() { 1 } else { 2 });
+    if let Some(friction) = section.get(1) {
+        for fr in &a.friction {
+            let row = friction
+                .row(&name(&c.map, &fr.stage))
+                .expect("a friction row");
+            assert_eq!(int(&row[friction.column("Dropped")]), fr.dropped);
+        }
     }
 }
 
@@ -300,7 +423,13 @@ fn plan_cells_add_up(c: &Case) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same cases every time (the first case found failing was
+    // seed=914, deals=20, days=99, cut=0.4: a report with no drop-outs).
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5a1e_f1c5),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn figures_agree_on_any_history(
@@ -312,6 +441,9 @@ proptest! {
         let c = case(seed, deals, days, cut);
         reached_agrees(&c);
         shares_agree_and_add_up(&c);
+        off_map_moves_agree(&c);
+        open_and_stale_agree(&c);
+        pipeline_agrees(&c);
         drop_outs_agree(&c);
         win_rate_agrees(&c);
         plan_cells_add_up(&c);
@@ -319,10 +451,28 @@ proptest! {
 }
 
 #[test]
+fn a_history_with_no_drop_outs_agrees() {
+    let c = case(914, 20, 99, 0.4);
+    reached_agrees(&c);
+    shares_agree_and_add_up(&c);
+    drop_outs_agree(&c);
+    win_rate_agrees(&c);
+    plan_cells_add_up(&c);
+}
+
+#[test]
 fn the_demo_history_agrees_too() {
     let c = case(7, 600, 546, 1.0);
     reached_agrees(&c);
     shares_agree_and_add_up(&c);
+    off_map_moves_agree(&c);
+    open_and_stale_agree(&c);
+    pipeline_agrees(&c);
+    assert!(
+        c.m.analysis.breakdown.is_some(),
+        "the generated history names owners"
+    );
+    assert!(!c.m.analysis.conformance.as_is.not_in_map.is_empty());
     drop_outs_agree(&c);
     win_rate_agrees(&c);
     plan_cells_add_up(&c);

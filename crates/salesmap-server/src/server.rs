@@ -57,10 +57,18 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
-/// Headers on every response.
+/// Headers on every response: the security headers, and `Server-Timing` with the time the
+/// server spent on the request (for monitoring and the benchmark).
 async fn security_headers(request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if let Ok(timing) = HeaderValue::from_str(&format!(
+        "app;dur={:.3}",
+        started.elapsed().as_secs_f64() * 1e3
+    )) {
+        headers.insert("server-timing", timing);
+    }
     let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));

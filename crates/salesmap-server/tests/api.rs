@@ -602,6 +602,107 @@ async fn text_fields_come_back_verbatim_and_limits_hold() {
             .await
             .json();
         assert_eq!(u["user"]["display_name"], nasty);
+        // The reason and override of a move, a tick's evidence link, a token's name, a
+        // pipeline's name and a map version's message.
+        let link = format!("https://x.example/?q={}", percent(nasty));
+        let evidence = t
+            .rep
+            .post(
+                &format!("/api/v1/deals/{id}/ticks"),
+                &json!({"item": 1, "stage": "mql", "evidence_url": link}),
+            )
+            .await;
+        assert_eq!(evidence.status, 201, "{}", evidence.text());
+        let v =
+            t.manager.get(&format!("/api/v1/deals/{id}")).await.json()["deal"]["version"].clone();
+        let moved = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "brand-engagement", "version": v, "override_reason": nasty}),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text());
+        let lost = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "mql", "version": moved.json()["version"], "override_reason": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(lost["stage"], "mql", "{lost}");
+        let detail = t.viewer.get(&format!("/api/v1/deals/{id}")).await.json();
+        let last = detail["entries"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["override_reason"], nasty);
+        for item in 0..2 {
+            t.manager
+                .post(&format!("/api/v1/deals/{id}/ticks"), &json!({"item": item}))
+                .await;
+        }
+        let v =
+            t.viewer.get(&format!("/api/v1/deals/{id}")).await.json()["deal"]["version"].clone();
+        let si = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "sales-interaction", "version": v}),
+            )
+            .await
+            .json();
+        let out = t
+            .manager
+            .post(
+                &format!("/api/v1/deals/{id}/moves"),
+                &json!({"to": "disqualified", "version": si["version"], "reason": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(out["attributes"]["lost_reason"], nasty, "{out}");
+        let detail = t.viewer.get(&format!("/api/v1/deals/{id}")).await.json();
+        assert_eq!(
+            detail["entries"].as_array().unwrap().last().unwrap()["reason"],
+            nasty
+        );
+        assert_eq!(
+            detail["ticks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["evidence_url"].is_string())
+                .unwrap()["evidence_url"],
+            link.as_str()
+        );
+        let token = t
+            .rep
+            .post("/api/v1/tokens", &json!({"name": nasty}))
+            .await
+            .json();
+        assert_eq!(token["token"]["name"], nasty);
+        let template = salesmap_mapfile::templates::b2b("en");
+        let p = t
+            .admin
+            .post(
+                "/api/v1/pipelines",
+                &json!({"key": "p-2", "name": nasty, "source": template, "message": nasty}),
+            )
+            .await;
+        assert_eq!(p.status, 201, "{}", p.text());
+        assert_eq!(p.json()["name"], nasty);
+        let version = t
+            .manager
+            .post(
+                "/api/v1/pipelines/p-2/versions",
+                &json!({"source": template, "message": nasty}),
+            )
+            .await
+            .json();
+        assert_eq!(version["message"], nasty);
         // Bodies over the limit are refused before they are read.
         let big = format!("{{\"name\": \"{}\"}}", "x".repeat(2 << 20));
         let r = t
@@ -696,6 +797,59 @@ async fn uploads_import_in_one_transaction_with_problems_reported() {
         // A file no reader knows.
         let r = t.manager.send("POST", "/api/v1/pipelines/sales/imports?filename=x.csv", Some("text/csv"), b"what,is,this\n1,2,3\n").await;
         assert!(problem(&r, 422, "invalid")["detail"].as_str().unwrap().contains("x.csv"), "{}", r.text());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deal_lists_page_with_a_cursor_and_filter() {
+    on_each_backend("paging", |db| async move {
+        let t = team(&db).await;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let c = if i < 3 { &t.rep } else { &t.rep2 };
+            let r = c
+                .post(
+                    "/api/v1/pipelines/sales/deals",
+                    &json!({"name": format!("d{i}"), "segment": if i % 2 == 0 { "smb" } else { "enterprise" }}),
+                )
+                .await;
+            ids.push(r.json()["id"].as_i64().unwrap());
+        }
+        // Pages of two, in id order, until there is no next cursor.
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/pipelines/sales/deals?limit=2".to_string();
+        loop {
+            let page = t.viewer.get(&path).await.json();
+            let deals = page["deals"].as_array().unwrap();
+            assert!(deals.len() <= 2);
+            seen.extend(deals.iter().map(|d| d["id"].as_i64().unwrap()));
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/api/v1/pipelines/sales/deals?limit=2&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ids);
+        let names = |v: Value| -> Vec<String> {
+            v["deals"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap().to_string()).collect()
+        };
+        let rep_id = t.rep.get("/api/v1/session").await.json()["user"]["id"].as_i64().unwrap();
+        let mine = t.viewer.get(&format!("/api/v1/pipelines/sales/deals?owner={rep_id}")).await.json();
+        assert_eq!(names(mine), ["d0", "d1", "d2"]);
+        let smb = t.viewer.get("/api/v1/pipelines/sales/deals?segment=smb").await.json();
+        assert_eq!(names(smb), ["d0", "d2", "d4"]);
+        // Move one out of the start stage and close another.
+        let v = t.manager.get(&format!("/api/v1/deals/{}", ids[1])).await.json()["deal"]["version"].clone();
+        let r = t.manager.post(&format!("/api/v1/deals/{}/moves", ids[1]), &json!({"to": "brand-engagement", "version": v, "override_reason": "test"})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let staged = t.viewer.get("/api/v1/pipelines/sales/deals?stage=brand-engagement").await.json();
+        assert_eq!(names(staged), ["d1"]);
+        let open = t.viewer.get("/api/v1/pipelines/sales/deals?open=true&stage=brand-awareness").await.json();
+        assert_eq!(names(open), ["d0", "d2", "d3", "d4"]);
+        let closed = t.viewer.get("/api/v1/pipelines/sales/deals?open=false").await.json();
+        assert_eq!(names(closed), Vec::<String>::new());
+        problem(&t.viewer.get("/api/v1/pipelines/sales/deals?cursor=abc").await, 422, "invalid");
+        problem(&t.viewer.get("/api/v1/pipelines/sales/deals?open=maybe").await, 400, "bad-request");
     })
     .await;
 }

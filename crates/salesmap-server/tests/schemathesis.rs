@@ -105,8 +105,10 @@ async fn the_api_holds_to_its_document_under_generated_requests() {
                         "12",
                         "--seed",
                         "7",
+                        // One worker: with several, the generator's own introspection (Python's
+                        // `ast` across threads) fails at random.
                         "--workers",
-                        "2",
+                        "1",
                         "--request-timeout",
                         "20",
                         "--no-color",

@@ -14,10 +14,11 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, Write, now};
+use crate::error::StoreError;
 use crate::journal::{Event, audit, emit};
-use crate::model::StoreError;
-use crate::model::{Actor, Deal, Role, StageEntry, Tick, Touch, User};
+use crate::model::{Deal, Role, StageEntry, Tick, Touch, User};
 use crate::secret::random_hex;
 use crate::users::check_text;
 
@@ -267,7 +268,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
-        Deal::from_row(&row)
+        Ok(Deal::from_row(&row)?)
     }
 
     /// Reads one deal inside a write transaction.
@@ -277,7 +278,46 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
-        Deal::from_row(&row)
+        Ok(Deal::from_row(&row)?)
+    }
+
+    /// A deal with its pipeline's id and the map the pipeline runs on, in one query (parsed
+    /// maps are cached by immutable version).
+    pub(crate) async fn deal_for_change(
+        &self,
+        id: i64,
+    ) -> Result<(Deal, i64, crate::pipelines::PublishedMap), StoreError> {
+        let row = sqlx::query(&format!(
+            "{} LEFT JOIN map_versions v ON v.id = p.published_version_id WHERE d.id = $1",
+            Deal::SELECT.replace(
+                " FROM deals d",
+                ", p.published_version_id, v.number AS published_number FROM deals d"
+            )
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("deal {id}")))?;
+        let deal = Deal::from_row(&row)?;
+        let pipeline_id: i64 = row.try_get("pipeline_id")?;
+        let version_id: Option<i64> = row.try_get("published_version_id")?;
+        let number: Option<i64> = row.try_get("published_number")?;
+        let (Some(version_id), Some(number)) = (version_id, number) else {
+            return Err(StoreError::not_found(format!(
+                "a published map for pipeline `{}`",
+                deal.pipeline
+            )));
+        };
+        let map = self.map_of_version(version_id).await?;
+        Ok((
+            deal,
+            pipeline_id,
+            crate::pipelines::PublishedMap {
+                version_id,
+                number,
+                map,
+            },
+        ))
     }
 
     /// Bumps the deal's version if it is still `expected` (any version when `None`), taking
@@ -626,7 +666,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(StageEntry::from_row).collect()
+        rows.iter()
+            .map(StageEntry::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A deal's touches, oldest first.
@@ -638,7 +681,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(Touch::from_row).collect()
+        rows.iter()
+            .map(Touch::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A deal's ticks, by stage and time.
@@ -650,7 +696,10 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(Tick::from_row).collect()
+        rows.iter()
+            .map(Tick::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// A page of a pipeline's deals, by id, with filters.
@@ -720,17 +769,39 @@ impl Store {
         let published = self.published_map(&pipeline).await?;
         let map = &published.map;
         let t = now();
-        let rows = sqlx::query(
-            "SELECT d.id, d.key, d.name, d.company, d.amount, d.currency, d.owner_id, \
-             u.display_name AS owner_name, d.source, d.segment, d.stage, d.stage_entered_at, \
-             d.version FROM deals d \
-             LEFT JOIN users u ON u.id = d.owner_id WHERE d.pipeline_id = $1 AND d.is_open = $2 \
-             ORDER BY d.stage_entered_at, d.id",
-        )
-        .bind(pipeline.id)
-        .bind(1i64)
-        .fetch_all(&self.pool)
-        .await?;
+        // One row holding every card (see `Store::json_rows`).
+        let cards_sql = format!(
+            "SELECT {} AS rows FROM deals d LEFT JOIN users u ON u.id = d.owner_id \
+             WHERE d.pipeline_id = $1 AND d.is_open = $2",
+            self.json_rows(
+                "d.id, d.key, d.name, d.company, d.amount, d.currency, d.owner_id, \
+                 u.display_name, d.stage, d.stage_entered_at, d.version, d.source, d.segment",
+                "d.stage_entered_at, d.id"
+            )
+        );
+        let cards_text: Option<String> = sqlx::query(&cards_sql)
+            .bind(pipeline.id)
+            .bind(1i64)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("rows")?;
+        type CardRow = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            String,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<CardRow> = serde_json::from_str(cards_text.as_deref().unwrap_or("[]"))
+            .map_err(|e| StoreError::Internal(format!("reading the board: {e}")))?;
         let tick_rows = sqlx::query(
             "SELECT t.deal_id, t.stage, t.item FROM ticks t JOIN deals d ON d.id = t.deal_id \
              WHERE d.pipeline_id = $1 AND d.is_open = $2",
@@ -776,27 +847,39 @@ impl Store {
             })
             .collect();
         let mut unplaced = Vec::new();
-        for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let stage: String = row.try_get("stage")?;
-            let entered: i64 = row.try_get("stage_entered_at")?;
+        for (
+            id,
+            key,
+            name,
+            company,
+            amount,
+            currency,
+            owner_id,
+            owner_name,
+            stage,
+            entered,
+            version,
+            source,
+            segment,
+        ) in rows
+        {
             let days = (t - entered).max(0) as f64 / MICROS_PER_DAY as f64;
             let mut card = Card {
                 id,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                company: row.try_get("company")?,
-                amount: row.try_get("amount")?,
-                currency: row.try_get("currency")?,
-                owner_id: row.try_get("owner_id")?,
-                owner_name: row.try_get("owner_name")?,
-                source: row.try_get("source")?,
-                segment: row.try_get("segment")?,
+                key,
+                name,
+                company,
+                amount,
+                currency,
+                owner_id,
+                owner_name,
+                source,
+                segment,
                 stage,
                 days_in_stage: (days * 10.0).round() / 10.0,
                 stale: false,
                 ticked: 0,
-                version: row.try_get("version")?,
+                version,
             };
             let Some(&col) = column_of.get(card.stage.as_str()) else {
                 unplaced.push(card);

@@ -1,6 +1,5 @@
-//! How a [`StoreError`] (defined with the records in `model.rs`: every way a domain operation
-//! can refuse or fail, as data the HTTP layer maps onto a status code and the CLI onto a
-//! message) is made from a database error, and how it is shown.
+//! [`StoreError`]: every way a domain operation can refuse or fail, as data the HTTP layer maps
+//! onto a status code and the CLI onto a message.
 //!
 //! Refusals (a move the map does not allow, unticked exit items, a stale version, too few
 //! rights) carry what the caller needs to fix the request: the missing items, the allowed
@@ -9,7 +8,68 @@
 
 use std::fmt;
 
-use crate::model::{Refusal, StoreError};
+use serde::Serialize;
+
+use crate::model::Deal;
+
+/// One exit checklist item that is not ticked.
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MissingItem {
+    /// The stage whose exit checklist holds the item.
+    pub stage: String,
+    /// Position of the item in the stage's checklist (0-based).
+    pub index: usize,
+    /// The item's text (in the map's language).
+    pub item: String,
+}
+
+/// Why the rules of the map refuse an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// The map has no transition between the two stages.
+    TransitionNotAllowed {
+        from: String,
+        to: String,
+        allowed: Vec<String>,
+    },
+    /// The stage's exit checklist has unticked items.
+    ExitChecklist { missing: Vec<MissingItem> },
+    /// A move to lost, disqualified, churned or along a "no" branch needs a reason.
+    ReasonRequired { to: String },
+    /// A map version with errors cannot be saved; the diagnostics say where.
+    MapHasErrors { diagnostics: String },
+    /// A new map version drops stages that open deals are in.
+    StagesInUse { stages: Vec<(String, u64)> },
+    /// The deal is in a terminal outcome; nothing leaves it.
+    Closed { stage: String },
+}
+
+/// What went wrong in a store operation.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database is down, full or not answering in time. Nothing was written.
+    Unavailable(String),
+    /// No such record (or not visible to the caller).
+    NotFound(String),
+    /// The caller's role or ownership does not allow this.
+    Forbidden(String),
+    /// The user must set a new password before doing anything else.
+    PasswordChangeRequired,
+    /// A request field is invalid: which field, and what is wrong with it.
+    Invalid { field: String, message: String },
+    /// A write carried a stale deal version; the deal as it is now.
+    StaleVersion(Box<Deal>),
+    /// A record with the same key exists.
+    Duplicate(String),
+    /// The map's rules refuse the operation.
+    Refused(Refusal),
+    /// Wrong login or password (deliberately not saying which).
+    BadCredentials,
+    /// Too many failed sign-ins; try again after this many seconds.
+    RateLimited { retry_after_secs: u64 },
+    /// A bug or an unexpected database error; logged, never shown to users in detail.
+    Internal(String),
+}
 
 impl StoreError {
     pub fn invalid(field: &str, message: &str) -> StoreError {

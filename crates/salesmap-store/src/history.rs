@@ -11,6 +11,7 @@
 //! event attributes an import brought.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use salesmap_core::generate::{GenerateOptions, generate};
 use salesmap_core::history::{EventKind, History, MICROS_PER_DAY};
@@ -20,11 +21,12 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::db::{Store, now};
+use crate::actor::Actor;
+use crate::db::{HistoryKey, Store, now};
 use crate::deals::{amount_param, closes};
+use crate::error::StoreError;
 use crate::journal::audit;
-use crate::model::StoreError;
-use crate::model::{Actor, Role, parse_attributes};
+use crate::model::{Role, parse_attributes};
 use crate::pipelines::{PublishedMap, check_map};
 use crate::secret::one_time_password;
 use crate::users::NewUser;
@@ -119,84 +121,147 @@ struct DealRows {
 }
 
 impl Store {
-    /// The pipeline's live history and the map it runs on.
+    /// The pipeline's live history and the map it runs on. The history is read once and kept
+    /// while nothing changes (the newest audit row and the published version say so), so
+    /// repeated analyses of a large pipeline do not read every event again.
     pub async fn live_history(
         &self,
         actor: &Actor,
         pipeline_key: &str,
-    ) -> Result<(History, PublishedMap), StoreError> {
+    ) -> Result<(Arc<History>, PublishedMap), StoreError> {
         let pipeline = self.pipeline(actor, pipeline_key).await?;
         let published = self.published_map(&pipeline).await?;
-        let deals = sqlx::query(
-            "SELECT id, key, name, company, amount, currency, source, segment, attributes \
-             FROM deals WHERE pipeline_id = $1 ORDER BY id",
-        )
-        .bind(pipeline.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let events = sqlx::query(
-            "SELECT e.deal_id, e.stage AS activity, e.entered_at AS at, 0 AS touch, e.owner, \
+        // The key is read before the data: a change committed in between makes the cached
+        // history newer than its key, never older.
+        let audit_id: Option<i64> = sqlx::query("SELECT MAX(id) AS id FROM audit")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("id")?;
+        let key = HistoryKey {
+            version_id: published.version_id,
+            audit_id: audit_id.unwrap_or(0),
+        };
+        if let Some((cached_key, history)) = self
+            .histories
+            .lock()
+            .expect("history cache")
+            .get(&pipeline.id)
+            && *cached_key == key
+        {
+            return Ok((history.clone(), published));
+        }
+        let history = Arc::new(self.read_history(pipeline.id).await?);
+        self.histories
+            .lock()
+            .expect("history cache")
+            .insert(pipeline.id, (key, history.clone()));
+        Ok((history, published))
+    }
+
+    /// Reads a pipeline's deals, stage entries and touches into a history, a thousand deals'
+    /// events per row (see `Store::json_rows`).
+    async fn read_history(&self, pipeline_id: i64) -> Result<History, StoreError> {
+        type EventRow = (i64, String, i64, i64, Option<String>, Option<String>, i64);
+        type DealRow = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let deals_sql = format!(
+            "SELECT {} AS rows FROM deals WHERE pipeline_id = $1 GROUP BY id / 1000 \
+             ORDER BY id / 1000",
+            self.json_rows(
+                "id, key, name, company, amount, currency, source, segment, attributes",
+                "id"
+            )
+        );
+        let events_sql = format!(
+            "SELECT {} AS rows FROM (\
+             SELECT e.deal_id, e.stage AS activity, e.entered_at AS at, 0 AS touch, e.owner, \
              e.attributes, e.id FROM stage_entries e JOIN deals d ON d.id = e.deal_id \
              WHERE d.pipeline_id = $1 \
-             UNION ALL SELECT t.deal_id, t.kind AS activity, t.at, 1 AS touch, NULL AS owner, \
-             t.attributes, t.id FROM touches t JOIN deals d ON d.id = t.deal_id \
-             WHERE d.pipeline_id = $1 ORDER BY 1, 3, 4, 7",
-        )
-        .bind(pipeline.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut history = History::default();
-        let mut keys: HashMap<i64, String> = HashMap::with_capacity(deals.len());
-        for row in &deals {
-            keys.insert(row.try_get("id")?, row.try_get("key")?);
+             UNION ALL SELECT t.deal_id, t.kind, t.at, 1, NULL, t.attributes, t.id \
+             FROM touches t JOIN deals d ON d.id = t.deal_id WHERE d.pipeline_id = $1) ev \
+             GROUP BY ev.deal_id / 1000 ORDER BY ev.deal_id / 1000",
+            self.json_rows(
+                "ev.deal_id, ev.activity, ev.at, ev.touch, ev.owner, ev.attributes, ev.id",
+                "ev.deal_id, ev.at, ev.touch, ev.id"
+            )
+        );
+        let rows_of = |row: &sqlx::any::AnyRow| -> Result<String, StoreError> {
+            Ok(row
+                .try_get::<Option<String>, _>("rows")?
+                .unwrap_or_else(|| "[]".into()))
+        };
+        let parse = |text: &str, what: &str| {
+            StoreError::Internal(format!("reading the {what} of the history: {text}"))
+        };
+        let mut deals: Vec<DealRow> = Vec::new();
+        for row in sqlx::query(&deals_sql)
+            .bind(pipeline_id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let chunk: Vec<DealRow> = serde_json::from_str(&rows_of(&row)?)
+                .map_err(|e| parse(&e.to_string(), "deals"))?;
+            deals.extend(chunk);
         }
-        for row in &events {
-            let deal: i64 = row.try_get("deal_id")?;
-            let key = keys
-                .get(&deal)
-                .ok_or_else(|| StoreError::Internal(format!("event of unknown deal {deal}")))?;
-            let activity: String = row.try_get("activity")?;
-            let touch: i64 = row.try_get("touch")?;
-            let kind = if touch == 0 {
-                EventKind::StageEntry
-            } else {
-                EventKind::Touch
-            };
-            let at: i64 = row.try_get("at")?;
-            let r = history.push(key, &activity, at, kind);
-            if let Some(owner) = row.try_get::<Option<String>, _>("owner")? {
-                history.set_event_attr(r, "owner", &owner);
-            }
-            if let Some(attrs) = row.try_get::<Option<String>, _>("attributes")? {
-                for (name, value) in parse_attributes(&attrs)? {
-                    history.set_event_attr(r, &name, &value);
+        let mut history = History::default();
+        let keys: HashMap<i64, usize> = deals.iter().enumerate().map(|(i, d)| (d.0, i)).collect();
+        for row in sqlx::query(&events_sql)
+            .bind(pipeline_id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let events: Vec<EventRow> = serde_json::from_str(&rows_of(&row)?)
+                .map_err(|e| parse(&e.to_string(), "events"))?;
+            for (deal, activity, at, touch, owner, attributes, _) in events {
+                let key = keys
+                    .get(&deal)
+                    .map(|&i| deals[i].1.as_str())
+                    .ok_or_else(|| StoreError::Internal(format!("event of unknown deal {deal}")))?;
+                let kind = if touch == 0 {
+                    EventKind::StageEntry
+                } else {
+                    EventKind::Touch
+                };
+                let r = history.push(key, &activity, at, kind);
+                if let Some(owner) = owner {
+                    history.set_event_attr(r, "owner", &owner);
+                }
+                if let Some(attrs) = attributes {
+                    for (name, value) in parse_attributes(&attrs)? {
+                        history.set_event_attr(r, &name, &value);
+                    }
                 }
             }
         }
-        for row in &deals {
-            let key: String = row.try_get("key")?;
-            if history.deals.get(&key).is_none() {
+        for (_, key, name, company, amount, currency, source, segment, attributes) in &deals {
+            if history.deals.get(key).is_none() {
                 continue; // a deal without events is not part of the history
             }
-            let mut set = |name: &str, value: Option<String>| {
+            let mut set = |column: &str, value: Option<String>| {
                 if let Some(v) = value.filter(|v| !v.is_empty()) {
-                    history.set_deal_attr(&key, name, &v);
+                    history.set_deal_attr(key, column, &v);
                 }
             };
-            set(
-                "amount",
-                row.try_get::<Option<f64>, _>("amount")?.map(format_amount),
-            );
-            set("currency", row.try_get("currency")?);
-            set("segment", row.try_get("segment")?);
-            set("source", row.try_get("source")?);
-            set("name", row.try_get("name")?);
-            set("company", row.try_get("company")?);
-            for (name, value) in parse_attributes(&row.try_get::<String, _>("attributes")?)? {
-                set(&name, Some(value));
+            set("amount", amount.map(format_amount));
+            set("currency", currency.clone());
+            set("segment", segment.clone());
+            set("source", source.clone());
+            set("name", Some(name.clone()));
+            set("company", company.clone());
+            for (column, value) in parse_attributes(attributes)? {
+                set(&column, Some(value));
             }
         }
-        Ok((history, published))
+        Ok(history)
     }
 
     /// Stores an imported history in a pipeline (managers and admins), in one transaction.
@@ -459,6 +524,13 @@ impl Store {
         .await?;
         w.commit().await?;
         report.committed = true;
+        if self.backend == crate::db::Backend::Postgres {
+            // Fresh statistics after a bulk load, so the planner uses the indexes at once
+            // rather than when autovacuum gets to the tables.
+            sqlx::query("ANALYZE deals, stage_entries, touches")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(report)
     }
 

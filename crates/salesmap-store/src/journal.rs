@@ -7,9 +7,9 @@
 use serde_json::Value;
 use sqlx::Any;
 
+use crate::actor::Actor;
 use crate::db::now;
-use crate::model::Actor;
-use crate::model::StoreError;
+use crate::error::StoreError;
 use crate::secret::random_hex;
 
 /// Appends an audit row.

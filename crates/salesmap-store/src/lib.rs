@@ -7,11 +7,13 @@
 //! systems may react) an outbox event in one transaction. Authorization lives here so that no
 //! entry point (the API, web pages, the command line) can bypass it.
 //!
-//! Module order (each uses only those before it): `error`/`model` (records) → `db`, `migrate`,
-//! `secret`, `journal` (audit and outbox writes), `relocation` (where a new map version's
-//! stranded deals go) → `users`, `sessions`, `pipelines` → `deals` →
-//! `moves` → `history` (the live history as the core's `History`, imports, first start).
+//! Module order (each uses only those before it): `model` (records) → `error` → `actor` (roles
+//! and ownership checks), `secret`, `migrate` → `db` → `journal` (audit and outbox writes),
+//! `relocation` (where a new map version's stranded deals go) → `users` → `sessions`,
+//! `pipelines` → `deals` → `moves` → `history` (the live history as the core's `History`,
+//! imports, first start); `testing` sits beside them for tests.
 
+mod actor;
 mod db;
 mod deals;
 mod error;
@@ -29,16 +31,17 @@ mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use actor::Actor;
 pub use db::{Backend, Store, StoreOptions, now};
 pub use deals::{
     Board, BoardColumn, Card, ChecklistItem, DealDetail, DealFilter, DealPage, DealPatch, NewDeal,
 };
-
+pub use error::{MissingItem, Refusal, StoreError};
 pub use history::{FirstStart, ImportReport, ImportedProblem};
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
-    Actor, ApiToken, AuditEntry, Deal, MapVersion, MissingItem, Pipeline, Refusal, Role,
-    StageEntry, StoreError, Tick, Touch, User, VersionStatus, rfc3339, rfc3339_opt,
+    ApiToken, AuditEntry, Deal, MapVersion, Pipeline, Role, StageEntry, Tick, Touch, User,
+    VersionStatus, rfc3339, rfc3339_opt,
 };
 pub use moves::{MoveRequest, NewTouch, TickRequest};
 pub use pipelines::{PublishedMap, check_map};

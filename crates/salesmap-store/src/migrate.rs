@@ -6,24 +6,9 @@
 //! A database migrated by a newer salesmap (a version this build does not know) is refused
 //! rather than used: the older code could misread it.
 
-use sqlx::{Executor, Row};
+use sqlx::{AnyPool, Executor, Row};
 
-use crate::db::{Backend, Store, StoreOptions, now};
-use crate::model::StoreError;
-
-impl Store {
-    /// Opens (creating a SQLite file when missing) and migrates the database at `url`:
-    /// `sqlite://salesmap.db`, `sqlite:path/to/file.db` or `postgres://user@host/db`.
-    pub async fn open(url: &str) -> Result<Store, StoreError> {
-        Store::open_with(url, &StoreOptions::default()).await
-    }
-
-    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
-        let store = Store::connect(url, options).await?;
-        run(&store).await?;
-        Ok(store)
-    }
-}
+use crate::error::StoreError;
 
 /// A migration: its number, its name and its SQL for each backend.
 struct Migration {
@@ -46,23 +31,29 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Any number, the same in every salesmap: the advisory lock key of migrations.
 const MIGRATION_LOCK: i64 = 0x5a1e_5a1e;
 
-pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+/// Applies the migrations `pool` lacks; `postgres` picks the dialect (SQLite otherwise).
+pub(crate) async fn run(pool: &AnyPool, postgres: bool, applied_at: i64) -> Result<(), StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS salesmap_migrations (version BIGINT PRIMARY KEY, \
          name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
-    .execute(&store.pool)
+    .execute(pool)
     .await?;
     for migration in MIGRATIONS {
-        let mut w = store.write().await?;
-        if store.backend == Backend::Postgres {
+        // SQLite: take the write lock at once, so two processes starting together take turns.
+        let mut tx = if postgres {
+            pool.begin().await?
+        } else {
+            pool.begin_with("BEGIN IMMEDIATE").await?
+        };
+        if postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(MIGRATION_LOCK)
-                .execute(&mut *w.tx)
+                .execute(&mut *tx)
                 .await?;
         }
         let newest: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM salesmap_migrations")
-            .fetch_one(&mut *w.tx)
+            .fetch_one(&mut *tx)
             .await?
             .try_get("v")?;
         if let Some(newest) = newest
@@ -76,21 +67,22 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         if newest.is_some_and(|n| n >= migration.version) {
             continue;
         }
-        let sql = match store.backend {
-            Backend::Sqlite => migration.sqlite,
-            Backend::Postgres => migration.postgres,
+        let sql = if postgres {
+            migration.postgres
+        } else {
+            migration.sqlite
         };
         // Several statements: sent as one simple query, which both backends run in order.
-        w.tx.execute(sql).await?;
+        tx.execute(sql).await?;
         sqlx::query(
             "INSERT INTO salesmap_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
         )
         .bind(migration.version)
         .bind(migration.name)
-        .bind(now())
-        .execute(&mut *w.tx)
+        .bind(applied_at)
+        .execute(&mut *tx)
         .await?;
-        w.commit().await?;
+        tx.commit().await?;
     }
     Ok(())
 }

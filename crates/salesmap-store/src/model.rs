@@ -4,6 +4,8 @@
 //! Timestamps are UTC microseconds ([`Micros`]) in memory and in the database, and RFC 3339
 //! strings when serialized (the API's form). Each record knows how to read itself from a row
 //! of the query that selects it (`from_row`), so a column list and its reader sit together.
+//! This module depends on no other of the crate: what may be done with the records is decided
+//! in `actor` and the operations.
 
 use std::collections::BTreeMap;
 
@@ -63,80 +65,16 @@ impl Role {
         }
     }
 
-    pub fn parse(name: &str) -> Result<Role, StoreError> {
+    /// The role of this name (any case), if any.
+    pub fn from_name(name: &str) -> Option<Role> {
         Role::ALL
             .into_iter()
             .find(|r| r.name().eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| {
-                StoreError::invalid(
-                    "role",
-                    &format!("`{name}` is not a role: use admin, manager, rep or viewer"),
-                )
-            })
     }
 
     /// Managers and admins see and change every deal and may override gates.
     pub fn manages(self) -> bool {
         self >= Role::Manager
-    }
-}
-
-/// Who performs an operation: a signed-in user, or the console (the `salesmap` command run by
-/// whoever holds the database).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub role: Role,
-    /// Shown in the audit log: the user's login, or `console`.
-    pub label: String,
-}
-
-impl Actor {
-    /// The operator at the command line: an admin without a user row.
-    pub fn console() -> Actor {
-        Actor {
-            user_id: None,
-            role: Role::Admin,
-            label: "console".into(),
-        }
-    }
-
-    pub fn user(user: &User) -> Actor {
-        Actor {
-            user_id: Some(user.id),
-            role: user.role,
-            label: user.login.clone(),
-        }
-    }
-
-    /// Refuses unless the actor's role is at least `role`.
-    pub fn require(&self, role: Role, doing: &str) -> Result<(), StoreError> {
-        if self.role >= role {
-            Ok(())
-        } else {
-            Err(StoreError::forbidden(format!(
-                "{doing} needs the {} role or higher; you are {}",
-                role.name(),
-                self.role.name()
-            )))
-        }
-    }
-
-    /// Refuses unless the actor may change a deal owned by `owner`: managers and admins any
-    /// deal, reps their own, viewers none.
-    pub fn require_deal_rights(&self, deal: &Deal, doing: &str) -> Result<(), StoreError> {
-        match self.role {
-            Role::Admin | Role::Manager => Ok(()),
-            Role::Rep if deal.owner_id.is_some() && deal.owner_id == self.user_id => Ok(()),
-            Role::Rep => Err(StoreError::forbidden(format!(
-                "{doing}: deal {} belongs to {}; a rep may change only their own deals",
-                deal.id,
-                deal.owner_name.as_deref().unwrap_or("no one")
-            ))),
-            Role::Viewer => Err(StoreError::forbidden(format!(
-                "{doing}: viewers have read-only access"
-            ))),
-        }
     }
 }
 
@@ -159,12 +97,15 @@ impl User {
     pub(crate) const COLUMNS: &'static str =
         "id, login, display_name, role, must_change_password, disabled, created_at";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<User, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         Ok(User {
             id: row.try_get("id")?,
             login: row.try_get("login")?,
             display_name: row.try_get("display_name")?,
-            role: Role::parse(&row.try_get::<String, _>("role")?)?,
+            role: {
+                let name: String = row.try_get("role")?;
+                Role::from_name(&name).ok_or_else(|| decode(format!("unknown role `{name}`")))?
+            },
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             disabled: row.try_get::<i64, _>("disabled")? != 0,
             created_at: row.try_get("created_at")?,
@@ -193,7 +134,7 @@ impl ApiToken {
     pub(crate) const COLUMNS: &'static str =
         "id, user_id, name, created_at, last_used_at, revoked_at";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<ApiToken, sqlx::Error> {
         Ok(ApiToken {
             id: row.try_get("id")?,
             user_id: row.try_get("user_id")?,
@@ -226,7 +167,7 @@ impl Pipeline {
          v.number AS published_number, p.created_at FROM pipelines p \
          LEFT JOIN map_versions v ON v.id = p.published_version_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<Pipeline, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<Pipeline, sqlx::Error> {
         Ok(Pipeline {
             id: row.try_get("id")?,
             key: row.try_get("key")?,
@@ -262,7 +203,7 @@ impl VersionStatus {
         }
     }
 
-    fn parse(name: &str) -> Result<VersionStatus, StoreError> {
+    fn parse(name: &str) -> Result<VersionStatus, sqlx::Error> {
         [
             VersionStatus::Proposed,
             VersionStatus::Published,
@@ -271,7 +212,7 @@ impl VersionStatus {
         ]
         .into_iter()
         .find(|s| s.name() == name)
-        .ok_or_else(|| StoreError::Internal(format!("unknown version status `{name}`")))
+        .ok_or_else(|| decode(format!("unknown version status `{name}`")))
     }
 }
 
@@ -296,7 +237,7 @@ impl MapVersion {
     pub(crate) const COLUMNS: &'static str =
         "id, pipeline_id, number, author, message, created_at, status, source";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<MapVersion, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<MapVersion, sqlx::Error> {
         Ok(MapVersion {
             id: row.try_get("id")?,
             pipeline_id: row.try_get("pipeline_id")?,
@@ -353,7 +294,7 @@ impl Deal {
          d.created_at, d.updated_at, d.pipeline_id FROM deals d \
          JOIN pipelines p ON p.id = d.pipeline_id LEFT JOIN users u ON u.id = d.owner_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<Deal, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<Deal, sqlx::Error> {
         let attributes: String = row.try_get("attributes")?;
         Ok(Deal {
             id: row.try_get("id")?,
@@ -378,9 +319,14 @@ impl Deal {
     }
 }
 
-pub(crate) fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, StoreError> {
+pub(crate) fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, sqlx::Error> {
     serde_json::from_str(text)
-        .map_err(|e| StoreError::Internal(format!("deal attributes are not a JSON object: {e}")))
+        .map_err(|e| decode(format!("attributes are not a JSON object of strings: {e}")))
+}
+
+/// A stored value this code cannot read (a bug or a hand-edited database).
+fn decode(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
 }
 
 /// A deal entering a stage.
@@ -412,7 +358,7 @@ impl StageEntry {
          e.override_reason FROM stage_entries e LEFT JOIN users u ON u.id = e.actor_id \
          LEFT JOIN map_versions v ON v.id = e.map_version_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<StageEntry, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<StageEntry, sqlx::Error> {
         Ok(StageEntry {
             id: row.try_get("id")?,
             stage: row.try_get("stage")?,
@@ -448,7 +394,7 @@ impl Tick {
          u.display_name AS ticked_by_name, t.ticked_at, t.note, t.evidence_url FROM ticks t \
          LEFT JOIN users u ON u.id = t.ticked_by";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<Tick, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<Tick, sqlx::Error> {
         Ok(Tick {
             stage: row.try_get("stage")?,
             item: row.try_get("item")?,
@@ -480,7 +426,7 @@ impl Touch {
          u.display_name AS author_name, t.note FROM touches t \
          LEFT JOIN users u ON u.id = t.author_id";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<Touch, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<Touch, sqlx::Error> {
         Ok(Touch {
             id: row.try_get("id")?,
             kind: row.try_get("kind")?,
@@ -515,7 +461,7 @@ impl AuditEntry {
     pub(crate) const COLUMNS: &'static str =
         "id, at, actor_id, actor, action, pipeline_id, deal_id, detail";
 
-    pub(crate) fn from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
+    pub(crate) fn from_row(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
         let detail: String = row.try_get("detail")?;
         Ok(AuditEntry {
             id: row.try_get("id")?,
@@ -526,66 +472,7 @@ impl AuditEntry {
             pipeline_id: row.try_get("pipeline_id")?,
             deal_id: row.try_get("deal_id")?,
             detail: serde_json::from_str(&detail)
-                .map_err(|e| StoreError::Internal(format!("audit detail: {e}")))?,
+                .map_err(|e| decode(format!("audit detail: {e}")))?,
         })
     }
-}
-
-/// One exit checklist item that is not ticked.
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct MissingItem {
-    /// The stage whose exit checklist holds the item.
-    pub stage: String,
-    /// Position of the item in the stage's checklist (0-based).
-    pub index: usize,
-    /// The item's text (in the map's language).
-    pub item: String,
-}
-
-/// Why the rules of the map refuse an operation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Refusal {
-    /// The map has no transition between the two stages.
-    TransitionNotAllowed {
-        from: String,
-        to: String,
-        allowed: Vec<String>,
-    },
-    /// The stage's exit checklist has unticked items.
-    ExitChecklist { missing: Vec<MissingItem> },
-    /// A move to lost, disqualified, churned or along a "no" branch needs a reason.
-    ReasonRequired { to: String },
-    /// A map version with errors cannot be saved; the diagnostics say where.
-    MapHasErrors { diagnostics: String },
-    /// A new map version drops stages that open deals are in.
-    StagesInUse { stages: Vec<(String, u64)> },
-    /// The deal is in a terminal outcome; nothing leaves it.
-    Closed { stage: String },
-}
-
-/// What went wrong in a store operation.
-#[derive(Debug)]
-pub enum StoreError {
-    /// The database is down, full or not answering in time. Nothing was written.
-    Unavailable(String),
-    /// No such record (or not visible to the caller).
-    NotFound(String),
-    /// The caller's role or ownership does not allow this.
-    Forbidden(String),
-    /// The user must set a new password before doing anything else.
-    PasswordChangeRequired,
-    /// A request field is invalid: which field, and what is wrong with it.
-    Invalid { field: String, message: String },
-    /// A write carried a stale deal version; the deal as it is now.
-    StaleVersion(Box<Deal>),
-    /// A record with the same key exists.
-    Duplicate(String),
-    /// The map's rules refuse the operation.
-    Refused(Refusal),
-    /// Wrong login or password (deliberately not saying which).
-    BadCredentials,
-    /// Too many failed sign-ins; try again after this many seconds.
-    RateLimited { retry_after_secs: u64 },
-    /// A bug or an unexpected database error; logged, never shown to users in detail.
-    Internal(String),
 }

@@ -13,11 +13,12 @@ use salesmap_core::history::Micros;
 use salesmap_core::map::{Answer, Map, Outcome, StageIx};
 use serde_json::json;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
 use crate::deals::{allowed_targets, closes, optional_text};
+use crate::error::{MissingItem, Refusal, StoreError};
 use crate::journal::{Event, audit, emit};
-use crate::model::{Actor, Deal, Role, Tick, Touch};
-use crate::model::{MissingItem, Refusal, StoreError};
+use crate::model::{Deal, Role, Tick, Touch};
 use crate::users::check_text;
 
 /// A move request.
@@ -130,8 +131,6 @@ impl Store {
         id: i64,
         request: MoveRequest,
     ) -> Result<Deal, StoreError> {
-        let before = self.deal(actor, id).await?;
-        actor.require_deal_rights(&before, "moving a deal")?;
         let reason = optional_text("reason", request.reason.as_deref(), 2000)?;
         let override_reason =
             optional_text("override_reason", request.override_reason.as_deref(), 2000)?;
@@ -140,14 +139,16 @@ impl Store {
                 "only managers and admins may override an exit checklist",
             ));
         }
-        let pipeline = self.pipeline(actor, &before.pipeline).await?;
-        let published = self.published_map(&pipeline).await?;
-        let map = &published.map;
-        let mut w = self.write().await?;
-        self.claim_version(&mut w, id, Some(request.version))
-            .await?;
-        let deal = self.deal_in(&mut w, id).await?;
+        // Read and check first, outside the write transaction; the write then updates the deal
+        // only if its version is still the one read. Anything that changed in between (a tick,
+        // an untick, another move, a new owner) changed the version too, so the write refuses
+        // instead of acting on stale checks, and SQLite's one writer is held only for writes.
+        let (deal, pipeline_id, published) = self.deal_for_change(id).await?;
         actor.require_deal_rights(&deal, "moving a deal")?;
+        if deal.version != request.version {
+            return Err(StoreError::StaleVersion(Box::new(deal)));
+        }
+        let map = &published.map;
         let to = map.find(&request.to).ok_or_else(|| {
             StoreError::invalid("to", &format!("the map has no stage `{}`", request.to))
         })?;
@@ -184,7 +185,7 @@ impl Store {
         }
         let mut overridden = Vec::new();
         if let Some(from) = from.filter(|_| !no_move) {
-            let ticks = self.ticks_in(&mut w, id).await?;
+            let ticks = self.ticks_of(id).await?;
             let missing: Vec<MissingItem> = gate_items(map, from, to)
                 .into_iter()
                 .filter(|(ix, _, text)| {
@@ -213,17 +214,23 @@ impl Store {
         {
             attributes.insert("lost_reason".into(), r.clone());
         }
-        sqlx::query(
-            "UPDATE deals SET stage = $1, stage_entered_at = $2, is_open = $3, attributes = $4 \
-             WHERE id = $5",
+        let mut w = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE deals SET stage = $1, stage_entered_at = $2, is_open = $3, attributes = $4, \
+             version = version + 1, updated_at = $2 WHERE id = $5 AND version = $6",
         )
         .bind(&request.to)
         .bind(t)
         .bind(i64::from(open))
         .bind(serde_json::to_string(&attributes).expect("string map"))
         .bind(id)
+        .bind(deal.version)
         .execute(&mut *w.tx)
         .await?;
+        if done.rows_affected() == 0 {
+            let current = self.deal_in(&mut w, id).await?;
+            return Err(StoreError::StaleVersion(Box::new(current)));
+        }
         let override_used = (!overridden.is_empty())
             .then(|| override_reason.clone())
             .flatten();
@@ -251,7 +258,7 @@ impl Store {
             &mut w.tx,
             actor,
             "deal.moved",
-            Some(pipeline.id),
+            Some(pipeline_id),
             Some(id),
             detail,
         )
@@ -261,7 +268,7 @@ impl Store {
                 &mut w.tx,
                 actor,
                 "deal.gate_overridden",
-                Some(pipeline.id),
+                Some(pipeline_id),
                 Some(id),
                 json!({
                     "from": deal.stage, "to": request.to, "override_reason": override_used,
@@ -274,11 +281,11 @@ impl Store {
             &mut w.tx,
             Event {
                 kind: "deal.moved",
-                pipeline_id: pipeline.id,
+                pipeline_id,
                 deal_id: Some(id),
                 map_version_id: Some(published.version_id),
                 payload: json!({
-                    "deal": id, "key": deal.key, "pipeline": pipeline.key, "from": deal.stage,
+                    "deal": id, "key": deal.key, "pipeline": deal.pipeline, "from": deal.stage,
                     "to": request.to, "actor": actor.label, "at": salesmap_import::format_timestamp(t),
                     "map_version": published.number, "reason": reason,
                     "override_reason": override_used, "amount": deal.amount,
@@ -288,18 +295,22 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        self.deal(actor, id).await
+        Ok(Deal {
+            stage: request.to,
+            stage_entered_at: t,
+            open,
+            attributes,
+            version: deal.version + 1,
+            updated_at: t,
+            ..deal
+        })
     }
 
-    async fn ticks_in(
-        &self,
-        w: &mut crate::db::Write,
-        id: i64,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    async fn ticks_of(&self, id: i64) -> Result<Vec<(String, String)>, StoreError> {
         use sqlx::Row;
         let rows = sqlx::query("SELECT stage, item FROM ticks WHERE deal_id = $1")
             .bind(id)
-            .fetch_all(&mut *w.tx)
+            .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("stage")?, r.try_get("item")?)))
@@ -514,6 +525,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(crate::model::AuditEntry::from_row)
-            .collect()
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 }

@@ -11,10 +11,11 @@ use salesmap_core::map::Map;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
+use crate::error::{Refusal, StoreError};
 use crate::journal::{Event, audit, emit};
-use crate::model::{Actor, MapVersion, Pipeline, Role};
-use crate::model::{Refusal, StoreError};
+use crate::model::{MapVersion, Pipeline, Role};
 use crate::relocation::{Relocation, plan_relocations, relocation_targets};
 use crate::users::check_text;
 
@@ -143,7 +144,10 @@ impl Store {
         let rows = sqlx::query(&format!("{} ORDER BY p.key", Pipeline::SELECT))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(Pipeline::from_row).collect()
+        rows.iter()
+            .map(Pipeline::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     pub async fn pipeline(&self, _actor: &Actor, key: &str) -> Result<Pipeline, StoreError> {
@@ -152,7 +156,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("pipeline `{key}`")))?;
-        Pipeline::from_row(&row)
+        Ok(Pipeline::from_row(&row)?)
     }
 
     /// The map a pipeline runs on (parsed once per version and cached).
@@ -204,7 +208,10 @@ impl Store {
         .bind(pipeline.id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(MapVersion::from_row).collect()
+        rows.iter()
+            .map(MapVersion::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     pub async fn map_version(
@@ -223,7 +230,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("version {number} of pipeline `{key}`")))?;
-        MapVersion::from_row(&row)
+        Ok(MapVersion::from_row(&row)?)
     }
 
     /// Saves `source` as the pipeline's next version and publishes it (managers and admins).

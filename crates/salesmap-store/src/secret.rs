@@ -9,7 +9,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 
-use crate::model::StoreError;
+use crate::error::StoreError;
 
 /// `bytes` random bytes as lowercase hex.
 pub fn random_hex(bytes: usize) -> Result<String, StoreError> {

@@ -10,10 +10,11 @@
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
+use crate::error::StoreError;
 use crate::journal::audit;
-use crate::model::StoreError;
-use crate::model::{Actor, ApiToken, Role, User};
+use crate::model::{ApiToken, Role, User};
 use crate::secret::{digest, new_token, verify_password};
 use crate::users::{check_text, normalize_login};
 
@@ -23,9 +24,10 @@ pub const MAX_FAILURES_PER_LOGIN: i64 = 5;
 pub const MAX_FAILURES_PER_REMOTE: i64 = 30;
 /// The window of the rate limit, in microseconds (15 minutes).
 pub const FAILURE_WINDOW: i64 = 15 * 60 * 1_000_000;
-/// A session ends after this long without use (7 days).
-pub const SESSION_IDLE: i64 = 7 * 86_400 * 1_000_000;
-/// A session's expiry is pushed back at most this often (a write per hour, not per request).
+/// A session ends this long after sign-in (7 days), like its cookie (`Max-Age`).
+pub const SESSION_LIFETIME: i64 = 7 * 86_400 * 1_000_000;
+/// A session's (or token's) last use is recorded at most this often (a write per hour, not per
+/// request).
 const SESSION_REFRESH: i64 = 3_600 * 1_000_000;
 
 /// A new session: the secret token for the cookie (shown once) and the user.
@@ -140,7 +142,7 @@ impl Store {
         .bind(digest(&token))
         .bind(user.id)
         .bind(t)
-        .bind(t + SESSION_IDLE)
+        .bind(t + SESSION_LIFETIME)
         .execute(&mut *w.tx)
         .await?;
         audit(
@@ -186,7 +188,7 @@ impl Store {
     ) -> Result<Option<Authenticated>, StoreError> {
         let hash = digest(token);
         let row = sqlx::query(&format!(
-            "SELECT {}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT {}, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1",
             User::COLUMNS
                 .split(", ")
@@ -200,19 +202,17 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let user = User::from_row(&row)?;
         let expires: i64 = row.try_get("expires_at")?;
+        let last_seen: i64 = row.try_get("last_seen_at")?;
         let t = now();
         if expires <= t || user.disabled {
             return Ok(None);
         }
-        if expires - t < SESSION_IDLE - SESSION_REFRESH {
-            sqlx::query(
-                "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
-            )
-            .bind(t)
-            .bind(t + SESSION_IDLE)
-            .bind(&hash)
-            .execute(&self.pool)
-            .await?;
+        if t - last_seen > SESSION_REFRESH {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(t)
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
         }
         Ok(Some(Authenticated {
             actor: Actor::user(&user),
@@ -277,7 +277,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("API token {id}")))?;
-        ApiToken::from_row(&row)
+        Ok(ApiToken::from_row(&row)?)
     }
 
     /// The actor's own API tokens (admins: everyone's), newest first.
@@ -298,7 +298,10 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
         };
-        rows.iter().map(ApiToken::from_row).collect()
+        rows.iter()
+            .map(ApiToken::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     /// Revokes a token: the owner may revoke their own, an admin anyone's.

@@ -23,6 +23,8 @@ pub struct TestDatabase {
     pub url: String,
     /// SQLite: the folder holding the file. PostgreSQL: the database's name.
     place: String,
+    /// PostgreSQL: the URL of the database the test database was created from.
+    admin: String,
 }
 
 fn admin_url() -> String {
@@ -56,14 +58,20 @@ impl TestDatabase {
             backend: Backend::Sqlite,
             url: format!("sqlite://{}", dir.join("salesmap.db").display()),
             place: dir.display().to_string(),
+            admin: String::new(),
         }
     }
 
     /// A new PostgreSQL database, or `None` (with a printed notice) when PostgreSQL cannot be
     /// reached and the run is not CI's.
     pub async fn postgres(test: &str) -> Option<TestDatabase> {
+        TestDatabase::postgres_at(&admin_url(), test).await
+    }
+
+    /// [`TestDatabase::postgres`] on the server of `admin` (a URL of an existing database).
+    pub async fn postgres_at(admin: &str, test: &str) -> Option<TestDatabase> {
         sqlx::any::install_default_drivers();
-        let admin = admin_url();
+        let admin = admin.to_string();
         let mut conn = match AnyConnection::connect(&admin).await {
             Ok(c) => c,
             Err(e) => {
@@ -89,6 +97,7 @@ impl TestDatabase {
             backend: Backend::Postgres,
             url: format!("{base}/{name}"),
             place: name,
+            admin,
         })
     }
 
@@ -99,7 +108,7 @@ impl TestDatabase {
                 let _ = std::fs::remove_dir_all(&self.place);
             }
             Backend::Postgres => {
-                if let Ok(mut conn) = AnyConnection::connect(&admin_url()).await {
+                if let Ok(mut conn) = AnyConnection::connect(&self.admin).await {
                     let _ = conn
                         .execute(
                             format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.place).as_str(),
@@ -141,6 +150,7 @@ where
         backend: db.backend,
         url: db.url.clone(),
         place: db.place.clone(),
+        admin: db.admin.clone(),
     };
     let outcome = tokio::spawn(test(db)).await;
     copy.remove().await;

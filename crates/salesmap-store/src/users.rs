@@ -6,10 +6,11 @@
 use serde_json::json;
 use sqlx::Row;
 
+use crate::actor::Actor;
 use crate::db::{Store, now};
+use crate::error::StoreError;
 use crate::journal::audit;
-use crate::model::StoreError;
-use crate::model::{Actor, Role, User};
+use crate::model::{Role, User};
 use crate::secret::{check_new_password, hash_password, one_time_password, verify_password};
 
 /// A user to add.
@@ -140,7 +141,10 @@ impl Store {
         ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(User::from_row).collect()
+        rows.iter()
+            .map(User::from_row)
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)
     }
 
     pub async fn user(&self, _actor: &Actor, id: i64) -> Result<User, StoreError> {
@@ -156,7 +160,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("user {id}")))?;
-        User::from_row(&row)
+        Ok(User::from_row(&row)?)
     }
 
     /// The user with this login (for the command line).
@@ -170,7 +174,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("user `{login}`")))?;
-        User::from_row(&row)
+        Ok(User::from_row(&row)?)
     }
 
     /// Changes a user's display name, role or disabled flag (admins only).

@@ -226,6 +226,63 @@ async fn sign_in_hashes_passwords_rate_limits_and_hashes_tokens() {
         w.store.revoke_api_token(&w.rep, token.id).await.unwrap();
         assert!(w.store.authenticate_token(&secret).await.unwrap().is_none());
 
+        // A session ends when it expires, and when its user is disabled.
+        let s2 = w
+            .store
+            .sign_in("viewer", "viewer-password-1", "10.0.0.4")
+            .await
+            .unwrap();
+        assert_eq!(
+            sql_error(&pool, "UPDATE sessions SET expires_at = 0").await,
+            ""
+        );
+        assert!(
+            w.store
+                .authenticate_session(&s2.token)
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        let s3 = w
+            .store
+            .sign_in("viewer", "viewer-password-1", "10.0.0.4")
+            .await
+            .unwrap();
+        assert!(
+            w.store
+                .authenticate_session(&s3.token)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let viewer_id = w.viewer.user_id.unwrap();
+        w.store
+            .update_user(
+                &w.admin,
+                viewer_id,
+                salesmap_store::UserPatch {
+                    disabled: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            w.store
+                .authenticate_session(&s3.token)
+                .await
+                .unwrap()
+                .is_none(),
+            "disabled"
+        );
+        let e = w
+            .store
+            .sign_in("viewer", "viewer-password-1", "10.0.0.4")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::BadCredentials), "{e}");
+
         // Every auth event is audited.
         let actions: Vec<String> = w
             .store
@@ -787,6 +844,24 @@ async fn the_live_history_round_trips_through_an_export() {
             .unwrap();
         let (history, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
         assert_eq!(history.deals.len(), 61);
+        // Read once while nothing changes; any change is seen at once.
+        let (again, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
+        assert!(std::sync::Arc::ptr_eq(&history, &again));
+        let touched = w
+            .store
+            .log_touch(
+                &w.rep,
+                deal.id,
+                NewTouch {
+                    kind: "email".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let (after, _) = w.store.live_history(&w.viewer, "sales").await.unwrap();
+        assert_eq!(after.len(), history.len() + 1, "{touched:?}");
+        let history = after;
         let mut csv = Vec::new();
         salesmap_import::write_csv(&history, &mut csv).unwrap();
         let dir = std::env::temp_dir().join(format!("salesmap-history-{}", std::process::id()));

@@ -7,6 +7,10 @@
 
 use std::path::PathBuf;
 
+use salesmap_report::Lang;
+
+use super::analysis_text::{heading_fix_first, heading_goal};
+
 /// The generated history runs from here for [`HISTORY_DAYS`] days: 2026-01-01 to 2027-06-30,
 /// the middle of the template goal's year (2027).
 const HISTORY_START: &str = "2026-01-01";
@@ -37,11 +41,14 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
         return 2;
     }
     let file = |name: &str| args.out.join(name).display().to_string();
+    let lang = Lang::from_name(&args.lang).unwrap_or(Lang::En);
+    let ko = lang == Lang::Ko;
+    let say = |en: &'static str, kr: &'static str| if ko { kr } else { en };
     let (map, history) = (file("sales.map.toml"), file("history.csv"));
     let (deals, seed) = (args.deals.to_string(), args.seed.to_string());
     let steps: Vec<(&str, Vec<String>)> = vec![
         (
-            "the template map",
+            say("the template map", "템플릿 맵"),
             vec![
                 "init".into(),
                 "--lang".into(),
@@ -52,7 +59,7 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
             ],
         ),
         (
-            "check it",
+            say("check it", "맵 검사"),
             vec![
                 "check".into(),
                 "--deny".into(),
@@ -61,7 +68,10 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
             ],
         ),
         (
-            "eighteen months of history, up to the middle of the goal's year",
+            say(
+                "eighteen months of history, up to the middle of the goal's year",
+                "목표 연도의 중간까지 18개월의 히스토리",
+            ),
             vec![
                 "generate".into(),
                 "--map".into(),
@@ -79,18 +89,23 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
             ],
         ),
         (
-            "measure it",
+            say("measure it", "측정"),
             vec![
                 "analyze".into(),
                 "--map".into(),
                 map.clone(),
                 history.clone(),
+                "--lang".into(),
+                args.lang.clone(),
                 "-o".into(),
                 file("analysis.txt"),
             ],
         ),
         (
-            "draw the map with measured figures",
+            say(
+                "draw the map with measured figures",
+                "측정값을 얹은 맵 그리기",
+            ),
             vec![
                 "render".into(),
                 map.clone(),
@@ -103,7 +118,7 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
             ],
         ),
         (
-            "the same as PNG",
+            say("the same as PNG", "같은 맵을 PNG로"),
             vec![
                 "render".into(),
                 map.clone(),
@@ -116,7 +131,10 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
             ],
         ),
         (
-            "plan the rest of the goal's year",
+            say(
+                "plan the rest of the goal's year",
+                "목표 연도의 남은 기간 계획",
+            ),
             vec![
                 "plan".into(),
                 "--map".into(),
@@ -127,12 +145,14 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
                 "quarter".into(),
                 "--what-if".into(),
                 "win-rate=+5pp".into(),
+                "--lang".into(),
+                args.lang.clone(),
                 "-o".into(),
                 file("plan.txt"),
             ],
         ),
         (
-            "the report to forward",
+            say("the report to forward", "전달할 보고서"),
             vec![
                 "report".into(),
                 "--map".into(),
@@ -152,10 +172,17 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let code = run_command_line(&words);
         if code != 0 {
-            eprintln!(
-                "error: the demo stopped at `{what}` (exit code {code}); the files so far are in {}",
-                args.out.display()
-            );
+            if ko {
+                eprintln!(
+                    "오류: 데모가 `{what}` 단계에서 멈췄습니다 (종료 코드 {code}); 지금까지의 파일은 {}에 있습니다",
+                    args.out.display()
+                );
+            } else {
+                eprintln!(
+                    "error: the demo stopped at `{what}` (exit code {code}); the files so far are in {}",
+                    args.out.display()
+                );
+            }
             return code;
         }
     }
@@ -163,29 +190,58 @@ pub fn run(args: Args, run_command_line: fn(&[&str]) -> u8) -> u8 {
     if let Ok(text) = std::fs::read_to_string(file("analysis.txt")) {
         let head: Vec<&str> = text
             .lines()
-            .take_while(|l| !l.starts_with("Goal and KPIs"))
+            .take_while(|l| !l.starts_with(heading_goal(lang)))
             .collect();
+        debug_assert!(head.iter().any(|l| l.starts_with(heading_fix_first(lang))));
         println!("{}", head.join("\n").trim_end());
     }
-    println!("\nWritten to {}:", args.out.display());
+    if ko {
+        println!("\n{}에 쓴 파일:", args.out.display());
+    } else {
+        println!("\nWritten to {}:", args.out.display());
+    }
     for (name, what) in [
-        ("sales.map.toml", "the map (edit it, then `salesmap check`)"),
-        ("history.csv", "the generated history (normalized CSV)"),
+        (
+            "sales.map.toml",
+            say(
+                "the map (edit it, then `salesmap check`)",
+                "맵 (고친 뒤 `salesmap check`)",
+            ),
+        ),
+        (
+            "history.csv",
+            say(
+                "the generated history (normalized CSV)",
+                "생성한 히스토리 (정규화된 CSV)",
+            ),
+        ),
         (
             "analysis.txt",
-            "funnel, times, KPIs, conformance, fast vs slow, triggers, forecast",
+            say(
+                "funnel, times, KPIs, conformance, fast vs slow, triggers, forecast",
+                "퍼널, 체류 시간, KPI, 적합도, 빠른/느린 수주, 촉진 요인, 예측",
+            ),
         ),
         (
             "map.svg, map.png",
-            "the flowchart with measured conversion and stage times",
+            say(
+                "the flowchart with measured figures against the targets",
+                "목표와 비교한 측정값을 얹은 흐름도",
+            ),
         ),
         (
             "plan.txt",
-            "the reverse funnel from the goal, per quarter, with a what-if",
+            say(
+                "the reverse funnel from the goal, per quarter, with a what-if",
+                "목표에서 거꾸로 계산한 분기별 퍼널과 가정 변경",
+            ),
         ),
         (
             "report.html",
-            "everything in one page to e-mail (charts in assets/)",
+            say(
+                "everything in one page to e-mail (charts in assets/)",
+                "메일로 보낼 한 페이지 보고서 (차트는 assets/)",
+            ),
         ),
     ] {
         println!("  {name:<18} {what}");

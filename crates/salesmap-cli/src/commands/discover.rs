@@ -3,7 +3,9 @@
 //! Reads anything `import` reads (format detected), runs `salesmap_core::discovery::discover`
 //! and prints a table (every figure with its n) or JSON (`cases`, `events`, `activities`,
 //! `start_activities`, `end_activities`, `dfg`, `variants`, `case_duration`, …, durations in
-//! seconds).
+//! seconds), or draws the as-is process map (`--format svg` or `png`): stage entries only
+//! unless `--touches`, simplified by the `--activities` and `--paths` sliders (always
+//! connected from start to end), in the `--view frequency` or `performance`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,8 +14,9 @@ use salesmap_core::discovery::{DiscoverOptions, Discovery, discover};
 use salesmap_core::history::Micros;
 use salesmap_import::{Attributes, format_timestamp};
 
-use salesmap_core::as_is::as_is_map;
-use salesmap_render::{Lanes, RenderOptions, render_svg};
+use salesmap_core::as_is::{DEFAULT_PATHS, Follows, activities_kept, process_map};
+use salesmap_core::history::EventKind;
+use salesmap_render::{Format as Drawing, RenderOptions, View, render_process_map};
 
 use crate::inputs::{load_history_with, parse_instant};
 use crate::output::{duration, file_name, fit, truncate, write_output};
@@ -40,9 +43,25 @@ pub struct Args {
     /// Rows of edges and variants in the table.
     #[arg(long, default_value_t = 20)]
     rows: usize,
-    /// Most frequent directly-follows edges drawn with `--format svg`.
-    #[arg(long, default_value_t = 30)]
-    edges: usize,
+    /// The activities slider of the drawing: the most frequent share of the stages shown
+    /// (`80%`).
+    #[arg(long, default_value = "100%", value_name = "PERCENT", value_parser = percent_arg)]
+    activities: f64,
+    /// The paths slider of the drawing: the most frequent share of the moves shown (`50%`);
+    /// the moves that keep every stage connected from start to end are always shown.
+    #[arg(long, default_value_t = DEFAULT_PATHS, value_name = "PERCENT", value_parser = percent_arg)]
+    paths: f64,
+    /// Draw touches (calls, e-mails, meetings) too; the drawing shows stage entries only
+    /// without it.
+    #[arg(long)]
+    touches: bool,
+    /// What the drawing's moves show: how often (`frequency`) or how long (`performance`,
+    /// median and mean, coloured by the median).
+    #[arg(long, value_enum, default_value = "frequency")]
+    view: ViewArg,
+    /// Language of the drawing's own words: `en` or `ko`.
+    #[arg(long, default_value = "en", value_parser = ["en", "ko"])]
+    lang: String,
     /// Where to write the result (`-` for standard output).
     #[arg(short, long, default_value = "-")]
     output: PathBuf,
@@ -54,6 +73,25 @@ enum Format {
     Json,
     /// The as-is process drawn as a flowchart (the renderer's SVG).
     Svg,
+    /// The same drawing as a PNG (needs `-o FILE`).
+    Png,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ViewArg {
+    Frequency,
+    Performance,
+}
+
+/// `80%` or `80` (percent, 0 to 100) as a share between 0 and 1.
+fn percent_arg(s: &str) -> Result<f64, String> {
+    let number = s.trim().trim_end_matches('%').trim();
+    match number.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v / 100.0),
+        _ => Err(format!(
+            "expected a percentage from 0% to 100%, like 80%, got `{s}`"
+        )),
+    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -85,7 +123,17 @@ pub fn run(args: Args) -> u8 {
         until,
         top_variants: args.top_variants,
         threads: threads(),
+        activities: None,
     };
+    if let Format::Svg | Format::Png = args.format {
+        if matches!(args.format, Format::Png) && args.output.as_os_str() == "-" {
+            eprintln!("error: a PNG needs an output file\n  = help: add `-o asis.png`");
+            return 2;
+        }
+        let code = draw(&args, &history, options);
+        std::mem::forget(history);
+        return code.max(problems);
+    }
     let d = match discover(&history, &options) {
         Ok(d) => d,
         Err(e) => {
@@ -96,24 +144,7 @@ pub fn run(args: Args) -> u8 {
     let out = match args.format {
         Format::Json => to_json(&d, &args.history),
         Format::Table => table(&d, &args.history, args.rows),
-        Format::Svg => {
-            let title = file_name(&args.history);
-            let Some(as_is) = as_is_map(&d, &title, args.edges) else {
-                eprintln!("error: no events to draw in {}", args.history.display());
-                return 1;
-            };
-            let options = RenderOptions {
-                lanes: Lanes::None,
-                ..RenderOptions::default()
-            };
-            if as_is.edges_kept < as_is.edges_total {
-                eprintln!(
-                    "drew the {} most frequent of {} directly-follows edges (--edges to change)",
-                    as_is.edges_kept, as_is.edges_total
-                );
-            }
-            render_svg(&as_is.map, &options, Some(&as_is.overlay))
-        }
+        Format::Svg | Format::Png => unreachable!("drawings are made above"),
     };
     if let Err(code) = write_output(&args.output, out.as_bytes()) {
         return code;
@@ -122,6 +153,104 @@ pub fn run(args: Args) -> u8 {
     // a large log) to the operating system instead of freeing them one by one.
     std::mem::forget((history, d));
     problems
+}
+
+/// Draws the as-is process map: stage entries (and touches with `--touches`), the activities
+/// slider applied by measuring again over the activities kept, then the paths slider.
+fn draw(args: &Args, history: &salesmap_core::history::History, base: DiscoverOptions) -> u8 {
+    // An activity is a touch when every one of its events is.
+    let mut stage_entry = vec![false; history.activities.len()];
+    for (&a, &k) in history.activity.iter().zip(&history.kind) {
+        if k == EventKind::StageEntry {
+            stage_entry[a as usize] = true;
+        }
+    }
+    let drawn: Vec<bool> = if args.touches {
+        vec![true; history.activities.len()]
+    } else {
+        stage_entry.clone()
+    };
+    let touches_left_out = drawn.iter().filter(|d| !**d).count();
+    let measure = |keep: Vec<bool>| {
+        let options = DiscoverOptions {
+            activities: Some(keep),
+            ..base.clone()
+        };
+        discover(history, &options).map(|d| Follows::of_discovery(&d))
+    };
+    let all = match measure(drawn.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if all.activities.is_empty() {
+        let help = if touches_left_out > 0 {
+            "the history has touches only; add --touches to draw them"
+        } else {
+            "check the date range and lifecycle filters"
+        };
+        eprintln!(
+            "error: no stage entries to draw in {}\n  = help: {help}",
+            args.history.display()
+        );
+        return 1;
+    }
+    let kept = activities_kept(&all, args.activities);
+    let follows = if kept.iter().all(|&k| k) {
+        all.clone()
+    } else {
+        let mut keep = vec![false; history.activities.len()];
+        for (act, _) in all.activities.iter().zip(&kept).filter(|(_, k)| **k) {
+            if let Some(code) = history.activities.get(&act.name) {
+                keep[code as usize] = true;
+            }
+        }
+        match measure(keep) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    };
+    let Some(pm) = process_map(&follows, all.activities.len(), args.paths) else {
+        eprintln!("error: no events to draw in {}", args.history.display());
+        return 1;
+    };
+    let options = RenderOptions {
+        lang: Some(args.lang.clone()),
+        view: match args.view {
+            ViewArg::Frequency => View::Frequency,
+            ViewArg::Performance => View::Performance,
+        },
+        ..RenderOptions::default()
+    };
+    let format = match args.format {
+        Format::Png => Drawing::Png,
+        _ => Drawing::Svg,
+    };
+    let bytes = match render_process_map(&pm, &file_name(&args.history), &options, format) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if let Err(code) = write_output(&args.output, &bytes) {
+        return code;
+    }
+    let touches = if touches_left_out > 0 {
+        format!("; {touches_left_out} touch activities left out (--touches to draw them)")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "drew {} of {} stages and {} of {} paths (--activities, --paths to change){touches}",
+        pm.activities_shown, pm.activities_total, pm.paths_shown, pm.paths_total
+    );
+    0
 }
 
 /// Worker threads: the machine's parallelism.

@@ -12,11 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use salesmap_import::{
-    ColumnMapping, DateFormat, Duplicates, ImportError, ImportOptions, Progress, Source,
-    import_files, render_problems, write_csv, write_xes,
+    ImportError, ImportOptions, Progress, import_files, render_problems, write_csv, write_xes,
 };
 
-use crate::inputs::load_map;
+use crate::inputs::{ReadArgs, load_map};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,63 +29,15 @@ pub struct Args {
     /// the CSV to standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The export's source; `auto` recognises it from the headers.
-    #[arg(long, value_enum, default_value = "auto")]
-    from: From,
-    /// How to read dates: `day-first`, `month-first` or a pattern such as `%d.%m.%Y %H:%M`.
-    #[arg(long, value_name = "FORMAT")]
-    date_format: Option<String>,
-    /// Time zone of timestamps written without an offset (IANA name; default UTC).
-    #[arg(long, value_name = "ZONE")]
-    timezone: Option<String>,
+    /// How the export is read (source, dates, zone, column mapping, touches).
+    #[command(flatten)]
+    read: ReadArgs,
     /// Fail on the first problem instead of skipping the row.
     #[arg(long)]
     strict: bool,
-    /// Keep only events with these lifecycle transitions, e.g. `complete` (default: all).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    lifecycle: Vec<String>,
-    /// Repeated events: `once` keeps the first copy, `keep` keeps all (default: XES and the
-    /// normalized CSV keep all, CRM exports keep once).
-    #[arg(long, value_enum)]
-    duplicates: Option<DuplicatesArg>,
-    /// A TOML column mapping file (see docs/import.md).
-    #[arg(long, value_name = "FILE")]
-    mapping: Option<PathBuf>,
-    /// The deal id column (repeat for files with different names).
-    #[arg(long, value_name = "COLUMN")]
-    deal_column: Vec<String>,
-    /// The stage (activity) column.
-    #[arg(long, value_name = "COLUMN")]
-    stage_column: Vec<String>,
-    /// The timestamp column.
-    #[arg(long, value_name = "COLUMN")]
-    time_column: Vec<String>,
-    /// The column saying `stage` or `touch` for each row.
-    #[arg(long, value_name = "COLUMN")]
-    kind_column: Option<String>,
-    /// Activity names that are touches (calls, emails, meetings), comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    touches: Vec<String>,
     /// Problems listed per file and kind before the rest are counted.
     #[arg(long, default_value_t = 20, value_name = "N")]
     max_problems: usize,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum From {
-    Auto,
-    Csv,
-    Xes,
-    Salesforce,
-    Hubspot,
-    Pipedrive,
-    Snapshot,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum DuplicatesArg {
-    Keep,
-    Once,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -151,74 +102,18 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn options(args: &Args) -> Result<ImportOptions, u8> {
-    let map = match &args.map {
-        Some(path) => Some(load_map(path)?),
-        None => None,
-    };
-    let mut columns = match &args.mapping {
-        None => ColumnMapping::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                2u8
-            })?;
-            ColumnMapping::from_toml(&text, &path.display().to_string()).map_err(|e| {
-                eprintln!("error: {e}");
-                2u8
-            })?
-        }
-    };
-    if !args.deal_column.is_empty() {
-        columns.deal = args.deal_column.clone();
+    let mut options = args.read.options()?;
+    if let Some(path) = &args.map {
+        options.map = Some(load_map(path)?);
     }
-    if !args.stage_column.is_empty() {
-        columns.stage = args.stage_column.clone();
-    }
-    if !args.time_column.is_empty() {
-        columns.timestamp = args.time_column.clone();
-    }
-    if args.kind_column.is_some() {
-        columns.kind = args.kind_column.clone();
-    }
-    if !args.touches.is_empty() {
-        columns.touches = args.touches.clone();
-    }
-    let date_format = match &args.date_format {
-        None => None,
-        Some(text) => Some(DateFormat::parse(text).map_err(|e| {
-            eprintln!("error: {e}");
-            2u8
-        })?),
-    };
+    options.strict = args.strict;
     let large = args
         .files
         .iter()
         .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 16 << 20));
-    let progress: Option<Arc<dyn Progress>> = (large && std::io::stderr().is_terminal())
+    options.progress = (large && std::io::stderr().is_terminal())
         .then(|| Arc::new(Bar::default()) as Arc<dyn Progress>);
-    Ok(ImportOptions {
-        source: match args.from {
-            From::Auto => Source::Auto,
-            From::Csv => Source::Csv,
-            From::Xes => Source::Xes,
-            From::Salesforce => Source::Salesforce,
-            From::Hubspot => Source::HubSpot,
-            From::Pipedrive => Source::Pipedrive,
-            From::Snapshot => Source::Snapshot,
-        },
-        map,
-        date_format,
-        timezone: args.timezone.clone(),
-        strict: args.strict,
-        lifecycle: (!args.lifecycle.is_empty()).then(|| args.lifecycle.clone()),
-        duplicates: args.duplicates.map(|d| match d {
-            DuplicatesArg::Keep => Duplicates::KeepAll,
-            DuplicatesArg::Once => Duplicates::KeepOnce,
-        }),
-        columns,
-        attributes: salesmap_import::Attributes::All,
-        progress,
-    })
+    Ok(options)
 }
 
 /// A one-line progress bar on standard error, redrawn at most ten times a second.

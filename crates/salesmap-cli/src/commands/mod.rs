@@ -3,6 +3,7 @@
 //! several of them share sits below them: loading maps and histories in [`crate::inputs`],
 //! writing results and text for terminals in [`crate::output`].
 
+mod analysis_text;
 pub mod analyze;
 pub mod check;
 pub mod demo;

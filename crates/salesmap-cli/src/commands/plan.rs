@@ -1,7 +1,8 @@
 //! `salesmap plan`: the reverse funnel from the quota (R15). Reads the map (and optionally a
 //! history), fills the plan's inputs (measured where history is thick enough, else assumed
 //! from the map or given by flags), and prints the needs per stage and period as a table or
-//! JSON, with what-if plans side by side and plan-vs-actual where history covers the plan.
+//! JSON, with what-if plans side by side and plan-vs-actual where history covers the plan. The
+//! table is in English or Korean (`--lang`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use salesmap_core::plan::{
 };
 
 use crate::inputs::{AgingArgs, load_history, load_map, resolve_as_of};
-use crate::output::{fit, grouped, write_output};
+use crate::output::{fit, grouped, say, write_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -66,6 +67,9 @@ pub struct Args {
     /// Where to write the plan (`-` for standard output).
     #[arg(short, long, default_value = "-")]
     output: PathBuf,
+    /// The table's language: `en` or `ko`.
+    #[arg(long, default_value = "en", value_parser = ["en", "ko"])]
+    lang: String,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -242,6 +246,7 @@ pub fn run(args: Args) -> u8 {
             &baseline,
             &alternatives,
             actual.as_deref(),
+            args.lang == "ko",
         ),
     };
     if let Err(code) = write_output(&args.output, out.as_bytes()) {
@@ -257,12 +262,15 @@ fn now_micros() -> i64 {
 }
 
 /// A short source label for table cells; JSON carries the full source.
-fn source(f: &Figure) -> String {
-    match &f.source {
-        Source::Measured { n } => format!("n={n}"),
-        Source::Assumed { .. } => "map".to_string(),
-        Source::Given => "given".to_string(),
-        Source::WhatIf { baseline } => format!("was {}", short(*baseline)),
+fn source(f: &Figure, ko: bool) -> String {
+    match (&f.source, ko) {
+        (Source::Measured { n }, _) => format!("n={n}"),
+        (Source::Assumed { .. }, false) => "map".to_string(),
+        (Source::Assumed { .. }, true) => "맵".to_string(),
+        (Source::Given, false) => "given".to_string(),
+        (Source::Given, true) => "지정".to_string(),
+        (Source::WhatIf { baseline }, false) => format!("was {}", short(*baseline)),
+        (Source::WhatIf { baseline }, true) => format!("원래 {}", short(*baseline)),
     }
 }
 
@@ -283,39 +291,57 @@ struct Context<'a> {
 }
 
 /// Why the plan covers its days, as a sentence (empty when it is the goal's deadline).
-fn window_note(w: &PlanWindow) -> String {
+fn window_note(w: &PlanWindow, ko: bool) -> String {
+    let mut out = String::new();
     match &w.source {
-        WindowSource::Given | WindowSource::GoalDeadline => String::new(),
-        WindowSource::GoalPassed { deadline } => format!(
-            "  the goal's deadline {deadline} is before the plan's start: planning the year from the start instead (--deadline sets another)\n"
+        WindowSource::Given | WindowSource::GoalDeadline => {}
+        WindowSource::GoalPassed { deadline } => say!(
+            out,
+            ko,
+            "  the goal's deadline {} is before the plan's start: planning the year from the start instead (--deadline sets another)",
+            "  목표 기한 {}이 계획 시작 전이므로 시작일부터 1년을 계획합니다 (--deadline으로 바꿀 수 있음)",
+            deadline
         ),
-        WindowSource::OneYear => {
-            "  no deadline in the map's goal: planning the year from the start (--deadline sets another)\n".to_string()
-        }
+        WindowSource::OneYear => say!(
+            out,
+            ko,
+            "  no deadline in the map's goal: planning the year from the start (--deadline sets another)",
+            "  맵의 목표에 기한이 없어 시작일부터 1년을 계획합니다 (--deadline으로 바꿀 수 있음)"
+        ),
     }
+    out
 }
 
 /// The plan's win rate beside `analyze`'s, and why they differ.
-fn win_rates(p: &Plan, closed: Option<&WinRate>) -> String {
-    let plan = format!(
+fn win_rates(p: &Plan, closed: Option<&WinRate>, ko: bool) -> String {
+    let mut out = String::new();
+    say!(
+        out,
+        ko,
         "  win rate in the plan: {:.1}% from `{}` to won (the product of the path's conversions; deals still open count as not yet won)",
+        "  계획의 승률: `{1}`부터 수주까지 {0:.1}% (경로 전환율의 곱; 진행 중인 거래는 아직 수주 전으로 셈)",
         p.win_rate * 100.0,
         p.win_rate_from
     );
-    match closed {
-        Some(w) => match w.by_count {
-            Some(r) => format!(
-                "{plan}\n  win rate in `analyze`: {:.1}% (won / (won + lost), n={} closed deals); the two differ because `analyze` counts closed deals only\n",
-                r * 100.0,
-                w.won + w.lost
-            ),
-            None => format!(
-                "{plan}\n  win rate in `analyze`: no data ({})\n",
-                w.absent.as_ref().map_or("-".into(), |a| a.english())
-            ),
-        },
-        None => format!("{plan}\n"),
+    match closed.map(|w| (w.by_count, w)) {
+        Some((Some(r), w)) => say!(
+            out,
+            ko,
+            "  win rate in `analyze`: {:.1}% (won / (won + lost), n={} closed deals); the two differ because `analyze` counts closed deals only",
+            "  `analyze`의 승률: {:.1}% (수주 / (수주 + 실주), 종결 거래 n={}); `analyze`는 종결된 거래만 세므로 둘이 다릅니다",
+            r * 100.0,
+            w.won + w.lost
+        ),
+        Some((None, w)) => say!(
+            out,
+            ko,
+            "  win rate in `analyze`: no data ({})",
+            "  `analyze`의 승률: 데이터 없음 ({})",
+            w.absent.as_ref().map_or("-".into(), |a| a.english())
+        ),
+        None => {}
     }
+    out
 }
 
 fn table(
@@ -325,11 +351,12 @@ fn table(
     p: &Plan,
     alternatives: &[(String, Plan)],
     actual: Option<&[Vec<u64>]>,
+    ko: bool,
 ) -> String {
-    let lang = &map.language;
+    let lang = if ko { "ko" } else { map.language.as_str() };
     let name = |id: &str| {
         map.find(id)
-            .map(|ix| map.stage(ix).name.get(lang, lang).to_string())
+            .map(|ix| map.stage(ix).name.get(lang, &map.language).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     let mut out = String::new();
@@ -338,64 +365,83 @@ fn table(
         .as_ref()
         .and_then(|g| g.unit.clone())
         .unwrap_or_default();
-    let _ = writeln!(
+    let per = match (request.period, ko) {
+        (Period::Week, false) => "week",
+        (Period::Month, false) => "month",
+        (Period::Quarter, false) => "quarter",
+        (Period::Week, true) => "주",
+        (Period::Month, true) => "월",
+        (Period::Quarter, true) => "분기",
+    };
+    say!(
         out,
-        "Reverse-funnel plan: {} {unit} won from {} to {} (per {})",
+        ko,
+        "Reverse-funnel plan: {} {} won from {} to {} (per {})",
+        "역산 퍼널 계획: {2}부터 {3}까지 {0} {1} 수주 ({4}별)",
         grouped(p.quota),
+        unit,
         format_date(request.range.start),
         format_date(request.range.end - 1),
-        match request.period {
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-        }
+        per
     );
-    out.push_str(&window_note(cx.window));
-    let size = if request.quota_in_deals {
-        "quota in deals".to_string()
-    } else {
-        format!(
+    out.push_str(&window_note(cx.window, ko));
+    let size = match (request.quota_in_deals, ko) {
+        (true, false) => "quota in deals".to_string(),
+        (true, true) => "할당량은 거래 수".to_string(),
+        (false, false) => format!(
             "deal size {} {unit} ({})",
             grouped(p.deal_size.value),
-            source(&p.deal_size)
-        )
+            source(&p.deal_size, ko)
+        ),
+        (false, true) => format!(
+            "거래 규모 {} {unit} ({})",
+            grouped(p.deal_size.value),
+            source(&p.deal_size, ko)
+        ),
     };
-    let _ = writeln!(
+    say!(
         out,
-        "  {size} → {:.1} wins needed; {:.1} expected from live open deals → {:.1} new wins",
+        ko,
+        "  {} → {:.1} wins needed; {:.1} expected from live open deals → {:.1} new wins",
+        "  {} → 필요한 수주 {:.1}건; 진행 중인 거래에서 예상 {:.1}건 → 새로 필요한 수주 {:.1}건",
+        size,
         p.wins_needed,
         p.wins_from_pipeline,
         (p.wins_needed - p.wins_from_pipeline).max(0.0)
     );
     let aged: u64 = cx.inputs.aged_now.iter().sum();
     if aged > 0 {
-        let _ = writeln!(
+        say!(
             out,
-            "  {aged} aged open deals on the path get no credit (open longer than the aging limit; --credit-aged counts them)"
+            ko,
+            "  {} aged open deals on the path get no credit (open longer than the aging limit; --credit-aged counts them)",
+            "  경로상의 노후 거래 {}건은 넣지 않습니다 (노후 기준보다 오래 진행 중; --credit-aged로 포함)",
+            aged
         );
     }
-    out.push_str(&win_rates(p, cx.closed));
+    out.push_str(&win_rates(p, cx.closed, ko));
     out.push('\n');
+    let words = |en: &'static str, kr: &'static str| if ko { kr } else { en };
     let mut header = format!(
         "{} {:>7} {:<8} {:>7} {:>5} {:<8} {:>8} {:>7}",
-        fit("stage", 30),
-        "rate",
-        "(source)",
-        "to won",
-        "days",
-        "(source)",
-        "needed",
-        "late"
+        fit(words("stage", "단계"), 30),
+        words("rate", "전환율"),
+        words("(source)", "(출처)"),
+        words("to won", "수주까지"),
+        words("days", "일수"),
+        words("(source)", "(출처)"),
+        words("needed", "필요"),
+        words("late", "늦음")
     );
     for label in &p.periods {
         let _ = write!(header, " {label:>8}");
     }
-    header.push_str("  touches");
+    header.push_str(words("  touches", "  접점"));
     let _ = writeln!(out, "{header}");
     for s in &p.stages {
         let (rate, rate_source) = match &s.rate {
-            Some(r) => (format!("{:.1}%", r.value * 100.0), source(r)),
-            None => ("won".to_string(), String::new()),
+            Some(r) => (format!("{:.1}%", r.value * 100.0), source(r, ko)),
+            None => (words("won", "수주").to_string(), String::new()),
         };
         let mut line = format!(
             "{} {:>7} {:<8} {:>6.1}% {:>5.0} {:<8} {:>8} {:>7}",
@@ -404,7 +450,7 @@ fn table(
             rate_source,
             s.to_won * 100.0,
             s.days_to_won.value,
-            source(&s.days_to_won),
+            source(&s.days_to_won, ko),
             grouped(s.needed_whole as f64),
             grouped(s.before_start_whole as f64),
         );
@@ -419,17 +465,23 @@ fn table(
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    out.push_str(
+    out.push_str(words(
         "\nrate: conversion to the next stage; days: days from entering the stage to the win.\n\
          source: n=… measured from history over n deals; map: the map's probabilities and target days;\n\
          given: a flag. needed: entries over the plan (rounded up); late: entries that had to\n\
          happen before the plan starts; late and the periods add up to needed.\n",
-    );
+        "\n전환율: 다음 단계로의 전환; 일수: 단계에 들어온 날부터 수주까지의 일수.\n\
+         출처: n=… 히스토리의 거래 n건으로 측정; 맵: 맵의 확률과 목표 일수; 지정: 옵션으로 지정.\n\
+         필요: 계획 기간의 진입 수(올림); 늦음: 계획 시작 전에 있었어야 할 진입;\n\
+         늦음과 기간별 값을 더하면 필요가 됩니다.\n",
+    ));
     for (label, alt) in alternatives {
-        let _ = writeln!(out, "\nWhat if {label}:");
-        let _ = writeln!(
+        say!(out, ko, "\nWhat if {}:", "\n가정 변경 {}:", label);
+        say!(
             out,
+            ko,
             "  {:.1} new wins needed ({:+.1}); win rate {:.1}% (was {:.1}%); deal size {} (was {}); days to won from the first stage {:.0} (was {:.0})",
+            "  새로 필요한 수주 {:.1}건 ({:+.1}); 승률 {:.1}% (원래 {:.1}%); 거래 규모 {} (원래 {}); 첫 단계부터 수주까지 {:.0}일 (원래 {:.0}일)",
             alt.wins_needed - alt.wins_from_pipeline,
             (alt.wins_needed - alt.wins_from_pipeline) - (p.wins_needed - p.wins_from_pipeline),
             alt.win_rate * 100.0,
@@ -442,12 +494,12 @@ fn table(
         let _ = writeln!(
             out,
             "  {} {:>9} {:>9} {:>8} {:>9} {:>9}",
-            fit("stage", 30),
-            "needed",
-            "what-if",
-            "change",
-            "late",
-            "what-if"
+            fit(words("stage", "단계"), 30),
+            words("needed", "필요"),
+            words("what-if", "가정"),
+            words("change", "변화"),
+            words("late", "늦음"),
+            words("what-if", "가정")
         );
         for (b, a) in p.stages.iter().zip(&alt.stages) {
             let _ = writeln!(
@@ -461,7 +513,10 @@ fn table(
                 grouped(a.before_start_whole as f64),
             );
         }
-        let mut periods = format!("  {}", fit("per period (what-if)", 30));
+        let mut periods = format!(
+            "  {}",
+            fit(words("per period (what-if)", "기간별 (가정)"), 30)
+        );
         for (i, label) in alt.periods.iter().enumerate() {
             let (was, now): (u64, u64) = p
                 .stages
@@ -471,12 +526,18 @@ fn table(
                 .fold((0, 0), |(x, y), (b, a)| (x + b, y + a));
             let _ = write!(periods, " {label} {was}→{now}");
         }
-        let _ = writeln!(out, "{periods}  (entries summed over the stages)");
-    }
-    if let Some(actual) = actual {
         let _ = writeln!(
             out,
-            "\nPlan vs actual (entries per period; planned / actual):"
+            "{periods}  {}",
+            words("(entries summed over the stages)", "(단계별 진입의 합)")
+        );
+    }
+    if let Some(actual) = actual {
+        say!(
+            out,
+            ko,
+            "\nPlan vs actual (entries per period; planned / actual):",
+            "\n계획 대 실적 (기간별 진입; 계획 / 실적):"
         );
         for (s, row) in p.stages.iter().zip(actual) {
             let mut line = format!("  {}", fit(&name(&s.stage), 30));

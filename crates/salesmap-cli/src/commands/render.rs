@@ -114,6 +114,7 @@ pub fn run(args: Args) -> u8 {
         lang: args.lang,
         legend: !args.no_legend,
         scale: args.scale,
+        ..RenderOptions::default()
     };
     let overlay = match &args.history {
         Some(path) => match super::analyze::measured_overlay(&map, path) {

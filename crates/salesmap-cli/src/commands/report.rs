@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use salesmap_core::calendar::{Period, parse_date};
-use salesmap_report::{Lang, ReportOptions, build_report};
+use salesmap_report::{Images, Lang, ReportOptions, build_report};
 
 use crate::inputs::{AgingArgs, Measured, load_measured};
 use crate::output::{file_name, write_output};
@@ -30,6 +30,10 @@ pub struct Args {
     /// Also write every chart and the map drawing as SVG and PNG into this folder.
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
+    /// How charts and drawings are put in the page: `svg` (sharp, printable; for browsers)
+    /// or `png` (pictures inside the file, for mail programs that do not show SVG).
+    #[arg(long, default_value = "svg", value_parser = ["svg", "png"])]
+    images: String,
     /// The analysis date (`2024-06-30` or RFC 3339). Default: the latest event in the history.
     #[arg(long)]
     as_of: Option<String>,
@@ -64,6 +68,7 @@ pub fn run(args: Args) -> u8 {
         map,
         history,
         problems,
+        import_notes,
         as_of,
     } = match load_measured(&args.map, &args.history, args.as_of.as_deref()) {
         Ok(m) => m,
@@ -81,7 +86,13 @@ pub fn run(args: Args) -> u8 {
         &file_name(&args.map),
         &file_name(&args.history),
     );
+    options.import_notes = import_notes;
     options.quota = args.quota;
+    options.images = if args.images == "png" {
+        Images::Png
+    } else {
+        Images::Svg
+    };
     options.deal_size = args.deal_size;
     options.plan_period = Period::from_name(&args.period).unwrap_or(Period::Month);
     options.aging = match args.aging.options() {

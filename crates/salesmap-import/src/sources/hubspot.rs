@@ -11,8 +11,9 @@
 //! pipeline, close date, lost reason… under short names).
 
 use crate::collect::Collector;
+use crate::mapping::MappingOption;
 use crate::problem::ImportError;
-use crate::table::{Format, Table, require, strip_prefix_ci};
+use crate::table::{Format, Table, require_mapped, strip_prefix_ci};
 use crate::timestamp::TimeParser;
 
 const DERIVED: &[&str] = &[
@@ -57,10 +58,11 @@ pub(crate) fn read(
     collector: &mut Collector,
     times: &mut TimeParser,
 ) -> Result<(), ImportError> {
-    let id = require(
+    let id = require_mapped(
         table,
         collector,
         Format::HubSpot,
+        MappingOption::Deal,
         &["recordid", "dealid", "hsobjectid", "id"],
         "Record ID",
     )?;

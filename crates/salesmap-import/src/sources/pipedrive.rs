@@ -16,10 +16,11 @@
 use salesmap_core::history::EventKind;
 
 use crate::collect::Collector;
+use crate::mapping::MappingOption;
 use crate::problem::ImportError;
 use crate::sources::changes::{ChangeLog, note_changes};
 use crate::summary::plural;
-use crate::table::{Format, Table, fold, missing, require, required_time};
+use crate::table::{Format, Table, fold, missing, require, require_mapped, required_time};
 use crate::timestamp::TimeParser;
 
 const RENAME: &[(&str, &str)] = &[
@@ -43,11 +44,19 @@ pub(crate) fn read_deals(
     times: &mut TimeParser,
 ) -> Result<(), ImportError> {
     let format = Format::PipedriveDeals;
-    let id = require(table, collector, format, &["dealid", "id"], "Deal - ID")?;
-    let stage = require(
+    let id = require_mapped(
         table,
         collector,
         format,
+        MappingOption::Deal,
+        &["dealid", "id"],
+        "Deal - ID",
+    )?;
+    let stage = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Stage,
         &["dealstage", "stage"],
         "Deal - Stage",
     )?;
@@ -119,17 +128,25 @@ pub(crate) fn read_flow(
     times: &mut TimeParser,
 ) -> Result<(), ImportError> {
     let format = Format::PipedriveFlow;
-    let id = require(
+    let id = require_mapped(
         table,
         collector,
         format,
+        MappingOption::Deal,
         &["itemid", "dealid", "deal"],
         "item_id (the deal id)",
     )?;
     let field = require(table, collector, format, &["fieldkey"], "field_key")?;
     let old = require(table, collector, format, &["oldvalue"], "old_value")?;
     let new = require(table, collector, format, &["newvalue"], "new_value")?;
-    let log_time = require(table, collector, format, &["logtime"], "log_time")?;
+    let log_time = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Timestamp,
+        &["logtime"],
+        "log_time",
+    )?;
     let old_named = table.find(&["additionaldataoldvalueformatted", "oldvalueformatted"]);
     let new_named = table.find(&["additionaldatanewvalueformatted", "newvalueformatted"]);
     let user = table.find(&["userid", "user"]);

@@ -15,10 +15,11 @@ use std::collections::HashMap;
 
 use crate::collect::Collector;
 use crate::dictionary::FastHash;
+use crate::mapping::MappingOption;
 use crate::problem::ImportError;
 use crate::sources::changes::{ChangeLog, note_changes};
 use crate::summary::plural;
-use crate::table::{Format, Table, fold, missing, require, required_time};
+use crate::table::{Format, Table, fold, missing, require, require_mapped, required_time};
 use crate::timestamp::TimeParser;
 
 const OPPORTUNITY: &[&str] = &["opportunityid", "opportunity", "opportunityname"];
@@ -31,15 +32,30 @@ pub(crate) fn read_history(
     times: &mut TimeParser,
 ) -> Result<(), ImportError> {
     let format = Format::SalesforceHistory;
-    let opportunity = require(table, collector, format, OPPORTUNITY, "OpportunityId")?;
-    let stage = require(
+    let opportunity = require_mapped(
         table,
         collector,
         format,
+        MappingOption::Deal,
+        OPPORTUNITY,
+        "OpportunityId",
+    )?;
+    let stage = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Stage,
         &["stagename", "stage"],
         "StageName",
     )?;
-    let created = require(table, collector, format, CREATED, "CreatedDate")?;
+    let created = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Timestamp,
+        CREATED,
+        "CreatedDate",
+    )?;
     let changed_by = table.find(CHANGED_BY);
     let deleted = table.find(&["isdeleted", "deleted"]);
     let attrs = table.attribute_columns(
@@ -121,11 +137,25 @@ pub(crate) fn read_field_history(
     times: &mut TimeParser,
 ) -> Result<(), ImportError> {
     let format = Format::SalesforceFieldHistory;
-    let opportunity = require(table, collector, format, OPPORTUNITY, "OpportunityId")?;
+    let opportunity = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Deal,
+        OPPORTUNITY,
+        "OpportunityId",
+    )?;
     let field = require(table, collector, format, &["field", "fieldevent"], "Field")?;
     let old = require(table, collector, format, &["oldvalue"], "OldValue")?;
     let new = require(table, collector, format, &["newvalue"], "NewValue")?;
-    let created = require(table, collector, format, CREATED, "CreatedDate")?;
+    let created = require_mapped(
+        table,
+        collector,
+        format,
+        MappingOption::Timestamp,
+        CREATED,
+        "CreatedDate",
+    )?;
     let changed_by = table.find(CHANGED_BY);
     let deleted = table.find(&["isdeleted", "deleted"]);
     let amount = collector

@@ -10,7 +10,10 @@
 //! globals, classifiers and nested attribute children are not history. Only one trace's
 //! events are held at a time. Events missing a case, activity or timestamp are reported and
 //! skipped, as PM4Py drops them (an event outside any trace too: it has no case); a damaged
-//! or cut-off file keeps the complete events read before the damage.
+//! or cut-off file keeps the complete events read before the damage. The column mapping
+//! applies with attribute keys for column names: `deal` names trace keys, `stage`,
+//! `timestamp` and `kind` event keys (the first present is used), and `[deal_attributes]`
+//! keys of the trace or its events to keep as deal attributes.
 //!
 //! Writing produces one trace per deal (deals in order of first sight, events in history
 //! order), with deal attributes on the trace, event attributes on the events, and touches
@@ -24,8 +27,10 @@ use salesmap_core::history::{EventKind, History};
 use salesmap_core::text::escape_markup;
 
 use crate::collect::Collector;
+use crate::mapping::MappingOption;
 use crate::problem::{ImportError, ProblemKind};
 use crate::stream::read_up_to;
+use crate::table::NO_MILESTONES;
 use crate::timestamp::{TIME_HELP, TimeParser, format_timestamp};
 
 const KIND_KEY: &str = "salesmap:kind";
@@ -39,11 +44,15 @@ enum Frame {
     Other,
 }
 
+/// An event being read. Kept small: a trace's events are held until the trace ends.
 #[derive(Debug, Default)]
 struct PendingEvent {
     line: u64,
+    /// The value of the best-ranked stage key seen, and its rank in [`Keys::stage`].
     activity: Option<String>,
+    activity_rank: u8,
     time: Option<String>,
+    time_rank: u8,
     touch: bool,
     /// (event column, value)
     attrs: Vec<(usize, String)>,
@@ -53,8 +62,85 @@ struct PendingEvent {
 struct PendingTrace {
     line: u64,
     case: Option<String>,
+    case_rank: u8,
+    /// Deal attributes (name, value), the trace's and then those the mapping takes from its
+    /// events, in reading order (a later value wins).
     attrs: Vec<(String, String)>,
     events: Vec<PendingEvent>,
+}
+
+/// Which attribute keys hold the deal (on the trace), the stage, the time and the kind (on the
+/// event): PM4Py's `concept:name`, `concept:name` and `time:timestamp`, or the column mapping's
+/// names, which for XES are attribute keys (the first present is used). `[deal_attributes]`
+/// names keys of the trace or of its events to keep as deal attributes.
+#[derive(Debug)]
+struct Keys {
+    deal: Vec<String>,
+    stage: Vec<String>,
+    time: Vec<String>,
+    kind: String,
+    /// (deal attribute name, key)
+    deal_attributes: Vec<(String, String)>,
+    /// Nothing is mapped: the keys are PM4Py's.
+    standard: bool,
+}
+
+impl Keys {
+    fn new(collector: &Collector) -> Keys {
+        let or = |given: &[String], default: &str| {
+            if given.is_empty() {
+                vec![default.to_string()]
+            } else {
+                given.to_vec()
+            }
+        };
+        let columns = &collector.columns;
+        Keys {
+            deal: or(&columns.deal, "concept:name"),
+            stage: or(&columns.stage, "concept:name"),
+            time: or(&columns.timestamp, "time:timestamp"),
+            kind: columns.kind.clone().unwrap_or_else(|| KIND_KEY.to_string()),
+            deal_attributes: columns.deal_attributes.clone(),
+            standard: columns.deal.is_empty()
+                && columns.stage.is_empty()
+                && columns.timestamp.is_empty()
+                && columns.kind.is_none()
+                && columns.deal_attributes.is_empty(),
+        }
+    }
+
+    fn needed(&self, key: &str) -> bool {
+        rank(&self.deal, key).is_some()
+            || rank(&self.stage, key).is_some()
+            || rank(&self.time, key).is_some()
+            || key.eq_ignore_ascii_case(&self.kind)
+            || self.deal_attribute(key).is_some()
+    }
+
+    /// The `[deal_attributes]` entry naming `key`.
+    fn deal_attribute(&self, key: &str) -> Option<usize> {
+        if self.deal_attributes.is_empty() {
+            return None;
+        }
+        self.deal_attributes
+            .iter()
+            .position(|(_, k)| k.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Where `key` stands among `keys` (the first is preferred), ignoring ASCII case.
+fn rank(keys: &[String], key: &str) -> Option<u8> {
+    keys.iter()
+        .position(|k| k.len() == key.len() && k.eq_ignore_ascii_case(key))
+        .map(|r| r.min(u8::MAX as usize) as u8)
+}
+
+/// Keeps `value` when its key ranks before the one kept so far.
+fn keep_best(slot: &mut Option<String>, kept: &mut u8, rank: u8, value: String) {
+    if slot.is_none() || rank < *kept {
+        *slot = Some(value);
+        *kept = rank;
+    }
 }
 
 /// Bytes of XML parsed at a time.
@@ -83,6 +169,9 @@ pub(crate) fn read_in_chunks(
 ) -> Result<(), ImportError> {
     let chunk = chunk.max(1);
     collector.begin_file(file, "XES", true);
+    collector.mapping_use.file(file, "XES", |option| {
+        (option == MappingOption::Milestones).then_some(NO_MILESTONES)
+    });
     let mut times = TimeParser::new(collector.date_format.as_ref(), collector.zone.as_ref());
     let mut state = State {
         open: Vec::new(),
@@ -91,6 +180,7 @@ pub(crate) fn read_in_chunks(
         event: PendingEvent::default(),
         rows: 0,
         keep_attrs: collector.keep_attributes(),
+        keys: Keys::new(collector),
     };
     let mut data: Vec<u8> = Vec::with_capacity(chunk + 1);
     // Lines before `data[0]`.
@@ -164,10 +254,18 @@ pub(crate) fn read_in_chunks(
                 Some(DAMAGE_HELP),
             );
         }
-        emit_trace(std::mem::take(&mut state.trace), collector, &mut times);
+        emit_trace(
+            std::mem::take(&mut state.trace),
+            &state.keys,
+            collector,
+            &mut times,
+        );
     }
     let patches = times.finish(file)?;
     collector.patch_times(&patches);
+    if let Some(note) = times.zone_note() {
+        collector.note(note);
+    }
     collector.end_file(state.rows);
     Ok(())
 }
@@ -215,6 +313,7 @@ struct State {
     event: PendingEvent,
     rows: u64,
     keep_attrs: bool,
+    keys: Keys,
 }
 
 impl State {
@@ -231,14 +330,7 @@ impl State {
             Event::Empty(e) => (e, true),
             Event::End(e) => {
                 let frame = self.close_element(e.name().as_ref().as_bytes())?;
-                close(
-                    Some(frame),
-                    &mut self.trace,
-                    &mut self.event,
-                    &mut self.rows,
-                    collector,
-                    times,
-                );
+                self.close(frame, collector, times);
                 return Ok(());
             }
             _ => return Ok(()),
@@ -250,7 +342,12 @@ impl State {
             (Some(Frame::Log), "trace") => {
                 if !self.trace.events.is_empty() {
                     // Events met outside any trace: reported, not lost.
-                    emit_trace(std::mem::take(&mut self.trace), collector, times);
+                    emit_trace(
+                        std::mem::take(&mut self.trace),
+                        &self.keys,
+                        collector,
+                        times,
+                    );
                 }
                 self.trace = PendingTrace {
                     line,
@@ -266,9 +363,17 @@ impl State {
                 Frame::Event
             }
             (Some(Frame::Trace), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
-                    if key == "concept:name" {
-                        self.trace.case = Some(value);
+                let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
+                if let Some((key, value)) = key_value(&element, line, collector, needed) {
+                    let attribute = self.keys.deal_attribute(&key);
+                    if let Some(entry) = attribute {
+                        collector.mapping_use.attribute_found(entry);
+                    }
+                    if let Some(r) = rank(&self.keys.deal, &key) {
+                        keep_best(&mut self.trace.case, &mut self.trace.case_rank, r, value);
+                    } else if let Some(entry) = attribute {
+                        let name = self.keys.deal_attributes[entry].0.clone();
+                        self.trace.attrs.push((name, value));
                     } else if self.keep_attrs {
                         self.trace.attrs.push((key, value));
                     }
@@ -276,16 +381,41 @@ impl State {
                 Frame::Other
             }
             (Some(Frame::Event), _) => {
-                if let Some((key, value)) = key_value(&element, line, collector, self.keep_attrs) {
-                    match key.as_str() {
-                        "concept:name" => self.event.activity = Some(value),
-                        "time:timestamp" => self.event.time = Some(value),
-                        KIND_KEY => self.event.touch = value.eq_ignore_ascii_case("touch"),
-                        _ if self.keep_attrs => {
+                let needed = |key: &str| self.keep_attrs || self.keys.needed(key);
+                if let Some((key, value)) = key_value(&element, line, collector, needed) {
+                    let keys = &self.keys;
+                    if keys.standard {
+                        // PM4Py's keys, nothing mapped: the common case, matched directly.
+                        let event = &mut self.event;
+                        match key.as_str() {
+                            "concept:name" => event.activity = Some(value),
+                            "time:timestamp" => event.time = Some(value),
+                            KIND_KEY => event.touch = value.trim().eq_ignore_ascii_case("touch"),
+                            _ if self.keep_attrs => {
+                                let column = collector.event_column(&key);
+                                event.attrs.push((column, value));
+                            }
+                            _ => {}
+                        }
+                    } else {
+                        let attribute = keys.deal_attribute(&key);
+                        if let Some(entry) = attribute {
+                            collector.mapping_use.attribute_found(entry);
+                        }
+                        let event = &mut self.event;
+                        if let Some(r) = rank(&keys.stage, &key) {
+                            keep_best(&mut event.activity, &mut event.activity_rank, r, value);
+                        } else if let Some(r) = rank(&keys.time, &key) {
+                            keep_best(&mut event.time, &mut event.time_rank, r, value);
+                        } else if key.eq_ignore_ascii_case(&keys.kind) {
+                            self.event.touch = value.trim().eq_ignore_ascii_case("touch");
+                        } else if let Some(entry) = attribute {
+                            let name = keys.deal_attributes[entry].0.clone();
+                            self.trace.attrs.push((name, value));
+                        } else if self.keep_attrs {
                             let column = collector.event_column(&key);
                             self.event.attrs.push((column, value));
                         }
-                        _ => {}
                     }
                 }
                 Frame::Other
@@ -300,14 +430,7 @@ impl State {
             }
         }
         if empty {
-            close(
-                Some(frame),
-                &mut self.trace,
-                &mut self.event,
-                &mut self.rows,
-                collector,
-                times,
-            );
+            self.close(frame, collector, times);
         } else {
             self.names
                 .extend_from_slice(element.name().as_ref().as_bytes());
@@ -337,42 +460,46 @@ impl State {
         self.names.truncate(start);
         Ok(frame)
     }
-}
 
-fn close(
-    frame: Option<Frame>,
-    trace: &mut PendingTrace,
-    event: &mut PendingEvent,
-    rows: &mut u64,
-    collector: &mut Collector,
-    times: &mut TimeParser,
-) {
-    match frame {
-        Some(Frame::Event) => {
-            *rows += 1;
-            trace.events.push(std::mem::take(event));
+    fn close(&mut self, frame: Frame, collector: &mut Collector, times: &mut TimeParser) {
+        match frame {
+            Frame::Event => {
+                self.rows += 1;
+                self.trace.events.push(std::mem::take(&mut self.event));
+            }
+            Frame::Trace => emit_trace(
+                std::mem::take(&mut self.trace),
+                &self.keys,
+                collector,
+                times,
+            ),
+            // Events directly under <log> belong to no trace.
+            Frame::Log if !self.trace.events.is_empty() => emit_trace(
+                std::mem::take(&mut self.trace),
+                &self.keys,
+                collector,
+                times,
+            ),
+            _ => {}
         }
-        Some(Frame::Trace) => emit_trace(std::mem::take(trace), collector, times),
-        // Events directly under <log> belong to no trace.
-        Some(Frame::Log) if !trace.events.is_empty() => {
-            emit_trace(std::mem::take(trace), collector, times)
-        }
-        _ => {}
     }
 }
 
-fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimeParser) {
+fn emit_trace(trace: PendingTrace, keys: &Keys, collector: &mut Collector, times: &mut TimeParser) {
+    let (deal_key, stage_key, time_key) = (&keys.deal[0], &keys.stage[0], &keys.time[0]);
     let Some(case) = trace.case.filter(|c| !c.trim().is_empty()) else {
         if !trace.events.is_empty() {
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(trace.line),
-                Some("concept:name"),
+                Some(deal_key),
                 format!(
-                    "a trace without a case id (`concept:name`); its {} event(s) are skipped",
+                    "a trace without a case id (`{deal_key}`); its {} event(s) are skipped",
                     trace.events.len()
                 ),
-                Some("give every <trace> a <string key=\"concept:name\" value=\"…\"/>"),
+                Some(&format!(
+                    "give every <trace> a <string key=\"{deal_key}\" value=\"…\"/>"
+                )),
             );
         }
         return;
@@ -389,7 +516,7 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
-                Some("concept:name"),
+                Some(stage_key),
                 format!("an event of case `{case}` has no activity; it is skipped"),
                 None,
             );
@@ -399,20 +526,20 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
             collector.problem(
                 ProblemKind::MissingValue,
                 Some(event.line),
-                Some("time:timestamp"),
+                Some(time_key),
                 format!("event `{activity}` of case `{case}` has no timestamp; it is skipped"),
                 None,
             );
             continue;
         };
         let slot = collector.len();
-        let micros = match times.parse(time.as_bytes(), "time:timestamp", event.line, slot) {
+        let micros = match times.parse(time.as_bytes(), time_key, event.line, slot) {
             Ok(micros) => micros,
             Err(reason) => {
                 collector.problem(
                     ProblemKind::BadTimestamp,
                     Some(event.line),
-                    Some("time:timestamp"),
+                    Some(time_key),
                     format!("{reason}; the event is skipped"),
                     Some(TIME_HELP),
                 );
@@ -434,14 +561,14 @@ fn emit_trace(trace: PendingTrace, collector: &mut Collector, times: &mut TimePa
     }
 }
 
-/// The `key` and `value` of an attribute element; problems with them are reported. Without
-/// `all`, only the keys a history needs (`concept:name`, `time:timestamp`, the kind) are
-/// read: the others are skipped before any text is copied.
+/// The `key` and `value` of an attribute element; problems with them are reported. Only keys
+/// that are `needed` are read (all of them, or without attributes only the keys a history
+/// needs: deal, stage, time, kind): the others are skipped before any text is copied.
 fn key_value(
     element: &BytesStart,
     line: u64,
     collector: &mut Collector,
-    all: bool,
+    needed: impl Fn(&str) -> bool,
 ) -> Option<(String, String)> {
     let mut key = None;
     let mut value = None;
@@ -483,7 +610,6 @@ fn key_value(
             None
         }
     };
-    let needed = |key: &str| all || matches!(key, "concept:name" | "time:timestamp" | KIND_KEY);
     if !key.value.contains('&') && !needed(&key.value) {
         return None;
     }

@@ -10,11 +10,13 @@
 use std::io::{self, BufRead};
 
 use crate::collect::{Collector, ENCODING_HELP};
+use crate::mapping::MappingOption;
 use crate::problem::{ImportError, ProblemKind};
 use crate::timestamp::{TIME_HELP, TimeParser};
 
 mod records;
 
+pub(crate) use crate::mapping::fold;
 pub(crate) use records::Records;
 
 /// The CSV export formats.
@@ -41,6 +43,50 @@ impl Format {
             Format::PipedriveDeals => "Pipedrive deal export",
             Format::PipedriveFlow => "Pipedrive deal flow",
             Format::Snapshot => "snapshot export",
+        }
+    }
+}
+
+/// Why `[milestones]` does not apply to an export with one row per event.
+pub(crate) const NO_MILESTONES: &str = "its rows are events with their own stage; `[milestones]` names the date columns of an export with one row per deal";
+/// Why a kind column does not apply to an export of stage changes only.
+const NO_KIND: &str = "it holds stage entries only, no touches";
+const FIELD_CHANGES: &str = "it holds field changes, not deal columns";
+
+impl Format {
+    /// Why this format cannot use a column-mapping option, or `None` when its reader applies
+    /// it (see docs/import.md, "Column mapping").
+    pub(crate) fn refuses(self, option: MappingOption) -> Option<&'static str> {
+        use MappingOption::*;
+        match (self, option) {
+            (Format::Normalized, Deal | Stage | Timestamp | Kind) => {
+                Some("its columns are fixed: deal, stage, timestamp, kind")
+            }
+            (Format::Normalized, DealAttributes) => {
+                Some("its deal attributes are the columns after `kind`, named already")
+            }
+            (Format::SalesforceFieldHistory, Stage) => {
+                Some("its stage changes are the rows with `Field` = StageName")
+            }
+            (Format::SalesforceFieldHistory | Format::PipedriveFlow, DealAttributes) => {
+                Some(FIELD_CHANGES)
+            }
+            (Format::HubSpot, Stage) => Some("every stage has its own `Date entered` column"),
+            (Format::HubSpot, Timestamp) => {
+                Some("each stage's `Date entered` column dates the entry into it")
+            }
+            (Format::PipedriveDeals, Timestamp) => Some(
+                "its entries are dated by `Deal - Last stage change`, `Deal - Won time` and `Deal - Lost time`",
+            ),
+            (Format::PipedriveFlow, Stage) => Some("its stage changes are the `stage_id` rows"),
+            (Format::Snapshot, Stage | Timestamp) => Some(
+                "it has one row per deal, and its stage entries are its date columns: name them under `[milestones]`",
+            ),
+            (Format::Long, Kind) => None,
+            (_, Kind) => Some(NO_KIND),
+            (Format::Snapshot, Milestones) => None,
+            (_, Milestones) => Some(NO_MILESTONES),
+            _ => None,
         }
     }
 }
@@ -79,16 +125,6 @@ pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
-}
-
-/// Lowercase letters and digits only: `Deal - ID` → `dealid`, `case:concept:name` →
-/// `caseconceptname`.
-pub(crate) fn fold(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn sniff_delimiter(head: &[u8]) -> u8 {
@@ -356,12 +392,28 @@ impl Table {
         strip: &str,
         collector: &mut Collector,
     ) -> Vec<(usize, usize)> {
+        // The mapping's `[deal_attributes]` name their columns first.
+        let mapped: Vec<(usize, usize)> = collector
+            .columns
+            .deal_attributes
+            .iter()
+            .enumerate()
+            .filter_map(|(entry, (_, column))| Some((self.find_name(column)?, entry)))
+            .collect();
+        for &(_, entry) in &mapped {
+            collector.mapping_use.attribute_found(entry);
+        }
         if !collector.keep_attributes() {
             return Vec::new();
         }
         let mut columns = Vec::new();
         for (i, header) in self.headers.iter().enumerate() {
             if used.contains(&i) || header.is_empty() {
+                continue;
+            }
+            if let Some(&(_, entry)) = mapped.iter().find(|(column, _)| *column == i) {
+                let name = collector.columns.deal_attributes[entry].0.clone();
+                columns.push((i, collector.deal_column(&name)));
                 continue;
             }
             let name = match rename.iter().find(|(folded, _)| *folded == self.folded[i]) {
@@ -392,6 +444,35 @@ pub(crate) fn require(
             file: collector.file_name().to_string(),
             format: format.name().to_string(),
             wanted: format!("`{wanted}`"),
+            headers: table.headers.clone(),
+        })
+}
+
+/// The column a mapping `option` (deal, stage or timestamp) names, else the first of
+/// `candidates`; the error names the column `format` needs.
+pub(crate) fn require_mapped(
+    table: &Table,
+    collector: &Collector,
+    format: Format,
+    option: MappingOption,
+    candidates: &[&str],
+    wanted: &str,
+) -> Result<usize, ImportError> {
+    let names = match option {
+        MappingOption::Deal => &collector.columns.deal,
+        MappingOption::Stage => &collector.columns.stage,
+        MappingOption::Timestamp => &collector.columns.timestamp,
+        _ => return require(table, collector, format, candidates, wanted),
+    };
+    if names.is_empty() {
+        return require(table, collector, format, candidates, wanted);
+    }
+    table
+        .find_mapped(names, candidates)
+        .ok_or_else(|| ImportError::MissingColumn {
+            file: collector.file_name().to_string(),
+            format: format.name().to_string(),
+            wanted: format!("`{}` (from the column mapping)", names.join("` or `")),
             headers: table.headers.clone(),
         })
 }

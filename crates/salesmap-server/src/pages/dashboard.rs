@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use salesmap_core::calendar::{civil_from_days, days_from_civil, parse_date};
 use salesmap_core::kpi::GoalProgress;
 use salesmap_core::map::{Map, Metric};
-use salesmap_report::charts::{self, BoxRow, FunnelBar};
+use salesmap_report::charts::{self, Axes, BoxRow, FunnelBar, Mark};
 use salesmap_report::sentences::Namer;
 use salesmap_report::{Measurements, ReportOptions};
 use salesmap_store::Card;
@@ -386,6 +386,17 @@ fn write_funnel(h: &mut String, l: Lang, names: &Namer<'_>, map: &Map, m: &Measu
             won: won.as_deref() == Some(s.stage.as_str()),
         })
         .collect();
+    let w = l.words();
+    let axes = Axes {
+        legend: vec![
+            (Mark::Box(charts::BLUE), w.moved_on.to_string()),
+            (Mark::Box(charts::GREEN), w.won_marker.to_string()),
+            (Mark::Box(charts::RED), w.dropped.to_string()),
+            (Mark::Box(charts::GREY), w.still_open.to_string()),
+        ],
+        x: w.deals_axis.to_string(),
+        y: String::new(),
+    };
     chart(
         h,
         charts::funnel(
@@ -394,17 +405,7 @@ fn write_funnel(h: &mut String, l: Lang, names: &Namer<'_>, map: &Map, m: &Measu
                 "주 경로 단계별 도달 거래",
             ),
             &bars,
-        ),
-    );
-    let _ = write!(
-        h,
-        "<ul class=\"legend\"><li><span class=\"swatch moved\"></span>{}</li><li><span class=\"swatch won\"></span>{}</li><li><span class=\"swatch dropped\"></span>{}</li><li><span class=\"swatch open\"></span>{}</li></ul>",
-        l.t("moved on to the next stage", "다음 단계로 감"),
-        l.t("won", "수주"),
-        l.t("dropped out here", "여기서 이탈"),
-        l.t(
-            "still in play, or went on another way",
-            "아직 진행 중이거나 다른 길로 감"
+            &axes,
         ),
     );
     let _ = write!(
@@ -457,11 +458,26 @@ fn write_times(h: &mut String, l: Lang, names: &Namer<'_>, m: &Measurements) {
             h,
             charts::stage_boxes(
                 l.t(
-                    "Days in each stage, completed stays (red: target)",
-                    "단계별 체류 일수, 끝난 체류 (빨강: 목표)",
+                    "Days in each stage, completed stays",
+                    "단계별 체류 일수 (끝난 체류)",
                 ),
                 &rows,
-                l.t("days", "일"),
+                &Axes {
+                    legend: vec![
+                        (
+                            Mark::Box(charts::LIGHT_BLUE),
+                            l.words().stays_box.to_string(),
+                        ),
+                        (Mark::Line(charts::BLUE), l.words().median.to_string()),
+                        (
+                            Mark::Line(charts::MUTED),
+                            l.words().stays_whiskers.to_string(),
+                        ),
+                        (Mark::Line(charts::RED), l.words().target.to_string()),
+                    ],
+                    x: l.words().stage_days_axis.to_string(),
+                    y: String::new(),
+                },
             ),
         );
     }

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use salesmap_core::analysis::Analysis;
-use salesmap_core::analysis::{AnalyzeOptions, analyze, days_label, overlay};
+use salesmap_core::analysis::{AnalyzeOptions, analyze, overlay};
 use salesmap_core::history::Micros;
 use salesmap_core::map::Map;
 use salesmap_core::overlay::Overlay;
@@ -104,44 +104,18 @@ pub async fn measure_report(
     .map_err(|e| ApiError::Internal(format!("measurement task: {e}")))?
 }
 
-/// The measured figures to draw on the map, worded in `l`: deals that reached each stage,
-/// their median days, the deals in it now, and each transition's share.
-pub fn live_overlay(live: &Live, l: Lang, open_now: &[(String, u64)]) -> Overlay {
-    let a = &live.analysis;
-    let caption = match l {
-        Lang::En => format!("live · {} deals", l.int(a.deals)),
-        Lang::Ko => format!("실시간 · 거래 {}건", l.int(a.deals)),
-    };
-    let mut o = overlay(&live.map, a, &caption);
-    for (ix, figures) in o.stages.iter_mut() {
-        let n = figures.reached.unwrap_or(0);
-        let now = open_now
-            .iter()
-            .filter(|(s, _)| {
-                live.map
-                    .find(s)
-                    .is_some_and(|at| live.map.top_ancestor(at) == *ix || at == *ix)
-            })
-            .map(|(_, n)| n)
-            .sum::<u64>();
-        figures.label = match (figures.median_days, l) {
-            (Some(m), Lang::En) => format!(
-                "n={} · median {} d · now {}",
-                l.int(n),
-                days_label(m),
-                l.int(now)
-            ),
-            (Some(m), Lang::Ko) => format!(
-                "n={} · 중앙값 {}일 · 현재 {}",
-                l.int(n),
-                days_label(m),
-                l.int(now)
-            ),
-            (None, Lang::En) => format!("n={} · now {}", l.int(n), l.int(now)),
-            (None, Lang::Ko) => format!("n={} · 현재 {}", l.int(n), l.int(now)),
-        };
-    }
-    o
+/// The measured figures to draw on the map: deals that reached each stage, their median days
+/// against the target, the deals there now (and the stale ones), each transition's share; the
+/// renderer words them in the drawing's language.
+pub fn live_overlay(live: &Live, l: Lang) -> Overlay {
+    overlay(
+        &live.map,
+        &live.analysis,
+        match l {
+            Lang::En => "the live history",
+            Lang::Ko => "실시간 이력",
+        },
+    )
 }
 
 /// The map's drawing as SVG, with `overlay` when given and the drawing's words in `l`; with
@@ -164,7 +138,8 @@ pub fn drawing(
     if let Some(link) = link {
         let mut links = String::new();
         for node in &layout.nodes {
-            let stage = map.stage(node.stage);
+            let Some(ix) = node.stage else { continue };
+            let stage = map.stage(ix);
             let r = node.rect;
             let _ = writeln!(
                 links,

@@ -63,7 +63,7 @@ pub async fn page(
         .or_page(l)?;
     let open = open_by_stage(&state, &visit, &key).await?;
     let lanes = Lanes::from_name(&query.lanes).unwrap_or(Lanes::Phase);
-    let overlay = figures::live_overlay(&live, l, &open);
+    let overlay = figures::live_overlay(&live, l);
     let key_for_links = key.clone();
     let link = move |id: &str| format!("/p/{}/stages/{}", Segment(&key_for_links), Segment(id));
     let map = live.map.clone();

@@ -10,9 +10,9 @@
 //!
 //! Only what a part can read without knowing the rest of the file is read this way: plain
 //! lines (a block with a double quote or a lone carriage return, where a line break may not
-//! end a record, is not split), rows whose kind comes from a column or is a stage entry (no
-//! touch names to classify), and timestamps whose reading does not depend on the
-//! file's day/month order or a `--date-format` pattern. At the first block that does not
+//! end a record, is not split) and timestamps whose reading does not depend on the file's
+//! day/month order or a `--date-format` pattern. (Touch names are applied to every source when
+//! the import finishes, so they do not stop a block.) At the first block that does not
 //! qualify, the rest of the file (that block included) goes back to the row-by-row reader.
 
 use std::io::Read;
@@ -37,9 +37,31 @@ use crate::timestamp::{TIME_HELP, TimeParser, shorten};
 pub(crate) fn read(
     table: &mut Table,
     collector: &mut Collector,
+    times: &mut TimeParser,
+    columns: Columns<'_>,
+    (block_size, threads): (usize, usize),
+) -> bool {
+    // Values without an offset, counted by the parts and handed to `times` at the end.
+    let mut zoneless = 0;
+    let done = read_blocks(
+        table,
+        collector,
+        times,
+        columns,
+        (block_size, threads),
+        &mut zoneless,
+    );
+    times.add_zoneless(zoneless);
+    done
+}
+
+fn read_blocks(
+    table: &mut Table,
+    collector: &mut Collector,
     times: &TimeParser,
     columns: Columns<'_>,
     (block_size, threads): (usize, usize),
+    zoneless: &mut u64,
 ) -> bool {
     let records = table.take_records();
     let delimiter = records.delimiter();
@@ -95,6 +117,7 @@ pub(crate) fn read(
                             first = false;
                         }
                         for part in parts {
+                            *zoneless += part.zoneless;
                             let buffers;
                             (line, buffers) = merge(part, line, columns.targets, table, collector);
                             spare_columns.push(buffers);
@@ -201,6 +224,8 @@ struct Part {
     empty_rows: u64,
     /// Line breaks in the part.
     lines: u64,
+    /// Timestamps read without an offset.
+    zoneless: u64,
 }
 
 /// Cuts `block` at line breaks into `threads` parts and starts reading them; each part
@@ -314,6 +339,7 @@ fn read_part(
         rows: 0,
         empty_rows: 0,
         lines: 0,
+        zoneless: 0,
     };
     let mut fields: Vec<&[u8]> = Vec::with_capacity(headers + 1);
     // Values repeat from row to row (a deal's id on each of its rows, a status repeated, a
@@ -424,7 +450,10 @@ fn read_part(
             continue;
         };
         let micros = match times.parse_alone(time_text)? {
-            Ok(micros) => micros,
+            Ok((micros, zoneless)) => {
+                part.zoneless += u64::from(zoneless);
+                micros
+            }
             Err(reason) => {
                 part.problems.push((
                     ProblemKind::BadTimestamp,

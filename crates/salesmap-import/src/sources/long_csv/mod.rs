@@ -13,9 +13,7 @@ use salesmap_core::history::EventKind;
 
 use crate::collect::{Collector, ENCODING_HELP, Target};
 use crate::problem::{ImportError, ProblemKind};
-use crate::table::{
-    DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, fold, strip_prefix_ci,
-};
+use crate::table::{DEAL_COLUMNS, Format, STAGE_COLUMNS, TIME_COLUMNS, Table, strip_prefix_ci};
 use crate::timestamp::{TIME_HELP, TimeParser, shorten};
 
 mod blocks;
@@ -76,7 +74,11 @@ pub(crate) fn read(
         }
         _ => table.find(&["kind", "eventkind"]),
     };
-    let touches: Vec<String> = mapping.touches.iter().map(|t| fold(t)).collect();
+    for (entry, (_, column)) in mapping.deal_attributes.iter().enumerate() {
+        if !normalized && table.find_name(column).is_some() {
+            collector.mapping_use.attribute_found(entry);
+        }
+    }
 
     let mut targets: Vec<(usize, Target)> = Vec::new();
     if collector.keep_attributes() {
@@ -107,9 +109,7 @@ pub(crate) fn read(
     }
 
     // Plain rows are read on every core; the rest of the file (or all of it) row by row.
-    if let Some(blocks) = collector.blocks
-        && touches.is_empty()
-    {
+    if let Some(blocks) = collector.blocks {
         let columns = Columns {
             deal,
             stage,
@@ -124,8 +124,6 @@ pub(crate) fn read(
         }
     }
 
-    // Per activity code: 0 = not yet classified, 1 = stage entry, 2 = touch.
-    let mut touch_of: Vec<u8> = Vec::new();
     let deal_header = table.header(deal).to_string();
     let stage_header = table.header(stage).to_string();
     let time_header = table.header(time).to_string();
@@ -191,25 +189,8 @@ pub(crate) fn read(
                 continue;
             }
         };
-        let event_kind = match event_kind {
-            Some(kind) => kind,
-            None if touches.is_empty() => EventKind::StageEntry,
-            None => {
-                let a = activity as usize;
-                if touch_of.len() <= a {
-                    touch_of.resize(a + 1, 0);
-                }
-                if touch_of[a] == 0 {
-                    let name = fold(&String::from_utf8_lossy(stage_text));
-                    touch_of[a] = if touches.contains(&name) { 2 } else { 1 };
-                }
-                if touch_of[a] == 2 {
-                    EventKind::Touch
-                } else {
-                    EventKind::StageEntry
-                }
-            }
-        };
+        // Touches named in the mapping are made touches when the import finishes.
+        let event_kind = event_kind.unwrap_or(EventKind::StageEntry);
         collector.push(deal_code, activity, micros, event_kind, line);
         for &(column, target) in &targets {
             let value = table.field(column);
